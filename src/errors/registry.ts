@@ -1,0 +1,37 @@
+/**
+ * The registry of coded errors: `SHOP_<AREA>_<WHAT>`. A code is never reused for another meaning
+ * and never removed; `docs/errors.md` lists every code and a test keeps the two in sync.
+ */
+export interface ErrorDefinition {
+  readonly canRetry: boolean;
+  readonly description: string;
+}
+
+export const ERROR_REGISTRY = {
+  SHOP_CONFIG_INVALID: { canRetry: false, description: 'A configuration value does not match the schema.' },
+  SHOP_CONFIG_UNKNOWN_KEY: { canRetry: false, description: 'A configuration file or variable names a key the schema does not have.' },
+  SHOP_CONFIG_FILE_UNREADABLE: { canRetry: false, description: 'The configuration file cannot be read or is not valid JSON.' },
+  SHOP_CLI_BAD_ARGUMENT: { canRetry: false, description: 'A command-line argument is missing or malformed.' },
+  SHOP_LOG_LOCKED: { canRetry: true, description: 'Another live process holds the embedded log lock (one writer per log).' },
+  SHOP_LOG_TOPIC_NOT_FOUND: { canRetry: false, description: 'The topic does not exist in the log.' },
+  SHOP_LOG_PARTITION_NOT_FOUND: { canRetry: false, description: 'The partition does not exist in the topic.' },
+  SHOP_LOG_OFFSET_OUT_OF_RANGE: { canRetry: false, description: 'The requested offset was removed by retention or lies beyond the end of the partition.' },
+  SHOP_LOG_RECORD_TOO_LARGE: { canRetry: false, description: 'A record exceeds the maximum record size of the log.' },
+  SHOP_LOG_READ_ONLY: { canRetry: false, description: 'A write was attempted on a log opened read-only.' },
+  SHOP_LOG_CLOSED: { canRetry: false, description: 'The log was used after close().' },
+  SHOP_LOG_CORRUPT: { canRetry: false, description: 'A log segment is corrupt before its tail (a torn tail is truncated, not reported).' },
+  SHOP_LOG_IO: { canRetry: true, description: 'A file-system operation of the embedded log failed.' },
+  SHOP_LOG_UNAVAILABLE: { canRetry: true, description: 'The log (broker) cannot be reached within its timeout.' },
+  SHOP_LOG_TIMEOUT: { canRetry: true, description: 'A log operation did not complete within its timeout.' },
+  SHOP_LOG_FULL: { canRetry: true, description: 'The log refuses appends because a size limit is reached.' },
+  SHOP_STORE_UNAVAILABLE: { canRetry: true, description: 'The serving database cannot be reached.' },
+  SHOP_STORE_LOCKED: { canRetry: true, description: 'Another live process holds the embedded serving database lock.' },
+  SHOP_STORE_QUERY_FAILED: { canRetry: false, description: 'A serving-database query failed; details carry the SQL and parameters.' },
+  SHOP_STORE_MIGRATION_FAILED: { canRetry: false, description: 'A schema migration of the serving database failed.' },
+  SHOP_STORE_FENCED: { canRetry: false, description: 'A newer processor owns the partition: this (zombie) processor must stop without committing.' },
+  SHOP_LAKE_WRITE_FAILED: { canRetry: true, description: 'Writing a lake file failed.' },
+  SHOP_LAKE_QUERY_FAILED: { canRetry: false, description: 'A DuckDB query over the lake failed.' },
+  SHOP_SIM_BAD_OPTION: { canRetry: false, description: 'A simulator option is out of range.' },
+} as const satisfies Record<string, ErrorDefinition>;
+
+export type ErrorCode = keyof typeof ERROR_REGISTRY;
