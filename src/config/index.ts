@@ -1,0 +1,2 @@
+export { ConfigSchema, type Config } from './schema.js';
+export { loadConfig, type ConfigSources } from './load-config.js';
