@@ -10,7 +10,6 @@ const str = (def: string, description: string) => Type.String({ default: def, de
 const int = (def: number, description: string, min = 0) =>
   Type.Integer({ default: def, minimum: min, description });
 const num = (def: number, description: string, min = 0) => Type.Number({ default: def, minimum: min, description });
-const bool = (def: boolean, description: string) => Type.Boolean({ default: def, description });
 
 const section = <T extends Record<string, TSchema>>(description: string, fields: T) =>
   Type.Object(fields, { additionalProperties: false, default: {}, description });

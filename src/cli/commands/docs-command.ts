@@ -1,0 +1,25 @@
+import { writeFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { renderConfigDocs } from '../../config/render-config-docs.js';
+import { renderErrorDocs } from '../../errors/render-error-docs.js';
+import type { CliContext } from '../cli-context.js';
+
+/** The documents generated from code, by path relative to the repository root. */
+export const GENERATED_DOCS: Record<string, () => string> = {
+  'docs/configuration.md': renderConfigDocs,
+  'docs/errors.md': renderErrorDocs,
+};
+
+export function registerDocsCommand(program: Command, ctx: CliContext): void {
+  program
+    .command('docs')
+    .description('Documentation generated from code')
+    .command('generate')
+    .description('Rewrite docs/configuration.md and docs/errors.md from the schema and the error registry')
+    .action(() => {
+      for (const [path, render] of Object.entries(GENERATED_DOCS)) {
+        writeFileSync(path, render());
+        ctx.stdout.write(`wrote ${path}\n`);
+      }
+    });
+}
