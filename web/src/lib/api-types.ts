@@ -1,0 +1,103 @@
+/** Response shapes of the shopstream API (see docs/api.md and /docs). Timestamps are UTC ISO-8601. */
+export interface Point {
+  ts: string;
+  value: number;
+}
+export interface Session {
+  role: 'anonymous' | 'viewer' | 'admin';
+  readAuth: 'open' | 'key';
+}
+export interface KpiSummary {
+  from: string;
+  to: string;
+  previousFrom: string;
+  previousTo: string;
+  current: Record<string, number>;
+  previous: Record<string, number>;
+}
+export interface KpiSeries {
+  from: string;
+  to: string;
+  grain: 'minute' | 'hour' | 'day';
+  series: Record<string, Point[]>;
+}
+export interface FunnelStep {
+  step: string;
+  count: number;
+  rateFromPrevious: number;
+  rateFromFirst: number;
+}
+export interface Funnel {
+  from: string;
+  to: string;
+  steps: FunnelStep[];
+}
+export interface TopProduct {
+  productId: string;
+  category: string | null;
+  revenue: number;
+  units: number;
+  clicks: number;
+  carts: number;
+}
+export interface TopProducts {
+  by: 'revenue' | 'units';
+  products: TopProduct[];
+}
+export interface RecentOrder {
+  orderId: string;
+  ts: string;
+  userId: string;
+  productId: string | null;
+  quantity: number;
+  amount: number;
+  currency: string | null;
+  channel: string | null;
+  storeId: string | null;
+}
+export interface Alert {
+  id: string;
+  rule: string;
+  metric: string;
+  window_start: string;
+  severity: string;
+  status: string;
+  value: number | null;
+  baseline: number | null;
+  z_score: number | null;
+  message: string;
+  created_at: string;
+  acknowledged_at: string | null;
+  acknowledged_by: string | null;
+}
+export interface QualitySummary {
+  from: string;
+  to: string;
+  validEvents: number;
+  quarantinedEvents: number;
+  validPct: number | null;
+  reasons: { reason: string; count: number }[];
+  series: { ts: string; reason: string; count: number }[];
+}
+export interface PartitionStatus {
+  topic: string;
+  partition: number;
+  nextOffset: number;
+  endOffset: number | null;
+  lag: number | null;
+  committedAt: string | null;
+  maxEventTime: string | null;
+  freshnessMs: number | null;
+}
+export interface PipelineStatus {
+  now: string;
+  partitions: PartitionStatus[];
+  eventsPerSec: number | null;
+  freshnessMs: number | null;
+  totalLag: number | null;
+  accounting: { balanced: boolean | null; read: number; accounted: number };
+}
+export interface StreamKpis {
+  committedAt: string;
+  windows: { ts: string; metrics: Record<string, number> }[];
+}
