@@ -24,6 +24,7 @@ export const ERROR_REGISTRY = {
   SHOP_LOG_UNAVAILABLE: { canRetry: true, description: 'The log (broker) cannot be reached within its timeout.' },
   SHOP_LOG_TIMEOUT: { canRetry: true, description: 'A log operation did not complete within its timeout.' },
   SHOP_LOG_FULL: { canRetry: true, description: 'The log refuses appends because a size limit is reached.' },
+  SHOP_LOG_INVALID_TOPIC: { canRetry: false, description: 'A topic name or spec is invalid (name [a-zA-Z0-9._-], 1-249 chars; partitions >= 1).' },
   SHOP_STORE_UNAVAILABLE: { canRetry: true, description: 'The serving database cannot be reached.' },
   SHOP_STORE_LOCKED: { canRetry: true, description: 'Another live process holds the embedded serving database lock.' },
   SHOP_STORE_QUERY_FAILED: { canRetry: false, description: 'A serving-database query failed; details carry the SQL and parameters.' },
