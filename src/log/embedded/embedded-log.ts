@@ -11,6 +11,7 @@ import { acquireLogLock } from './log-lock.js';
 import { createTopic, listTopicNames, loadTopic, type OpenTopic } from './open-topic.js';
 import type { PartitionLog, PartitionLogOptions, TruncateEvent } from './partition-log.js';
 import { prepareRecord } from './record-batch-codec.js';
+import { checkTopicSpec, isValidTopicName } from './topic-metadata.js';
 
 const RETENTION_CHECK_MS = 60_000;
 const READ_ONLY_POLL_MS = 50;
@@ -75,6 +76,7 @@ export class EmbeddedLog implements EventLog {
 
   async ensureTopic(spec: TopicSpec): Promise<void> {
     this.checkWritable();
+    checkTopicSpec(spec);
     if (await this.topic(spec.name)) return;
     let creating = this.creating.get(spec.name);
     if (!creating) {
@@ -224,7 +226,7 @@ export class EmbeddedLog implements EventLog {
   private async topic(name: string): Promise<OpenTopic | undefined> {
     const open = this.topics.get(name);
     if (open) return open;
-    if (!/^[a-zA-Z0-9._-]{1,249}$/.test(name) || name === '.' || name === '..') return undefined;
+    if (!isValidTopicName(name)) return undefined;
     const loaded = await loadTopic(this.options.dir, name, this.partitionOptions);
     if (loaded) this.topics.set(name, loaded);
     return loaded;

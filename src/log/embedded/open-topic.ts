@@ -46,6 +46,11 @@ export async function createTopic(logDir: string, spec: TopicSpec, options: Part
 
 async function openPartitions(dir: string, spec: TopicSpec, options: PartitionLogOptions): Promise<OpenTopic> {
   const partitions: PartitionLog[] = [];
-  for (let p = 0; p < spec.partitions; p++) partitions.push(await PartitionLog.open(join(dir, String(p)), p, options));
+  try {
+    for (let p = 0; p < spec.partitions; p++) partitions.push(await PartitionLog.open(join(dir, String(p)), p, options));
+  } catch (err) {
+    for (const partition of partitions) await partition.close();
+    throw err;
+  }
   return { spec, partitions, nextRoundRobin: createRoundRobin(spec.partitions) };
 }

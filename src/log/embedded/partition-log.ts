@@ -38,7 +38,12 @@ export class PartitionLog {
   static async open(dir: string, partition: number, options: PartitionLogOptions): Promise<PartitionLog> {
     const log = new PartitionLog(dir, partition, options);
     if (options.writable) await mkdir(dir, { recursive: true });
-    await log.load();
+    try {
+      await log.load();
+    } catch (err) {
+      await log.close();
+      throw err;
+    }
     return log;
   }
 

@@ -7,8 +7,12 @@ import { writeFileAtomic } from './atomic-file.js';
 const TOPIC_NAME = /^[a-zA-Z0-9._-]{1,249}$/;
 
 /** Kafka's topic-name rule, so every topic name works on both adapters. */
+export function isValidTopicName(name: string): boolean {
+  return TOPIC_NAME.test(name) && name !== '.' && name !== '..';
+}
+
 export function checkTopicSpec(spec: TopicSpec): void {
-  if (!TOPIC_NAME.test(spec.name) || spec.name === '.' || spec.name === '..') {
+  if (!isValidTopicName(spec.name)) {
     throw new ShopError('SHOP_LOG_INVALID_TOPIC', `bad topic name ${JSON.stringify(spec.name)} (allowed: [a-zA-Z0-9._-], 1-249 chars)`);
   }
   if (!Number.isInteger(spec.partitions) || spec.partitions < 1) {
