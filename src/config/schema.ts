@@ -32,6 +32,12 @@ export const ConfigSchema = Type.Object(
       retentionBytes: int(0, 'Keep at most about this many bytes per partition (0 = no limit).'),
       maxRecordBytes: int(1024 * 1024, 'Largest record the log accepts.', 1),
     }),
+    store: section('The serving database (embedded PGlite, or a PostgreSQL server when `store.url` is set).', {
+      url: str('', 'Empty = embedded PGlite under dataDir/serving; `postgres://user:password@host:port/db` = a PostgreSQL server.'),
+      poolSize: int(10, 'PostgreSQL: most pooled connections per process.', 1),
+      statementTimeoutMs: int(30_000, 'PostgreSQL: server-side statement_timeout of every connection (0 = none).'),
+      connectTimeoutMs: int(5_000, 'PostgreSQL: longest wait for a connection before the store reports itself unavailable.', 1),
+    }),
     simulator: section('The traffic simulator used by `generate` and `start`.', {
       ratePerSec: int(200, 'Events per second of simulated traffic in `start` (0 = as fast as possible).'),
       seed: int(42, 'Seed of the deterministic generator.'),
@@ -41,6 +47,35 @@ export const ConfigSchema = Type.Object(
       duplicatePct: num(0.5, 'Share of duplicated events (same event_id re-sent), in percent.'),
       latePct: num(0.2, 'Share of late events, in percent.'),
       lateMaxMs: int(10 * 60 * 1000, 'How late a late event may be, in milliseconds.'),
+    }),
+    api: section('The serving API and the dashboard it serves (`start`, `api`).', {
+      host: str('127.0.0.1', 'Interface the API listens on.'),
+      port: int(8080, 'TCP port of the API and dashboard (0 = any free port).'),
+      readAuth: Type.Union([Type.Literal('auto'), Type.Literal('open'), Type.Literal('key')], {
+        default: 'auto',
+        description:
+          'Who may read: `open` = anyone, `key` = a viewer or admin key is required; `auto` = open in embedded mode (log.brokers empty), key in distributed mode. Writes always need an admin key.',
+      }),
+      adminKeys: str('', 'Comma-separated admin API keys, each `sha256:<hex>` (preferred) or a plain value hashed at load.'),
+      viewerKeys: str('', 'Comma-separated viewer (read-only) API keys, `sha256:<hex>` or plain values hashed at load.'),
+      corsOrigins: str('', 'Comma-separated origins allowed by CORS (`*` = any); empty = same-origin only.'),
+      rateLimitPerMin: int(1200, 'Requests per minute per client (API key, else IP), token bucket; 0 = unlimited.'),
+      bodyLimitBytes: int(64 * 1024, 'Largest request body accepted.', 1),
+      streamPollIntervalMs: int(500, 'Distributed mode: how often the API polls the store for new commits to push on the live stream.', 50),
+      streamHeartbeatMs: int(15_000, 'Interval of keep-alive comments on the live stream.', 1000),
+      webDir: str('', 'Folder of the built dashboard served at `/`; empty = web/dist of the installation.'),
+    }),
+    processor: section('The stream processor (Bronze, Silver + quarantine + dedupe, Gold).', {
+      watermarkMs: int(3_600_000, 'Event-time watermark: dedupe horizon, and events older than stream time minus this are quarantined as late_beyond_watermark.', 1),
+      maxBatchRecords: int(50_000, 'Most records read from one partition per cycle (bigger = faster, fewer lake files).', 1),
+      maxWaitMs: int(100, 'How long a cycle waits for new records when the log is idle.'),
+      idleFinalizeMs: int(5_000, 'Processing time without new records after which every open window is marked final.', 1),
+      piiMasking: Type.Union([Type.Literal('off'), Type.Literal('redact'), Type.Literal('hash')], {
+        default: 'off',
+        description: 'Masking of ip_address and user_agent in Silver: keep, null out, or replace by a salted SHA-256 prefix.',
+      }),
+      piiSalt: str('', 'Salt of the PII hash (piiMasking=hash).'),
+      consumerGroup: str('shopstream-processor', 'Consumer group under which positions are mirrored to the log for lag monitoring.'),
     }),
   },
   { additionalProperties: false },

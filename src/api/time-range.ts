@@ -1,0 +1,36 @@
+import { ShopError } from '../errors/index.js';
+
+export interface TimeRange {
+  readonly fromMs: number;
+  readonly toMs: number;
+}
+
+/** Largest range one request may cover (guards the database against unbounded scans). */
+export const MAX_RANGE_MS = 400 * 24 * 3600 * 1000;
+
+/** Parses `from`/`to` (ISO-8601 or epoch ms); missing `to` = now, missing `from` = `to - defaultSpanMs`. */
+export function parseRange(
+  query: { from?: string | undefined; to?: string | undefined },
+  defaultSpanMs: number,
+  nowMs: number,
+): TimeRange {
+  const toMs = query.to === undefined ? nowMs : parseTime(query.to, 'to');
+  const fromMs = query.from === undefined ? toMs - defaultSpanMs : parseTime(query.from, 'from');
+  if (fromMs > toMs) throw new ShopError('SHOP_API_BAD_REQUEST', '`from` must not be after `to`');
+  if (toMs - fromMs > MAX_RANGE_MS) throw new ShopError('SHOP_API_BAD_REQUEST', 'range longer than 400 days');
+  return { fromMs, toMs };
+}
+
+export function parseTime(value: string, name: string): number {
+  const ms = /^\d{1,15}$/.test(value) ? Number(value) : Date.parse(value);
+  if (!Number.isFinite(ms)) throw new ShopError('SHOP_API_BAD_REQUEST', `\`${name}\` is not an ISO-8601 time or epoch milliseconds`);
+  return ms;
+}
+
+export const iso = (ms: number): string => new Date(ms).toISOString();
+
+/** Comma-separated list parameter: trimmed, non-empty, de-duplicated, order kept. */
+export function parseList(value: string | undefined): string[] {
+  if (value === undefined) return [];
+  return [...new Set(value.split(',').map((v) => v.trim()).filter((v) => v.length > 0))];
+}
