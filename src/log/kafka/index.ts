@@ -1,0 +1,3 @@
+export { openKafkaLog } from './open-kafka-log.js';
+export { KafkaEventLog } from './kafka-event-log.js';
+export { KAFKA_LOG_DEFAULTS, type KafkaLogOptions, type KafkaSaslOptions } from './kafka-log-options.js';
