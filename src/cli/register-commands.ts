@@ -2,9 +2,13 @@ import type { Command } from 'commander';
 import type { CliContext } from './cli-context.js';
 import { registerConfigCommand } from './commands/config-command.js';
 import { registerDocsCommand } from './commands/docs-command.js';
+import { registerImportCommand } from './commands/import-command.js';
+import { registerLogCommand } from './commands/log-command.js';
 
 /** Every command of the CLI, in help order. Each lives in `commands/<name>-command.ts`. */
 export function registerCommands(program: Command, ctx: CliContext): void {
   registerConfigCommand(program, ctx);
   registerDocsCommand(program, ctx);
+  registerLogCommand(program, ctx);
+  registerImportCommand(program, ctx);
 }

@@ -1,0 +1,36 @@
+import { join } from 'node:path';
+import type { Config } from '../config/index.js';
+import { ShopError } from '../errors/index.js';
+import { openEmbeddedLog } from '../log/embedded/index.js';
+import type { EventLog } from '../log/event-log.js';
+
+export interface OpenEventLogOptions {
+  /** `write` takes the embedded log's lock; `read` (stats, tail) works beside a running writer. */
+  readonly mode: 'write' | 'read';
+}
+
+/**
+ * The one place that picks the event-log adapter: the embedded log under `<dataDir>/log` when
+ * `log.brokers` is empty, Kafka otherwise.
+ */
+export async function openEventLog(config: Readonly<Config>, options: OpenEventLogOptions): Promise<EventLog> {
+  if (config.log.brokers.trim() !== '') {
+    throw new ShopError('SHOP_CONFIG_INVALID', 'log.brokers is set, but this build has no Kafka adapter wired in yet; leave it empty for the embedded log');
+  }
+  return openEmbeddedLog({
+    dir: join(config.dataDir, 'log'),
+    mode: options.mode,
+    fsync: config.log.fsync,
+    fsyncIntervalMs: config.log.fsyncIntervalMs,
+    segmentBytes: config.log.segmentBytes,
+    maxRecordBytes: config.log.maxRecordBytes,
+  });
+}
+
+/** Topic retention from config (0 = unlimited). */
+export function retentionOf(config: Readonly<Config>): { retentionMs?: number; retentionBytes?: number } {
+  return {
+    ...(config.log.retentionMs > 0 ? { retentionMs: config.log.retentionMs } : {}),
+    ...(config.log.retentionBytes > 0 ? { retentionBytes: config.log.retentionBytes } : {}),
+  };
+}
