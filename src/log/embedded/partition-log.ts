@@ -142,7 +142,7 @@ export class PartitionLog {
   /** Records with offset >= fromOffset (the caller checked the range). */
   async read(topic: string, fromOffset: number, maxRecords: number, maxBytes: number): Promise<LogRecord[]> {
     const budget: ReadBudget = { topic, partition: this.partition, maxRecords, maxBytes, out: [], valueBytes: 0 };
-    const chunkBytes = Math.min(Math.max(maxBytes === Infinity ? 1 << 20 : maxBytes + 65536, 65536), 8 << 20);
+    const chunkBytes = Math.min(Math.max(maxBytes === Infinity ? 4 << 20 : maxBytes + 65536, 65536), 8 << 20);
     let i = this.segments.length - 1;
     while (i > 0 && this.segments[i]!.baseOffset > fromOffset) i--;
     for (; i < this.segments.length && budget.out.length < maxRecords; i++) {
