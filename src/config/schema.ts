@@ -38,6 +38,20 @@ export const ConfigSchema = Type.Object(
       statementTimeoutMs: int(30_000, 'PostgreSQL: server-side statement_timeout of every connection (0 = none).'),
       connectTimeoutMs: int(5_000, 'PostgreSQL: longest wait for a connection before the store reports itself unavailable.', 1),
     }),
+    kafka: section('Kafka client settings, used when `log.brokers` is set (docs/kafka.md).', {
+      clientId: str('shopstream', 'Client id prefix the broker sees (`<clientId>-producer`, `-admin`, `-reader`).'),
+      requestTimeoutMs: int(10_000, 'Deadline of every broker call; an unreachable broker fails with SHOP_LOG_UNAVAILABLE after it.', 100),
+      connectTimeoutMs: int(3_000, 'TCP/TLS connect timeout of one connection attempt.', 100),
+      maxBatchBytes: int(8 * 1024 * 1024, 'Largest batch per partition in one produce request; also `max.message.bytes` of topics shopstream creates.', 1024),
+      maxFetchBytes: int(4 * 1024 * 1024, 'Most bytes one read fetches from a partition.', 1024),
+      tls: Type.Boolean({ default: false, description: 'Connect with TLS (managed services: MSK, Event Hubs, Confluent Cloud).' }),
+      saslMechanism: Type.Union([Type.Literal(''), Type.Literal('PLAIN'), Type.Literal('SCRAM-SHA-256'), Type.Literal('SCRAM-SHA-512')], {
+        default: '',
+        description: 'SASL mechanism; empty = no SASL.',
+      }),
+      saslUsername: str('', 'SASL user name (Event Hubs: `$ConnectionString`).'),
+      saslPassword: str('', 'SASL password (Event Hubs: the connection string). Prefer the environment variable over a file.'),
+    }),
     simulator: section('The traffic simulator used by `generate` and `start`.', {
       ratePerSec: int(200, 'Events per second of simulated traffic in `start` (0 = as fast as possible).'),
       seed: int(42, 'Seed of the deterministic generator.'),
