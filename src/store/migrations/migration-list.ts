@@ -1,0 +1,10 @@
+import * as serving0001 from './0001-serving-schema.js';
+
+export interface Migration {
+  /** Unique, ordered (`NNNN_name`); recorded in serving.schema_migrations once applied. */
+  readonly id: string;
+  readonly statements: readonly string[];
+}
+
+/** Every migration, oldest first. Append only: an applied migration is never edited. */
+export const MIGRATIONS: readonly Migration[] = [serving0001];
