@@ -17,6 +17,12 @@ const section = <T extends Record<string, TSchema>>(description: string, fields:
 export const ConfigSchema = Type.Object(
   {
     dataDir: str('./data', 'Folder for the embedded log, the embedded serving DB and the local lake.'),
+    contract: section('Limits of the event contract v1 validator (docs/contract.md); record size is log.maxRecordBytes.', {
+      maxFutureMs: int(24 * 3600 * 1000, 'event_time may lie at most this far after ingest_time (else event_time_in_future).'),
+      maxIdChars: int(1024, 'Longest id-like string field (ids, source, category, ...), in UTF-16 code units (else value_too_long).', 1),
+      maxTextChars: int(4096, 'Longest page_url, referrer or user_agent, in UTF-16 code units (else value_too_long).', 1),
+      referenceOnly: Type.Boolean({ default: false, description: 'Apply only the nine reference rules and the four reference event types.' }),
+    }),
     log: section('The event log (embedded file log, or Kafka when `log.brokers` is set).', {
       brokers: str('', 'Comma-separated Kafka bootstrap servers; empty = the embedded log under dataDir/log.'),
       partitions: int(4, 'Partitions of the raw topic when shopstream creates it.', 1),
@@ -90,6 +96,15 @@ export const ConfigSchema = Type.Object(
       }),
       piiSalt: str('', 'Salt of the PII hash (piiMasking=hash).'),
       consumerGroup: str('shopstream-processor', 'Consumer group under which positions are mirrored to the log for lag monitoring.'),
+    }),
+    lake: section('The Bronze/Silver/quarantine lake: Parquet files written through DuckDB.', {
+      dir: str('', 'Folder of the lake; empty = `<dataDir>/lake`.'),
+      compression: Type.Union([Type.Literal('zstd'), Type.Literal('snappy'), Type.Literal('uncompressed')], {
+        default: 'zstd',
+        description: 'Parquet compression codec of lake files.',
+      }),
+      rowGroupRows: int(122_880, 'Rows per Parquet row group.', 2048),
+      fsync: Type.Boolean({ default: true, description: 'fsync each lake file (and its folder) before it is renamed into place.' }),
     }),
   },
   { additionalProperties: false },

@@ -35,6 +35,7 @@ export const ERROR_REGISTRY = {
   SHOP_STORE_FENCED: { canRetry: false, description: 'A newer processor owns the partition: this (zombie) processor must stop without committing.' },
   SHOP_LAKE_WRITE_FAILED: { canRetry: true, description: 'Writing a lake file failed.' },
   SHOP_LAKE_QUERY_FAILED: { canRetry: false, description: 'A DuckDB query over the lake failed.' },
+  SHOP_LAKE_READ_ONLY: { canRetry: false, description: 'A write was attempted on a lake opened read-only.' },
   SHOP_API_BAD_REQUEST: { canRetry: false, description: 'An API request does not match the route schema (query, params or body).' },
   SHOP_API_UNAUTHORIZED: { canRetry: false, description: 'The API request carries no valid API key and the route requires one.' },
   SHOP_API_FORBIDDEN: { canRetry: false, description: 'The API key is valid but its role may not use this route (admin required).' },

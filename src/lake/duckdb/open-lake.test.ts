@@ -1,0 +1,148 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { isShopError } from '../../errors/index.js';
+import type { FileKey } from '../lake-table.js';
+import { rawRecordColumns } from '../raw-record-columns.js';
+import { TOPIC, bronzeRow, quarantineRow, silverRow } from '../testing/lake-row-fixtures.js';
+import { openLake, type Lake } from './open-lake.js';
+import { queryLake } from './query-lake.js';
+
+const T0 = Date.parse('2026-01-24T13:59:59.999Z');
+const key = (fromOffset: number, toOffset: number, partition = 0): FileKey => ({ topic: TOPIC, partition, fromOffset, toOffset });
+
+function listParquet(dir: string, table: string): string[] {
+  return (readdirSync(join(dir, table), { recursive: true }) as string[]).filter((f) => f.endsWith('.parquet')).sort();
+}
+
+describe('DuckDB lake writer', () => {
+  let dir: string;
+  let lake: Lake;
+  const emptySchemas = new Map<string, unknown>();
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'shop-lake-'));
+    lake = await openLake({ dir, fsync: true });
+  });
+  after(async () => {
+    await lake.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('serves empty views with the table columns before any file exists', async () => {
+    const cols = await queryLake(lake, `SELECT column_name, column_type FROM (DESCRIBE silver)`);
+    assert.deepEqual(cols.slice(0, 4).map((c) => c['column_name']), ['event_id', 'event_version', 'event_type', 'event_time']);
+    assert.deepEqual(cols.at(-2), { column_name: 'event_date', column_type: 'DATE' });
+    for (const table of ['bronze', 'silver', 'quarantine']) {
+      emptySchemas.set(table, await queryLake(lake, `SELECT column_name, column_type FROM (DESCRIBE ${table})`));
+      assert.deepEqual(await queryLake(lake, `SELECT count(*) AS n FROM ${table}`), [{ n: 0 }]);
+    }
+  });
+
+  it('round-trips silver rows with unicode, 1 MB strings and nulls, one file per hive hour', async () => {
+    const big = 'x'.repeat(1024 * 1024);
+    const rows = [silverRow(0, T0), silverRow(1, T0 + 1), silverRow(2, T0 + 2)];
+    rows[0] = { ...rows[0]!, event: { ...rows[0]!.event, user_agent: 'Grüße 🛒 "quoted", comma\nnewline' }, driftJson: '{"extra":1}' };
+    rows[1] = { ...rows[1]!, event: { ...rows[1]!.event, page_url: big } };
+    const files = await lake.writeSilver(rows, key(0, 2));
+    assert.deepEqual(
+      files.map((f) => [f.path, f.rows]),
+      [
+        ['silver/event_date=2026-01-24/event_hour=13/p0-00000000000000000000-00000000000000000002.parquet', 1],
+        ['silver/event_date=2026-01-24/event_hour=14/p0-00000000000000000000-00000000000000000002.parquet', 2],
+      ],
+    );
+    const back = await queryLake(lake, `SELECT * FROM silver ORDER BY "offset"`);
+    assert.equal(back.length, 3);
+    assert.equal(back[0]!['user_agent'], 'Grüße 🛒 "quoted", comma\nnewline');
+    assert.equal(back[0]!['drift_json'], '{"extra":1}');
+    assert.equal(back[0]!['event_time'], '2026-01-24T13:59:59.999Z');
+    assert.equal(back[0]!['event_hour'], 13);
+    assert.equal(back[1]!['event_time'], '2026-01-24T14:00:00.000Z');
+    assert.equal(back[1]!['event_hour'], 14);
+    assert.equal(back[1]!['page_url'], big);
+    assert.equal(back[2]!['store_id'], null);
+    assert.equal(back[1]!['quantity'], rows[1]!.event.quantity);
+    assert.equal(back[1]!['price'], rows[1]!.event.price);
+    assert.equal(back[2]!['offset'], 2);
+    assert.equal(back[2]!['partition'], 0);
+    assert.equal(back[2]!['topic'], TOPIC);
+  });
+
+  it('round-trips bronze rows, keeping non-UTF-8 records as bytes', async () => {
+    const garbage = Uint8Array.from([0xff, 0xfe, 0x00, 0x41, 0xc3]);
+    const raw = rawRecordColumns(garbage);
+    assert.equal(raw.rawJson, null);
+    const rows = [bronzeRow(10, T0), { ...bronzeRow(11, T0), ...raw, eventId: null, eventType: null, eventTimeMs: null, ingestTimeMs: null, userId: null }];
+    const text = rawRecordColumns(Buffer.from('{"a":"é"}'));
+    rows.push({ ...bronzeRow(12, T0), ...text });
+    await lake.writeBronze(rows, key(10, 12));
+    const back = await queryLake(lake, `SELECT raw_json, raw_bytes, event_id, event_time, ingest_hour FROM bronze ORDER BY "offset"`);
+    assert.equal(back[0]!['raw_json'], rows[0]!.rawJson);
+    assert.equal(back[0]!['event_time'], new Date(T0 - 5).toISOString());
+    assert.equal(back[1]!['raw_json'], null);
+    assert.equal(back[1]!['raw_bytes'], Buffer.from(garbage).toString('base64'));
+    assert.equal(back[1]!['event_id'], null);
+    assert.equal(back[2]!['raw_json'], '{"a":"é"}');
+    assert.equal(back[2]!['ingest_hour'], 13);
+  });
+
+  it('round-trips quarantine reasons as text and as an ordered list', async () => {
+    const reasons = ['missing_event_id', 'invalid_event_type'];
+    await lake.writeQuarantine([quarantineRow(20, T0, reasons), quarantineRow(21, T0, [])], key(20, 21));
+    const back = await queryLake(lake, `SELECT reasons, reason_list FROM quarantine ORDER BY "offset"`);
+    assert.deepEqual(back, [
+      { reasons: 'missing_event_id,invalid_event_type', reason_list: reasons },
+      { reasons: '', reason_list: [] },
+    ]);
+  });
+
+  it('rewriting the same key replaces the files with identical rows', async () => {
+    const rows = Array.from({ length: 500 }, (_, i) => silverRow(1000 + i, T0 + 10 + i));
+    await lake.writeSilver(rows, key(1000, 1499));
+    const before = listParquet(dir, 'silver');
+    const bytes = before.map((f) => readFileSync(join(dir, 'silver', f)));
+    await lake.writeSilver(rows, key(1000, 1499));
+    assert.deepEqual(listParquet(dir, 'silver'), before);
+    assert.deepEqual(before.map((f) => readFileSync(join(dir, 'silver', f))), bytes);
+    const n = await queryLake(lake, `SELECT count(*) AS n, count(DISTINCT event_id) AS d FROM silver WHERE "offset" >= 1000`);
+    assert.deepEqual(n, [{ n: 500, d: 500 }]);
+    assert.equal((readdirSync(join(dir, 'silver'), { recursive: true }) as string[]).filter((f) => f.includes('.tmp-')).length, 0);
+  });
+
+  it('removeUncommitted deletes the partition files at or after the committed offset, and nothing else', async () => {
+    await lake.writeSilver([silverRow(2000, T0, 1), silverRow(2001, T0, 1)], key(2000, 2001, 1));
+    await lake.writeSilver([silverRow(2002, T0, 1)], key(2002, 2002, 1));
+    await lake.writeBronze([bronzeRow(2002, T0, 1)], key(2002, 2002, 1));
+    await lake.writeSilver([silverRow(2002, T0, 2)], key(2002, 2002, 2));
+    const removed = await lake.removeUncommitted({ partition: 1, committedNextOffset: 2002 });
+    assert.deepEqual(removed, [
+      'bronze/ingest_date=2026-01-24/ingest_hour=13/p1-00000000000000002002-00000000000000002002.parquet',
+      'silver/event_date=2026-01-24/event_hour=13/p1-00000000000000002002-00000000000000002002.parquet',
+    ]);
+    const left = await queryLake(lake, `SELECT "partition" AS p, count(*) AS n FROM silver WHERE "offset" >= 2000 GROUP BY 1 ORDER BY 1`);
+    assert.deepEqual(left, [{ p: 1, n: 2 }, { p: 2, n: 1 }]);
+    assert.deepEqual(await lake.removeUncommitted({ partition: 1, committedNextOffset: 2002 }), []);
+  });
+
+  it('the views over files have exactly the columns of the empty views', async () => {
+    for (const table of ['bronze', 'silver', 'quarantine']) {
+      assert.deepEqual(await queryLake(lake, `SELECT column_name, column_type FROM (DESCRIBE ${table})`), emptySchemas.get(table), table);
+    }
+  });
+
+  it('a read-only lake refuses writes with a coded error', async () => {
+    const reader = await openLake({ dir, readOnly: true });
+    try {
+      assert.throws(() => reader.writeSilver([silverRow(1, T0)], key(1, 1)), (e: unknown) => isShopError(e, 'SHOP_LAKE_READ_ONLY'));
+      assert.ok(((await queryLake(reader, 'SELECT count(*) AS n FROM bronze'))[0]!['n'] as number) >= 3);
+    } finally {
+      await reader.close();
+    }
+  });
+
+  it('reports a bad query as SHOP_LAKE_QUERY_FAILED with the DuckDB message', async () => {
+    await assert.rejects(queryLake(lake, 'SELECT nope FROM silver'), (e: unknown) => isShopError(e, 'SHOP_LAKE_QUERY_FAILED') && /nope/.test(e.message));
+  });
+});

@@ -1,0 +1,21 @@
+export {
+  LAKE_TABLES,
+  type BronzeRow,
+  type FileKey,
+  type LakeCompression,
+  type LakeFile,
+  type LakeTableName,
+  type LakeWriter,
+  type QuarantineRow,
+  type RemoveUncommittedOptions,
+  type SilverRow,
+} from './lake-table.js';
+export { Lake, openLake, type OpenLakeOptions } from './duckdb/open-lake.js';
+export { queryLake, ensureLakeViews, type LakeParam, type LakeRow } from './duckdb/query-lake.js';
+export type { JsonValue } from './duckdb/json-safe-value.js';
+export { lakeViews, tablesWithFiles } from './lake-views.js';
+export { lakeFileName, parseLakeFileName } from './lake-file-names.js';
+export { rawRecordColumns, type RawRecordColumns } from './raw-record-columns.js';
+export { recomputeKpiMinuteFromSilver, KPI_METRICS, type KpiMinuteRow, type KpiRecomputeRange } from './kpi-recompute.js';
+export { readSilverEventIdsSince, type SilverEventId } from './silver-event-ids.js';
+export { TABLE_COLUMNS, HIVE_COLUMNS } from './table-columns.js';

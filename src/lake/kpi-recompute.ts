@@ -1,0 +1,70 @@
+import { queryLake, type LakeParam } from './duckdb/query-lake.js';
+import type { Lake } from './duckdb/open-lake.js';
+
+export interface KpiMinuteRow {
+  /** ISO-8601 UTC start of the 1-minute event-time window. */
+  readonly window_start: string;
+  readonly metric: string;
+  readonly value: number;
+}
+
+/** The metrics of the brief, in this order within each window. */
+export const KPI_METRICS = [
+  'events_total',
+  'events_click',
+  'events_add_to_cart',
+  'events_checkout',
+  'events_purchase',
+  'revenue',
+  'aov',
+  'add_to_cart_rate',
+  'checkout_rate',
+  'purchase_conversion',
+] as const;
+
+/**
+ * The brief's KPI formulas over Silver, per 1-minute UTC tumbling window of event_time
+ * (`date_trunc('minute')`: 12:00:59.999 is in the 12:00 window, 12:01:00.000 in 12:01):
+ *   events_total = count(*); events_<type> = count by type;
+ *   revenue = sum(price * quantity) over purchases;
+ *   aov = revenue / events_purchase; add_to_cart_rate = add_to_cart / click;
+ *   checkout_rate = checkout / add_to_cart; purchase_conversion = purchase / click;
+ *   a rate is 0 when its denominator is 0.
+ */
+const KPI_SQL = `
+WITH w AS (
+  SELECT date_trunc('minute', event_time) AS window_start,
+    count(*)::DOUBLE AS events_total,
+    count(*) FILTER (WHERE event_type = 'click')::DOUBLE AS events_click,
+    count(*) FILTER (WHERE event_type = 'add_to_cart')::DOUBLE AS events_add_to_cart,
+    count(*) FILTER (WHERE event_type = 'checkout')::DOUBLE AS events_checkout,
+    count(*) FILTER (WHERE event_type = 'purchase')::DOUBLE AS events_purchase,
+    coalesce(sum(price * quantity) FILTER (WHERE event_type = 'purchase'), 0)::DOUBLE AS revenue
+  FROM silver
+  WHERE event_time >= epoch_ms($1::BIGINT) AND event_time < epoch_ms($2::BIGINT)
+  GROUP BY 1
+), k AS (
+  SELECT *,
+    CASE WHEN events_purchase = 0 THEN 0 ELSE revenue / events_purchase END AS aov,
+    CASE WHEN events_click = 0 THEN 0 ELSE events_add_to_cart / events_click END AS add_to_cart_rate,
+    CASE WHEN events_add_to_cart = 0 THEN 0 ELSE events_checkout / events_add_to_cart END AS checkout_rate,
+    CASE WHEN events_click = 0 THEN 0 ELSE events_purchase / events_click END AS purchase_conversion
+  FROM w
+)
+SELECT window_start, metric, value
+FROM (UNPIVOT k ON ${KPI_METRICS.join(', ')} INTO NAME metric VALUE value)
+ORDER BY window_start, array_position([${KPI_METRICS.map((m) => `'${m}'`).join(', ')}], metric)`;
+
+export interface KpiRecomputeRange {
+  /** Inclusive lower bound of event_time (epoch ms); default: everything. */
+  readonly fromMs?: number;
+  /** Exclusive upper bound of event_time (epoch ms); default: everything. */
+  readonly toMs?: number;
+}
+
+/** Recomputes serving.kpi_minute from Silver (the batch side of the reconciliation). */
+export async function recomputeKpiMinuteFromSilver(lake: Lake, range: KpiRecomputeRange = {}): Promise<KpiMinuteRow[]> {
+  const params: LakeParam[] = [range.fromMs ?? -8.64e15, range.toMs ?? 8.64e15];
+  const rows = await queryLake(lake, KPI_SQL, params);
+  return rows.map((r) => ({ window_start: String(r['window_start']), metric: String(r['metric']), value: Number(r['value']) }));
+}
