@@ -4,6 +4,7 @@ import { registerConfigCommand } from './commands/config-command.js';
 import { registerDocsCommand } from './commands/docs-command.js';
 import { registerImportCommand } from './commands/import-command.js';
 import { registerLogCommand } from './commands/log-command.js';
+import { registerValidateCommand } from './commands/validate-command.js';
 
 /** Every command of the CLI, in help order. Each lives in `commands/<name>-command.ts`. */
 export function registerCommands(program: Command, ctx: CliContext): void {
@@ -11,4 +12,5 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   registerDocsCommand(program, ctx);
   registerLogCommand(program, ctx);
   registerImportCommand(program, ctx);
+  registerValidateCommand(program, ctx);
 }
