@@ -25,9 +25,10 @@ test('network failures, also nested in retries and causes, are SHOP_LOG_UNAVAILA
   assert.equal(classifyKafkaError(new Error('wrapper', { cause: refused })), 'SHOP_LOG_UNAVAILABLE');
 });
 
-test("the client's 'Unknown topic' user error is SHOP_LOG_TOPIC_NOT_FOUND; other user errors are not", () => {
+test('user errors of the client: unknown topic, vanished leader (stale metadata), anything else', () => {
   assert.equal(classifyKafkaError(new UserError('Unknown topic orders.')), 'SHOP_LOG_TOPIC_NOT_FOUND');
-  assert.equal(classifyKafkaError(new UserError('Cannot find broker with node id 3')), 'SHOP_LOG_BROKER_REJECTED');
+  assert.equal(classifyKafkaError(new UserError('Cannot find broker with node id 3')), 'SHOP_LOG_UNAVAILABLE');
+  assert.equal(classifyKafkaError(new UserError('Invalid options')), 'SHOP_LOG_BROKER_REJECTED');
 });
 
 test('toShopError keeps the cause and the Kafka error names; a ShopError passes through', () => {

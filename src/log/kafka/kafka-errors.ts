@@ -57,6 +57,10 @@ export function classifyKafkaError(err: unknown, fallback: ErrorCode = 'SHOP_LOG
   if (facts.clientCodes.includes('PLT_KFK_USER') && facts.messages.some((m) => m.startsWith('Unknown topic '))) {
     return 'SHOP_LOG_TOPIC_NOT_FOUND';
   }
+  // A fetch aimed at a leader that has left the cluster (stale metadata after a failover).
+  if (facts.clientCodes.includes('PLT_KFK_USER') && facts.messages.some((m) => m.startsWith('Cannot find broker with node id'))) {
+    return 'SHOP_LOG_UNAVAILABLE';
+  }
   if (facts.clientCodes.includes('PLT_KFK_AUTHENTICATION')) return 'SHOP_LOG_AUTH_FAILED';
   if (facts.clientCodes.includes('PLT_KFK_NETWORK') || facts.clientCodes.includes('PLT_KFK_TIMEOUT')) {
     return 'SHOP_LOG_UNAVAILABLE';
