@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { CliContext } from './cli-context.js';
 import { registerConfigCommand } from './commands/config-command.js';
 import { registerDocsCommand } from './commands/docs-command.js';
+import { registerProcessCommand } from './commands/process-command.js';
 import { registerImportCommand } from './commands/import-command.js';
 import { registerLogCommand } from './commands/log-command.js';
 import { registerValidateCommand } from './commands/validate-command.js';
@@ -10,6 +11,7 @@ import { registerValidateCommand } from './commands/validate-command.js';
 export function registerCommands(program: Command, ctx: CliContext): void {
   registerConfigCommand(program, ctx);
   registerDocsCommand(program, ctx);
+  registerProcessCommand(program, ctx);
   registerLogCommand(program, ctx);
   registerImportCommand(program, ctx);
   registerValidateCommand(program, ctx);

@@ -23,12 +23,6 @@ export const ConfigSchema = Type.Object(
       maxTextChars: int(4096, 'Longest page_url, referrer or user_agent, in UTF-16 code units (else value_too_long).', 1),
       referenceOnly: Type.Boolean({ default: false, description: 'Apply only the nine reference rules and the four reference event types.' }),
     }),
-    contract: section('Limits of the event contract v1 validator (docs/contract.md); record size is log.maxRecordBytes.', {
-      maxFutureMs: int(24 * 3600 * 1000, 'event_time may lie at most this far after ingest_time (else event_time_in_future).'),
-      maxIdChars: int(1024, 'Longest id-like string field (ids, source, category, ...), in UTF-16 code units (else value_too_long).', 1),
-      maxTextChars: int(4096, 'Longest page_url, referrer or user_agent, in UTF-16 code units (else value_too_long).', 1),
-      referenceOnly: Type.Boolean({ default: false, description: 'Apply only the nine reference rules and the four reference event types.' }),
-    }),
     log: section('The event log (embedded file log, or Kafka when `log.brokers` is set).', {
       brokers: str('', 'Comma-separated Kafka bootstrap servers; empty = the embedded log under dataDir/log.'),
       partitions: int(4, 'Partitions of the raw topic when shopstream creates it.', 1),

@@ -1,0 +1,48 @@
+import { hostname } from 'node:os';
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import type { Config } from '../config/index.js';
+import { DEFAULT_VALIDATE_OPTIONS } from '../contract/index.js';
+import { openLake, type Lake } from '../lake/index.js';
+import { RAW_TOPIC } from '../log/event-log.js';
+import type { StreamProcessorOptions } from '../pipeline/processor/stream-processor.js';
+import { openServingStore, type ServingStore } from '../store/index.js';
+
+/** The serving store the configuration names (PGlite under dataDir, or `store.url`), migrated. */
+export function openStoreFromConfig(config: Readonly<Config>): Promise<ServingStore> {
+  return openServingStore({ ...config.store, dataDir: config.dataDir });
+}
+
+export function lakeDirOf(config: Readonly<Config>): string {
+  return config.lake.dir === '' ? join(config.dataDir, 'lake') : config.lake.dir;
+}
+
+export function openLakeFromConfig(config: Readonly<Config>, options: { readOnly?: boolean } = {}): Promise<Lake> {
+  return openLake({
+    dir: lakeDirOf(config),
+    compression: config.lake.compression,
+    rowGroupRows: config.lake.rowGroupRows,
+    fsync: config.lake.fsync,
+    readOnly: options.readOnly ?? false,
+  });
+}
+
+/** Processor options from the configuration; `partitions` undefined = all of the topic. */
+export function processorOptionsFromConfig(
+  config: Readonly<Config>,
+  partitions?: readonly number[],
+): StreamProcessorOptions {
+  const p = config.processor;
+  return {
+    topic: RAW_TOPIC,
+    ...(partitions === undefined ? {} : { partitions }),
+    owner: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+    watermarkMs: p.watermarkMs,
+    maxBatchRecords: p.maxBatchRecords,
+    maxWaitMs: p.maxWaitMs,
+    idleFinalizeMs: p.idleFinalizeMs,
+    consumerGroup: p.consumerGroup,
+    validate: { ...DEFAULT_VALIDATE_OPTIONS, maxRecordBytes: config.log.maxRecordBytes },
+    silver: { piiMasking: p.piiMasking, piiSalt: p.piiSalt },
+  };
+}

@@ -1,0 +1,32 @@
+import { DedupeState } from '../../state/dedupe-state.js';
+
+/**
+ * Everything the processor remembers about one owned partition between cycles. Rebuilt on start
+ * from the serving DB (position, stream time) and the committed Silver rows (dedupe).
+ */
+export interface PartitionState {
+  readonly partition: number;
+  /** Next offset to read = the position of record once the current batch commits. */
+  nextOffset: number;
+  /** Fencing epoch obtained when the partition was claimed. */
+  readonly epoch: number;
+  /** Largest event time accepted into Silver (ms), -Infinity before the first. */
+  streamTimeMs: number;
+  readonly dedupe: DedupeState;
+}
+
+export function newPartitionState(
+  partition: number,
+  nextOffset: number,
+  epoch: number,
+  streamTimeMs: number | null,
+  watermarkMs: number,
+): PartitionState {
+  return {
+    partition,
+    nextOffset,
+    epoch,
+    streamTimeMs: streamTimeMs ?? Number.NEGATIVE_INFINITY,
+    dedupe: new DedupeState(watermarkMs),
+  };
+}
