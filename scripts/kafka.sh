@@ -175,7 +175,13 @@ stop_node() {
 
 all_nodes() { local d; for d in "$RUN_DIR"/*/; do [[ -f "$d/server.properties" ]] && basename "$d"; done; return 0; }
 
-stop_all() { local n; for n in $(all_nodes); do stop_node "$n"; done; }
+# SIGTERM every node first, then wait: stopping a KRaft quorum one node at a time leaves the last
+# ones without a controller majority, and their controlled shutdown then waits for the timeout.
+stop_all() {
+  local n pid
+  for n in $(all_nodes); do if node_alive "$n"; then pid="$(node_pid "$n")"; kill "$pid"; fi; done
+  for n in $(all_nodes); do stop_node "$n"; done
+}
 
 status() {
   local n any=0
