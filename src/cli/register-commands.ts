@@ -3,8 +3,11 @@ import type { CliContext } from './cli-context.js';
 import { registerConfigCommand } from './commands/config-command.js';
 import { registerDocsCommand } from './commands/docs-command.js';
 import { registerProcessCommand } from './commands/process-command.js';
+import { registerKpisCommand } from './commands/kpis-command.js';
+import { registerStatusCommand } from './commands/status-command.js';
 import { registerImportCommand } from './commands/import-command.js';
 import { registerLogCommand } from './commands/log-command.js';
+import { registerLakeCommand } from './commands/lake-command.js';
 import { registerValidateCommand } from './commands/validate-command.js';
 
 /** Every command of the CLI, in help order. Each lives in `commands/<name>-command.ts`. */
@@ -12,7 +15,10 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   registerConfigCommand(program, ctx);
   registerDocsCommand(program, ctx);
   registerProcessCommand(program, ctx);
+  registerKpisCommand(program, ctx);
+  registerStatusCommand(program, ctx);
   registerLogCommand(program, ctx);
+  registerLakeCommand(program, ctx);
   registerImportCommand(program, ctx);
   registerValidateCommand(program, ctx);
 }

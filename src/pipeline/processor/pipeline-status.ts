@@ -1,0 +1,90 @@
+import type { EventLog } from '../../log/event-log.js';
+import { readAccounting, readPositions, type AccountingRow, type SqlExecutor } from '../../store/index.js';
+
+export interface PartitionStatus extends AccountingRow {
+  readonly logNextOffset: number | null;
+  readonly committedNextOffset: number;
+  /** Records in the log not yet committed in Gold. */
+  readonly lag: number | null;
+  readonly epoch: number;
+  readonly owner: string;
+  readonly committedAt: string | null;
+  readonly streamTime: string | null;
+  /** records_read = bronze_rows = silver_rows + quarantine_rows + duplicates_dropped */
+  readonly invariantHolds: boolean;
+}
+
+export interface PipelineStatus {
+  readonly topic: string;
+  readonly partitions: readonly PartitionStatus[];
+  readonly totals: Omit<AccountingRow, 'partition'> & { lag: number | null };
+  readonly invariantHolds: boolean;
+  /** now - newest committed event time, in ms; null before the first commit. */
+  readonly freshnessMs: number | null;
+  readonly lastCommitAt: string | null;
+}
+
+/**
+ * Accounting, positions, lag and freshness of the processor for one topic, from the serving DB
+ * (positions of record) and the log (its end offsets). Used by `shopstream status` and the API.
+ */
+export async function readPipelineStatus(db: SqlExecutor, log: EventLog | undefined, topic: string, nowMs: number): Promise<PipelineStatus> {
+  const [accounting, positions, topicInfo] = await Promise.all([
+    readAccounting(db, topic),
+    readPositions(db, topic),
+    log?.describeTopic(topic),
+  ]);
+  const byPartition = new Map(accounting.map((a) => [a.partition, a]));
+  const ends = new Map((topicInfo?.partitions ?? []).map((p) => [p.partition, p.nextOffset]));
+  const partitions = positions.map((pos): PartitionStatus => {
+    const a = byPartition.get(pos.partition) ?? emptyAccounting(pos.partition);
+    const end = ends.get(pos.partition) ?? null;
+    return {
+      ...a,
+      logNextOffset: end,
+      committedNextOffset: pos.nextOffset,
+      lag: end === null ? null : Math.max(0, end - pos.nextOffset),
+      epoch: pos.epoch,
+      owner: pos.owner,
+      committedAt: pos.committedAt?.toISOString() ?? null,
+      streamTime: pos.maxEventTime?.toISOString() ?? null,
+      invariantHolds: holds(a),
+    };
+  });
+  const newestEvent = Math.max(...positions.map((p) => p.maxEventTime?.getTime() ?? Number.NEGATIVE_INFINITY));
+  const lastCommit = Math.max(...positions.map((p) => p.committedAt?.getTime() ?? Number.NEGATIVE_INFINITY));
+  const totals = sumAccounting(partitions);
+  return {
+    topic,
+    partitions,
+    totals,
+    invariantHolds: partitions.every((p) => p.invariantHolds),
+    freshnessMs: Number.isFinite(newestEvent) ? nowMs - newestEvent : null,
+    lastCommitAt: Number.isFinite(lastCommit) ? new Date(lastCommit).toISOString() : null,
+  };
+}
+
+function holds(a: AccountingRow): boolean {
+  return a.recordsRead === a.bronzeRows && a.bronzeRows === a.silverRows + a.quarantineRows + a.duplicatesDropped;
+}
+
+function emptyAccounting(partition: number): AccountingRow {
+  return { partition, recordsRead: 0, bronzeRows: 0, silverRows: 0, quarantineRows: 0, duplicatesDropped: 0, lateQuarantined: 0, reasonCounts: {} };
+}
+
+function sumAccounting(parts: readonly PartitionStatus[]): PipelineStatus['totals'] {
+  const reasonCounts: Record<string, number> = {};
+  let lag: number | null = 0;
+  const t = { recordsRead: 0, bronzeRows: 0, silverRows: 0, quarantineRows: 0, duplicatesDropped: 0, lateQuarantined: 0 };
+  for (const p of parts) {
+    t.recordsRead += p.recordsRead;
+    t.bronzeRows += p.bronzeRows;
+    t.silverRows += p.silverRows;
+    t.quarantineRows += p.quarantineRows;
+    t.duplicatesDropped += p.duplicatesDropped;
+    t.lateQuarantined += p.lateQuarantined;
+    lag = lag === null || p.lag === null ? null : lag + p.lag;
+    for (const [reason, n] of Object.entries(p.reasonCounts)) reasonCounts[reason] = (reasonCounts[reason] ?? 0) + n;
+  }
+  return { ...t, reasonCounts, lag };
+}
