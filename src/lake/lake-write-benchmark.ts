@@ -1,0 +1,56 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openLake } from './duckdb/open-lake.js';
+import type { LakeCompression, LakeTableName } from './lake-table.js';
+import { TOPIC, bronzeRow, quarantineRow, silverRow } from './testing/lake-row-fixtures.js';
+
+/**
+ * Measures lake write throughput per table: batches of realistic rows (full contract events,
+ * ~450-byte raw JSON) written to a temporary lake folder, wall clock per table.
+ * Run: `npx tsx src/lake/lake-write-benchmark.ts [batchRows] [batches] [zstd|snappy]`.
+ */
+export interface LakeWriteBenchResult {
+  readonly table: LakeTableName;
+  readonly rows: number;
+  readonly elapsedMs: number;
+  readonly rowsPerSec: number;
+}
+
+export async function benchLakeWrites(batchRows: number, batches: number, compression: LakeCompression): Promise<LakeWriteBenchResult[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'shop-lake-bench-'));
+  const lake = await openLake({ dir, compression });
+  const t0 = Date.parse('2026-01-24T13:00:00Z');
+  const make = {
+    bronze: (i: number) => bronzeRow(i, t0 + i),
+    silver: (i: number) => silverRow(i, t0 + i),
+    quarantine: (i: number) => quarantineRow(i, t0 + i, ['missing_user_id', 'bad_event_time']),
+  };
+  const results: LakeWriteBenchResult[] = [];
+  try {
+    for (const table of ['bronze', 'silver', 'quarantine'] as const) {
+      const data = Array.from({ length: batches }, (_, b) => Array.from({ length: batchRows }, (_, i) => make[table](b * batchRows + i)));
+      const start = performance.now();
+      for (let b = 0; b < batches; b++) {
+        const key = { topic: TOPIC, partition: 0, fromOffset: b * batchRows, toOffset: (b + 1) * batchRows - 1 };
+        if (table === 'bronze') await lake.writeBronze(data[b] as ReturnType<typeof bronzeRow>[], key);
+        else if (table === 'silver') await lake.writeSilver(data[b] as ReturnType<typeof silverRow>[], key);
+        else await lake.writeQuarantine(data[b] as ReturnType<typeof quarantineRow>[], key);
+      }
+      const elapsedMs = performance.now() - start;
+      const rows = batchRows * batches;
+      results.push({ table, rows, elapsedMs: Math.round(elapsedMs), rowsPerSec: Math.round((rows / elapsedMs) * 1000) });
+    }
+  } finally {
+    await lake.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return results;
+}
+
+if (process.argv[1]?.endsWith('lake-write-benchmark.ts')) {
+  const [batchRows = '50000', batches = '4', compression = 'zstd'] = process.argv.slice(2);
+  for (const r of await benchLakeWrites(Number(batchRows), Number(batches), compression as LakeCompression)) {
+    process.stdout.write(JSON.stringify(r) + '\n');
+  }
+}
