@@ -50,9 +50,9 @@ const NOT_AN_OBJECT = invalid('not_an_object');
  * REASON_CODES. Deterministic: time rules compare event_time with ingest_time, never the clock.
  */
 export function validateEvent(value: unknown, options: ValidateOptions = DEFAULT_VALIDATE_OPTIONS): ValidationResult {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return NOT_AN_OBJECT;
+  if (value === null || typeof value !== 'object') return NOT_AN_OBJECT;
   try {
-    return check(value as Readonly<Record<string, unknown>>, options);
+    return Array.isArray(value) ? NOT_AN_OBJECT : check(value as Readonly<Record<string, unknown>>, options);
   } catch {
     // Only exotic non-JSON inputs (a throwing getter, a revoked Proxy) get here.
     return NOT_AN_OBJECT;
