@@ -27,13 +27,18 @@ export interface ApiErrorBody {
 }
 
 export function apiErrorBody(request: FastifyRequest, err: ShopError, statusCode: number): ApiErrorBody {
-  const message = err.message.startsWith(`${err.code}: `) ? err.message.slice(err.code.length + 2) : err.message;
+  const message = err.message.startsWith(`${err.code}: `)
+    ? err.message.slice(err.code.length + 2)
+    : err.message;
   return { statusCode, code: err.code, message, canRetry: err.canRetry, requestId: request.id };
 }
 
 export function sendApiError(request: FastifyRequest, reply: FastifyReply, err: ShopError): FastifyReply {
   const statusCode = STATUS_BY_CODE[err.code] ?? 500;
-  return reply.code(statusCode).type('application/json').send(apiErrorBody(request, err, statusCode));
+  return reply
+    .code(statusCode)
+    .type('application/json')
+    .send(apiErrorBody(request, err, statusCode));
 }
 
 /** Maps Fastify's own errors (validation, body size, bad JSON) and unknown errors onto coded ones. */
@@ -41,7 +46,8 @@ export function toShopError(err: FastifyError | Error): ShopError {
   if (isShopError(err)) return err;
   const fe = err as FastifyError;
   if (fe.validation !== undefined) return new ShopError('SHOP_API_BAD_REQUEST', fe.message);
-  if (fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new ShopError('SHOP_API_BODY_TOO_LARGE', 'request body too large');
+  if (fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE')
+    return new ShopError('SHOP_API_BODY_TOO_LARGE', 'request body too large');
   const status = fe.statusCode ?? 500;
   if (status >= 400 && status < 500) return new ShopError('SHOP_API_BAD_REQUEST', fe.message);
   return new ShopError('SHOP_API_INTERNAL', 'internal error; see the server log for the request id');
@@ -57,7 +63,11 @@ export function installErrorHandlers(app: FastifyInstance): void {
     return sendApiError(request, reply, safe);
   });
   app.setNotFoundHandler((request, reply) =>
-    sendApiError(request, reply, new ShopError('SHOP_API_NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`)),
+    sendApiError(
+      request,
+      reply,
+      new ShopError('SHOP_API_NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`),
+    ),
   );
 }
 

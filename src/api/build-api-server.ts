@@ -50,9 +50,15 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<FastifyInstan
   const api = deps.config.api;
   const now = deps.now ?? Date.now;
   const app = Fastify({
-    ...(deps.logger === undefined ? { logger: { level: 'warn' } } : deps.logger === false ? { logger: false } : { loggerInstance: deps.logger }),
+    ...(deps.logger === undefined
+      ? { logger: { level: 'warn' } }
+      : deps.logger === false
+        ? { logger: false }
+        : { loggerInstance: deps.logger }),
     bodyLimit: api.bodyLimitBytes,
-    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, useDefaults: true, allErrors: false } },
+    ajv: {
+      customOptions: { coerceTypes: 'array', removeAdditional: false, useDefaults: true, allErrors: false },
+    },
   });
   app.addSchema(ErrorBody);
   installErrorHandlers(app);
@@ -63,11 +69,23 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<FastifyInstan
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
-      info: { title: 'shopstream API', version: '1', description: 'Real-time e-commerce KPIs, alerts and pipeline status. Timestamps are UTC ISO-8601.' },
-      components: { securitySchemes: { apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key' }, bearer: { type: 'http', scheme: 'bearer' } } },
+      info: {
+        title: 'shopstream API',
+        version: '1',
+        description: 'Real-time e-commerce KPIs, alerts and pipeline status. Timestamps are UTC ISO-8601.',
+      },
+      components: {
+        securitySchemes: {
+          apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key' },
+          bearer: { type: 'http', scheme: 'bearer' },
+        },
+      },
       security: [{ apiKey: [] }, { bearer: [] }, {}],
     },
-    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
+    refResolver: {
+      buildLocalReference: (json, _baseUri, _fragment, i) =>
+        typeof json.$id === 'string' ? json.$id : `def-${i}`,
+    },
   });
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
 
@@ -93,7 +111,10 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<FastifyInstan
 
   const pollStore = deps.pollStore ?? deps.config.log.brokers !== '';
   const stopPoller = pollStore
-    ? startStoreCommitPoller(deps.store, deps.liveFeed, { intervalMs: api.streamPollIntervalMs, onError: onLiveError })
+    ? startStoreCommitPoller(deps.store, deps.liveFeed, {
+        intervalMs: api.streamPollIntervalMs,
+        onError: onLiveError,
+      })
     : undefined;
   app.addHook('onClose', async () => {
     broadcaster.close();

@@ -4,7 +4,11 @@
  * the API reports lag as null and derives events/s from committed offsets.
  */
 export interface PipelineStatus {
-  readonly partitions: readonly { readonly topic: string; readonly partition: number; readonly endOffset: number }[];
+  readonly partitions: readonly {
+    readonly topic: string;
+    readonly partition: number;
+    readonly endOffset: number;
+  }[];
   /** Records processed per second over the processor's own recent window; undefined = unknown. */
   readonly eventsPerSec?: number;
 }

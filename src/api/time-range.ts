@@ -23,7 +23,8 @@ export function parseRange(
 
 export function parseTime(value: string, name: string): number {
   const ms = /^\d{1,15}$/.test(value) ? Number(value) : Date.parse(value);
-  if (!Number.isFinite(ms)) throw new ShopError('SHOP_API_BAD_REQUEST', `\`${name}\` is not an ISO-8601 time or epoch milliseconds`);
+  if (!Number.isFinite(ms))
+    throw new ShopError('SHOP_API_BAD_REQUEST', `\`${name}\` is not an ISO-8601 time or epoch milliseconds`);
   return ms;
 }
 
@@ -32,5 +33,12 @@ export const iso = (ms: number): string => new Date(ms).toISOString();
 /** Comma-separated list parameter: trimmed, non-empty, de-duplicated, order kept. */
 export function parseList(value: string | undefined): string[] {
   if (value === undefined) return [];
-  return [...new Set(value.split(',').map((v) => v.trim()).filter((v) => v.length > 0))];
+  return [
+    ...new Set(
+      value
+        .split(',')
+        .map((v) => v.trim())
+        .filter((v) => v.length > 0),
+    ),
+  ];
 }

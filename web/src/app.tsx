@@ -1,6 +1,16 @@
 import { useState } from 'react';
 import { apiGet, apiPost } from './lib/api-client.js';
-import type { Alert, Funnel, KpiSeries, KpiSummary, PipelineStatus, QualitySummary, RecentOrder, Session, TopProducts } from './lib/api-types.js';
+import type {
+  Alert,
+  Funnel,
+  KpiSeries,
+  KpiSummary,
+  PipelineStatus,
+  QualitySummary,
+  RecentOrder,
+  Session,
+  TopProducts,
+} from './lib/api-types.js';
 import { currentWindow, effectiveGrain, type GrainChoice, type RangeId } from './lib/time-range.js';
 import { mergeLiveWindows } from './lib/merge-live-windows.js';
 import { useApiQuery } from './hooks/use-api-query.js';
@@ -17,7 +27,9 @@ import { AlertsView } from './components/alerts-view.js';
 import { QualityView } from './components/quality-view.js';
 import { PipelineView } from './components/pipeline-view.js';
 
-const SERIES_METRICS = [...new Set([...TILE_METRICS.map((t) => t.metric), 'events_click', 'events_add_to_cart'])];
+const SERIES_METRICS = [
+  ...new Set([...TILE_METRICS.map((t) => t.metric), 'events_click', 'events_add_to_cart']),
+];
 
 export function App() {
   const [range, setRange] = useState<RangeId>('1h');
@@ -33,17 +45,43 @@ export function App() {
   const filter = { channel: channel || undefined };
 
   const session = useApiQuery(() => apiGet<Session>('/api/v1/session'), `${authEpoch}`, authEpoch);
-  const summary = useApiQuery(() => apiGet<KpiSummary>('/api/v1/kpis/summary', { ...currentWindow(range), ...filter }), key, tick);
-  const series = useApiQuery(
-    () => apiGet<KpiSeries>('/api/v1/kpis', { ...currentWindow(range), grain: g, metrics: SERIES_METRICS.join(','), ...filter }),
+  const summary = useApiQuery(
+    () => apiGet<KpiSummary>('/api/v1/kpis/summary', { ...currentWindow(range), ...filter }),
     key,
     tick,
   );
-  const funnel = useApiQuery(() => apiGet<Funnel>('/api/v1/funnel', { ...currentWindow(range), ...filter }), key, tick);
-  const top = useApiQuery(() => apiGet<TopProducts>('/api/v1/products/top', { ...currentWindow(range), by: topBy, limit: 8 }), `${key}|${topBy}`, tick);
-  const orders = useApiQuery(() => apiGet<{ orders: RecentOrder[] }>('/api/v1/orders/recent', { limit: 12 }), key, tick);
+  const series = useApiQuery(
+    () =>
+      apiGet<KpiSeries>('/api/v1/kpis', {
+        ...currentWindow(range),
+        grain: g,
+        metrics: SERIES_METRICS.join(','),
+        ...filter,
+      }),
+    key,
+    tick,
+  );
+  const funnel = useApiQuery(
+    () => apiGet<Funnel>('/api/v1/funnel', { ...currentWindow(range), ...filter }),
+    key,
+    tick,
+  );
+  const top = useApiQuery(
+    () => apiGet<TopProducts>('/api/v1/products/top', { ...currentWindow(range), by: topBy, limit: 8 }),
+    `${key}|${topBy}`,
+    tick,
+  );
+  const orders = useApiQuery(
+    () => apiGet<{ orders: RecentOrder[] }>('/api/v1/orders/recent', { limit: 12 }),
+    key,
+    tick,
+  );
   const alerts = useApiQuery(() => apiGet<{ alerts: Alert[] }>('/alerts/latest', { limit: 20 }), key, tick);
-  const quality = useApiQuery(() => apiGet<QualitySummary>('/api/v1/quality/quarantine', { ...currentWindow(range), grain: g }), key, tick);
+  const quality = useApiQuery(
+    () => apiGet<QualitySummary>('/api/v1/quality/quarantine', { ...currentWindow(range), grain: g }),
+    key,
+    tick,
+  );
   const pipeline = useApiQuery(() => apiGet<PipelineStatus>('/api/v1/pipeline/status'), key, tick);
 
   const shown = mergeLiveWindows(series.data, live.lastKpis);
@@ -56,7 +94,9 @@ export function App() {
         setAuthEpoch((e) => e + 1);
       });
   };
-  const needsKey = [summary.error, series.error].some((e) => e !== undefined && /401|UNAUTHORIZED/.test(`${e.message}`));
+  const needsKey = [summary.error, series.error].some(
+    (e) => e !== undefined && /401|UNAUTHORIZED/.test(`${e.message}`),
+  );
 
   return (
     <div className="app">
@@ -78,13 +118,44 @@ export function App() {
       )}
       <main className="grid">
         <KpiTiles summary={summary.data} series={shown} error={summary.error} />
-        <Panel id="revenue-chart" title={`Revenue per ${g}`} state={{ ...series, data: shown }} className="span-8" isEmpty={(s) => (s.series.revenue ?? []).length === 0}>
-          {(s) => <TimeChart label={`Revenue per ${g}`} series={[{ label: 'revenue', color: '#4ade80', points: s.series.revenue ?? [] }]} />}
+        <Panel
+          id="revenue-chart"
+          title={`Revenue per ${g}`}
+          state={{ ...series, data: shown }}
+          className="span-8"
+          isEmpty={(s) => (s.series.revenue ?? []).length === 0}
+        >
+          {(s) => (
+            <TimeChart
+              label={`Revenue per ${g}`}
+              series={[{ label: 'revenue', color: '#4ade80', points: s.series.revenue ?? [] }]}
+            />
+          )}
         </Panel>
-        <Panel id="alerts" title="Alerts" state={alerts} className="span-4" isEmpty={(a) => a.alerts.length === 0} emptyText="No alerts: every KPI is within its band.">
-          {(a) => <AlertsView alerts={a.alerts} canAcknowledge={session.data?.role === 'admin'} onAcknowledge={acknowledge} busyId={ackBusy} />}
+        <Panel
+          id="alerts"
+          title="Alerts"
+          state={alerts}
+          className="span-4"
+          isEmpty={(a) => a.alerts.length === 0}
+          emptyText="No alerts: every KPI is within its band."
+        >
+          {(a) => (
+            <AlertsView
+              alerts={a.alerts}
+              canAcknowledge={session.data?.role === 'admin'}
+              onAcknowledge={acknowledge}
+              busyId={ackBusy}
+            />
+          )}
         </Panel>
-        <Panel id="events-chart" title={`Events per ${g}`} state={{ ...series, data: shown }} className="span-8" isEmpty={(s) => (s.series.events_total ?? []).length === 0}>
+        <Panel
+          id="events-chart"
+          title={`Events per ${g}`}
+          state={{ ...series, data: shown }}
+          className="span-8"
+          isEmpty={(s) => (s.series.events_total ?? []).length === 0}
+        >
           {(s) => (
             <TimeChart
               label={`Events per ${g}`}
@@ -97,10 +168,23 @@ export function App() {
             />
           )}
         </Panel>
-        <Panel id="pipeline" title="Pipeline health" state={pipeline} className="span-4" isEmpty={(p) => p.partitions.length === 0} emptyText="No processor has committed yet.">
+        <Panel
+          id="pipeline"
+          title="Pipeline health"
+          state={pipeline}
+          className="span-4"
+          isEmpty={(p) => p.partitions.length === 0}
+          emptyText="No processor has committed yet."
+        >
           {(p) => <PipelineView status={p} />}
         </Panel>
-        <Panel id="funnel" title="Conversion funnel" state={funnel} className="span-4" isEmpty={(f) => (f.steps[0]?.count ?? 0) === 0}>
+        <Panel
+          id="funnel"
+          title="Conversion funnel"
+          state={funnel}
+          className="span-4"
+          isEmpty={(f) => (f.steps[0]?.count ?? 0) === 0}
+        >
           {(f) => <FunnelView funnel={f} />}
         </Panel>
         <Panel
@@ -112,7 +196,13 @@ export function App() {
           actions={
             <div className="seg small" role="group" aria-label="Rank products by">
               {(['revenue', 'units'] as const).map((b) => (
-                <button key={b} type="button" aria-pressed={topBy === b} className={topBy === b ? 'active' : ''} onClick={() => setTopBy(b)}>
+                <button
+                  key={b}
+                  type="button"
+                  aria-pressed={topBy === b}
+                  className={topBy === b ? 'active' : ''}
+                  onClick={() => setTopBy(b)}
+                >
                   {b}
                 </button>
               ))}
@@ -121,7 +211,14 @@ export function App() {
         >
           {(t) => <TopProductsView top={t} />}
         </Panel>
-        <Panel id="orders" title="Live orders" state={orders} className="span-4" isEmpty={(o) => o.orders.length === 0} emptyText="No purchases yet.">
+        <Panel
+          id="orders"
+          title="Live orders"
+          state={orders}
+          className="span-4"
+          isEmpty={(o) => o.orders.length === 0}
+          emptyText="No purchases yet."
+        >
           {(o) => <OrderFeedView orders={o.orders} />}
         </Panel>
         <Panel id="quality" title="Data quality" state={quality} className="span-12">
@@ -129,7 +226,8 @@ export function App() {
         </Panel>
       </main>
       <footer className="foot">
-        <a href="/docs">API reference</a> · times are UTC · {range} range, {g} grain{channel ? `, channel ${channel}` : ''}
+        <a href="/docs">API reference</a> · times are UTC · {range} range, {g} grain
+        {channel ? `, channel ${channel}` : ''}
       </footer>
     </div>
   );

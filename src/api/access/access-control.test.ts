@@ -7,7 +7,11 @@ const opened: TestApi[] = [];
 after(async () => {
   for (const t of opened) await t.close();
 });
-async function api(apiSection: Record<string, unknown>, top: Record<string, unknown> = {}, now?: () => number) {
+async function api(
+  apiSection: Record<string, unknown>,
+  top: Record<string, unknown> = {},
+  now?: () => number,
+) {
   const t = await openTestApi({ api: apiSection, ...top }, now === undefined ? {} : { now });
   opened.push(t);
   return t;
@@ -21,21 +25,32 @@ describe('API keys and roles', () => {
     const res = await distributed.app.inject('/api/v1/funnel');
     assert.equal(res.statusCode, 401);
     assert.equal(res.json().code, 'SHOP_API_UNAUTHORIZED');
-    assert.equal((await distributed.app.inject({ url: '/api/v1/funnel', headers: { 'x-api-key': 'v-key' } })).statusCode, 200);
+    assert.equal(
+      (await distributed.app.inject({ url: '/api/v1/funnel', headers: { 'x-api-key': 'v-key' } })).statusCode,
+      200,
+    );
     assert.equal((await distributed.app.inject('/health')).statusCode, 200);
     assert.equal((await distributed.app.inject('/docs/json')).statusCode, 200);
   });
 
   it('accepts keys configured as sha256 digests, rejects unknown keys even on open routes', async () => {
     const t = await api({ readAuth: 'key', adminKeys: `sha256:${sha256Hex('boss')}` });
-    assert.equal((await t.app.inject({ url: '/api/v1/session', headers: { 'x-api-key': 'boss' } })).json().role, 'admin');
+    assert.equal(
+      (await t.app.inject({ url: '/api/v1/session', headers: { 'x-api-key': 'boss' } })).json().role,
+      'admin',
+    );
     const wrong = await t.app.inject({ url: '/health', headers: { 'x-api-key': 'typo' } });
     assert.equal(wrong.statusCode, 401);
   });
 
   it('a viewer may read but not acknowledge (403)', async () => {
     const t = await api({ viewerKeys: 'viewer-1', adminKeys: 'admin-1' });
-    const res = await t.app.inject({ method: 'POST', url: '/api/v1/alerts/x/acknowledge', payload: {}, headers: { 'x-api-key': 'viewer-1' } });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/alerts/x/acknowledge',
+      payload: {},
+      headers: { 'x-api-key': 'viewer-1' },
+    });
     assert.equal(res.statusCode, 403);
     assert.equal(res.json().code, 'SHOP_API_FORBIDDEN');
   });

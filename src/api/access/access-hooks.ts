@@ -78,7 +78,11 @@ function applyRateLimit(
   reply.header('x-ratelimit-remaining', result.remaining);
   if (result.allowed) return false;
   reply.header('retry-after', Math.max(1, Math.ceil(result.retryAfterMs / 1000)));
-  sendApiError(request, reply, new ShopError('SHOP_API_RATE_LIMITED', `more than ${options.rateLimitPerMin} requests per minute`));
+  sendApiError(
+    request,
+    reply,
+    new ShopError('SHOP_API_RATE_LIMITED', `more than ${options.rateLimitPerMin} requests per minute`),
+  );
   return true;
 }
 

@@ -42,7 +42,9 @@ function parseKeyList(list: string): string[] {
 }
 
 /** The key a request presents: `x-api-key: <key>` or `authorization: Bearer <key>`. */
-export function presentedKey(headers: Readonly<Record<string, string | string[] | undefined>>): string | undefined {
+export function presentedKey(
+  headers: Readonly<Record<string, string | string[] | undefined>>,
+): string | undefined {
   const direct = headers['x-api-key'];
   if (typeof direct === 'string' && direct.length > 0) return direct;
   const auth = headers['authorization'];

@@ -27,9 +27,15 @@ export function installCors(app: FastifyInstance, origins: ReadonlySet<string>):
     const origin = request.headers.origin;
     if (origin === undefined) return undefined;
     const allowed = any || origins.has(origin);
-    const preflight = request.method === 'OPTIONS' && request.headers['access-control-request-method'] !== undefined;
+    const preflight =
+      request.method === 'OPTIONS' && request.headers['access-control-request-method'] !== undefined;
     if (!allowed) {
-      if (preflight) return sendApiError(request, reply, new ShopError('SHOP_API_CORS_REJECTED', `origin ${origin} not allowed`));
+      if (preflight)
+        return sendApiError(
+          request,
+          reply,
+          new ShopError('SHOP_API_CORS_REJECTED', `origin ${origin} not allowed`),
+        );
       return undefined; // the browser withholds the response: no allow-origin header is sent
     }
     reply.header('access-control-allow-origin', origin);

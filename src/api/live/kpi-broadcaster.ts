@@ -63,7 +63,9 @@ export class KpiBroadcaster {
     if (this.clients.size === 0) return;
     if (message.kind === 'alert') {
       void alertById(this.store, message.alert.id).then(
-        (row) => row !== undefined && this.send({ event: 'alert', data: JSON.stringify({ alert: row satisfies AlertRow }) }),
+        (row) =>
+          row !== undefined &&
+          this.send({ event: 'alert', data: JSON.stringify({ alert: row satisfies AlertRow }) }),
         this.onError,
       );
       return;

@@ -43,17 +43,39 @@ describe('store commit poller (distributed mode)', () => {
     const t = await openTestApi();
     opened.push(t);
     const w = Date.parse('2026-01-24T13:00:00.000Z');
-    await seedWindow(t.store, { windowStartMs: w - 60_000, clicks: 1, carts: 0, checkouts: 0, purchases: 0, revenue: 0 }, Date.now() - 5_000);
+    await seedWindow(
+      t.store,
+      { windowStartMs: w - 60_000, clicks: 1, carts: 0, checkouts: 0, purchases: 0, revenue: 0 },
+      Date.now() - 5_000,
+    );
     const feed = new LiveFeed();
     const got: LiveMessage[] = [];
     feed.subscribe((m) => got.push(m));
-    const stop = startStoreCommitPoller(t.store, feed, { intervalMs: 50, onError: (e) => assert.fail(String(e)) });
+    const stop = startStoreCommitPoller(t.store, feed, {
+      intervalMs: 50,
+      onError: (e) => assert.fail(String(e)),
+    });
     await new Promise((r) => setTimeout(r, 200));
     assert.equal(got.length, 0, 'history is not replayed');
-    await seedWindow(t.store, { windowStartMs: w, clicks: 3, carts: 1, checkouts: 0, purchases: 0, revenue: 0 });
+    await seedWindow(t.store, {
+      windowStartMs: w,
+      clicks: 3,
+      carts: 1,
+      checkouts: 0,
+      purchases: 0,
+      revenue: 0,
+    });
     const commit = await waitFor(() => got.find((m) => m.kind === 'commit'), 'a commit');
     assert.deepEqual(commit.kind === 'commit' && commit.commit.windowsTouched, [w]);
-    const id = await seedAlert(t.store, { metric: 'revenue', windowStartMs: w, severity: 'warning', value: 1, baseline: 2, zScore: -3.2, createdAtMs: Date.now() });
+    const id = await seedAlert(t.store, {
+      metric: 'revenue',
+      windowStartMs: w,
+      severity: 'warning',
+      value: 1,
+      baseline: 2,
+      zScore: -3.2,
+      createdAtMs: Date.now(),
+    });
     const alert = await waitFor(() => got.find((m) => m.kind === 'alert'), 'an alert');
     assert.deepEqual(alert.kind === 'alert' && alert.alert.id, id);
     await stop();
@@ -65,7 +87,14 @@ describe('KpiBroadcaster', () => {
     const t = await openTestApi();
     opened.push(t);
     const w = Date.parse('2026-01-24T13:00:00.000Z');
-    await seedWindow(t.store, { windowStartMs: w, clicks: 40, carts: 10, checkouts: 5, purchases: 4, revenue: 100 });
+    await seedWindow(t.store, {
+      windowStartMs: w,
+      clicks: 40,
+      carts: 10,
+      checkouts: 5,
+      purchases: 4,
+      revenue: 100,
+    });
     const feed = new LiveFeed();
     const b = new KpiBroadcaster(t.store, feed, (e) => assert.fail(String(e)));
     const a: StreamEvent[] = [];

@@ -13,7 +13,11 @@ export interface StorePollerOptions {
   readonly onError: (err: unknown) => void;
 }
 
-export function startStoreCommitPoller(store: ApiStore, feed: LiveFeed, options: StorePollerOptions): () => Promise<void> {
+export function startStoreCommitPoller(
+  store: ApiStore,
+  feed: LiveFeed,
+  options: StorePollerOptions,
+): () => Promise<void> {
   let windowCursor: string | null = null;
   let alertCursor: string | null = null;
   let stopped = false;

@@ -64,7 +64,12 @@ export async function alertById(store: ApiStore, id: string): Promise<AlertRow |
  * Acknowledges an alert: idempotent (a second acknowledge keeps the first time and author).
  * Throws SHOP_API_NOT_FOUND when no alert has this id.
  */
-export async function acknowledgeAlert(store: ApiStore, id: string, by: string, nowMs: number): Promise<AlertRow> {
+export async function acknowledgeAlert(
+  store: ApiStore,
+  id: string,
+  by: string,
+  nowMs: number,
+): Promise<AlertRow> {
   await store.query(
     `UPDATE serving.alerts SET acknowledged_at = $2::timestamptz, acknowledged_by = $3,
             status = CASE WHEN status = 'open' THEN 'acknowledged' ELSE status END, updated_at = $2::timestamptz

@@ -7,7 +7,8 @@ import type { SqlExecutor } from '../../store/serving-store.js';
 export type ApiStore = SqlExecutor;
 
 /** `col` (timestamptz) as a UTC ISO-8601 string with milliseconds and `Z`, identical on both engines. */
-export const isoSql = (col: string): string => `to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+export const isoSql = (col: string): string =>
+  `to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 /** Bucket start of `col` at a grain, as timestamptz, computed in UTC whatever the session time zone. */
 export function bucketSql(col: string, grain: 'minute' | 'hour' | 'day'): string {

@@ -15,7 +15,8 @@ export interface CounterQuery {
 
 function source(q: CounterQuery): { table: string; where: string; params: unknown[] } {
   const params: unknown[] = [toIsoParam(q.fromMs), toIsoParam(q.toMs), [...q.counters]];
-  let where = 'window_start >= $1::timestamptz AND window_start < $2::timestamptz AND counter = ANY($3::text[])';
+  let where =
+    'window_start >= $1::timestamptz AND window_start < $2::timestamptz AND counter = ANY($3::text[])';
   if (q.dim === undefined) return { table: 'serving.kpi_counts', where, params };
   params.push(q.dim.dimension, q.dim.value);
   where += ' AND dimension = $4 AND dim_value = $5';

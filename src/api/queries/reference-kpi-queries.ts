@@ -22,7 +22,10 @@ export async function kpiMinutePoints(
 }
 
 /** The newest point of each metric (metrics without any row are absent from the map). */
-export async function latestKpiPoints(store: ApiStore, metrics: readonly string[]): Promise<Map<string, KpiPointRow>> {
+export async function latestKpiPoints(
+  store: ApiStore,
+  metrics: readonly string[],
+): Promise<Map<string, KpiPointRow>> {
   const rows = await store.query<KpiPointRow & { metric: string }>(
     `SELECT DISTINCT ON (metric) metric, ${isoSql('window_start')} AS ts, value::float8 AS value
        FROM serving.kpi_minute WHERE metric = ANY($1::text[])

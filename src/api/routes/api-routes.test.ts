@@ -1,7 +1,13 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { openTestApi, type TestApi } from '../testing/open-test-api.js';
-import { seedAlert, seedOrder, seedPipeline, seedProductMinute, seedWindow } from '../testing/seed-serving-data.js';
+import {
+  seedAlert,
+  seedOrder,
+  seedPipeline,
+  seedProductMinute,
+  seedWindow,
+} from '../testing/seed-serving-data.js';
 
 /**
  * Every route of the OpenAPI document, through inject() on a PGlite store with known data.
@@ -20,15 +26,92 @@ before(async () => {
   t.app.addHook('onRequest', async (req) => {
     hits.add(`${req.method} ${req.routeOptions.url ?? ''}`);
   });
-  await seedWindow(t.store, { windowStartMs: W0, clicks: 100, carts: 30, checkouts: 12, purchases: 6, revenue: 300, channel: 'web', category: 'shoes' });
-  await seedWindow(t.store, { windowStartMs: W1, clicks: 50, carts: 10, checkouts: 4, purchases: 2, revenue: 90, channel: 'app', category: 'bags' });
-  await seedWindow(t.store, { windowStartMs: OLD, clicks: 10, carts: 1, checkouts: 1, purchases: 1, revenue: 7, channel: 'web' });
-  await seedProductMinute(t.store, { windowStartMs: W0, productId: 'p-1', category: 'shoes', clicks: 9, carts: 3, units: 4, revenue: 200 });
-  await seedProductMinute(t.store, { windowStartMs: W1, productId: 'p-2', category: 'bags', clicks: 5, carts: 2, units: 9, revenue: 90 });
-  await seedOrder(t.store, { partition: 0, offset: 5, orderId: 'o-1', eventTimeMs: W0 + 5_000, productId: 'p-1', items: 2, revenue: 100, channel: 'web' });
-  await seedOrder(t.store, { partition: 1, offset: 9, orderId: 'o-2', eventTimeMs: W1 + 5_000, productId: 'p-2', items: 1, revenue: 90, channel: 'app' });
-  await seedPipeline(t.store, { partition: 0, nextOffset: 120, committedAtMs: NOW_MS - 1_000, maxEventTimeMs: NOW_MS - 2_000, silver: 110, quarantine: 7, duplicates: 3, reasons: { not_json: 4, missing_user_id: 3 } });
-  alertId = await seedAlert(t.store, { metric: 'revenue', windowStartMs: W0, severity: 'critical', value: 300, baseline: 80, zScore: 5.5, createdAtMs: NOW_MS - 30_000 });
+  await seedWindow(t.store, {
+    windowStartMs: W0,
+    clicks: 100,
+    carts: 30,
+    checkouts: 12,
+    purchases: 6,
+    revenue: 300,
+    channel: 'web',
+    category: 'shoes',
+  });
+  await seedWindow(t.store, {
+    windowStartMs: W1,
+    clicks: 50,
+    carts: 10,
+    checkouts: 4,
+    purchases: 2,
+    revenue: 90,
+    channel: 'app',
+    category: 'bags',
+  });
+  await seedWindow(t.store, {
+    windowStartMs: OLD,
+    clicks: 10,
+    carts: 1,
+    checkouts: 1,
+    purchases: 1,
+    revenue: 7,
+    channel: 'web',
+  });
+  await seedProductMinute(t.store, {
+    windowStartMs: W0,
+    productId: 'p-1',
+    category: 'shoes',
+    clicks: 9,
+    carts: 3,
+    units: 4,
+    revenue: 200,
+  });
+  await seedProductMinute(t.store, {
+    windowStartMs: W1,
+    productId: 'p-2',
+    category: 'bags',
+    clicks: 5,
+    carts: 2,
+    units: 9,
+    revenue: 90,
+  });
+  await seedOrder(t.store, {
+    partition: 0,
+    offset: 5,
+    orderId: 'o-1',
+    eventTimeMs: W0 + 5_000,
+    productId: 'p-1',
+    items: 2,
+    revenue: 100,
+    channel: 'web',
+  });
+  await seedOrder(t.store, {
+    partition: 1,
+    offset: 9,
+    orderId: 'o-2',
+    eventTimeMs: W1 + 5_000,
+    productId: 'p-2',
+    items: 1,
+    revenue: 90,
+    channel: 'app',
+  });
+  await seedPipeline(t.store, {
+    partition: 0,
+    nextOffset: 120,
+    committedAtMs: NOW_MS - 1_000,
+    maxEventTimeMs: NOW_MS - 2_000,
+    silver: 110,
+    quarantine: 7,
+    duplicates: 3,
+    reasons: { not_json: 4, missing_user_id: 3 },
+  });
+  alertId = await seedAlert(t.store, {
+    metric: 'revenue',
+    windowStartMs: W0,
+    severity: 'critical',
+    value: 300,
+    baseline: 80,
+    zScore: 5.5,
+    createdAtMs: NOW_MS - 30_000,
+  });
 });
 after(async () => t.close());
 
@@ -85,13 +168,18 @@ describe('reference routes keep the paths and shapes of the brief', () => {
 
   it('GET /alerts/latest lists the newest alerts', async () => {
     const { body } = await get('/alerts/latest?limit=5');
-    assert.deepEqual((body.alerts as { id: string }[]).map((a) => a.id), [alertId]);
+    assert.deepEqual(
+      (body.alerts as { id: string }[]).map((a) => a.id),
+      [alertId],
+    );
   });
 });
 
 describe('/api/v1 routes', () => {
   it('GET /api/v1/kpis re-derives rates from summed counters at hour grain', async () => {
-    const { body } = await get(`/api/v1/kpis?metrics=events_purchase,aov,purchase_conversion&grain=hour&from=${OLD}`);
+    const { body } = await get(
+      `/api/v1/kpis?metrics=events_purchase,aov,purchase_conversion&grain=hour&from=${OLD}`,
+    );
     const s = body.series as Record<string, { ts: string; value: number }[]>;
     assert.deepEqual(s.events_purchase, [
       { ts: '2026-01-24T11:00:00.000Z', value: 1 },
@@ -103,7 +191,9 @@ describe('/api/v1 routes', () => {
 
   it('GET /api/v1/kpis filters by one dimension and rejects two', async () => {
     const { body } = await get('/api/v1/kpis?metrics=revenue&channel=app');
-    assert.deepEqual((body.series as Record<string, unknown>).revenue, [{ ts: '2026-01-24T13:29:00.000Z', value: 90 }]);
+    assert.deepEqual((body.series as Record<string, unknown>).revenue, [
+      { ts: '2026-01-24T13:29:00.000Z', value: 90 },
+    ]);
     const both = await get('/api/v1/kpis?metrics=revenue&channel=app&category=bags');
     assert.equal(both.status, 400);
     assert.equal(both.body.code, 'SHOP_API_BAD_REQUEST');
@@ -124,28 +214,45 @@ describe('/api/v1 routes', () => {
     const { body } = await get('/api/v1/funnel?category=shoes');
     assert.deepEqual(
       (body.steps as { step: string; count: number }[]).map((s) => [s.step, s.count]),
-      [['click', 100], ['add_to_cart', 30], ['checkout', 12], ['purchase', 6]],
+      [
+        ['click', 100],
+        ['add_to_cart', 30],
+        ['checkout', 12],
+        ['purchase', 6],
+      ],
     );
   });
 
   it('GET /api/v1/products/top ranks by revenue or units', async () => {
     const byRevenue = await get('/api/v1/products/top');
-    assert.deepEqual((byRevenue.body.products as { productId: string }[]).map((p) => p.productId), ['p-1', 'p-2']);
+    assert.deepEqual(
+      (byRevenue.body.products as { productId: string }[]).map((p) => p.productId),
+      ['p-1', 'p-2'],
+    );
     const byUnits = await get('/api/v1/products/top?by=units&limit=1');
-    assert.deepEqual((byUnits.body.products as { productId: string }[]).map((p) => p.productId), ['p-2']);
+    assert.deepEqual(
+      (byUnits.body.products as { productId: string }[]).map((p) => p.productId),
+      ['p-2'],
+    );
   });
 
   it('GET /api/v1/orders/recent lists the newest purchases first', async () => {
     const { body } = await get('/api/v1/orders/recent?limit=10');
     const orders = body.orders as { orderId: string; amount: number; ts: string }[];
-    assert.deepEqual(orders.map((o) => o.orderId), ['o-2', 'o-1']);
+    assert.deepEqual(
+      orders.map((o) => o.orderId),
+      ['o-2', 'o-1'],
+    );
     assert.equal(orders[1]!.amount, 100);
   });
 
   it('GET /api/v1/quality/quarantine reports valid share and reasons', async () => {
     const { body } = await get('/api/v1/quality/quarantine');
     assert.equal(body.validPct, (100 * 110) / 117);
-    assert.deepEqual(body.reasons, [{ reason: 'not_json', count: 4 }, { reason: 'missing_user_id', count: 3 }]);
+    assert.deepEqual(body.reasons, [
+      { reason: 'not_json', count: 4 },
+      { reason: 'missing_user_id', count: 3 },
+    ]);
   });
 
   it('GET /api/v1/pipeline/status shows freshness and the balanced accounting invariant', async () => {
@@ -164,14 +271,31 @@ describe('/api/v1 routes', () => {
     const url = `/api/v1/alerts/${encodeURIComponent(alertId)}/acknowledge`;
     const anon = await t.app.inject({ method: 'POST', url, payload: {} });
     assert.equal(anon.statusCode, 401);
-    const ok = await t.app.inject({ method: 'POST', url, payload: { by: 'ana' }, headers: { authorization: 'Bearer admin-secret' } });
+    const ok = await t.app.inject({
+      method: 'POST',
+      url,
+      payload: { by: 'ana' },
+      headers: { authorization: 'Bearer admin-secret' },
+    });
     assert.equal(ok.statusCode, 200);
-    const alert = (ok.json() as { alert: { status: string; acknowledged_by: string; acknowledged_at: string } }).alert;
+    const alert = (
+      ok.json() as { alert: { status: string; acknowledged_by: string; acknowledged_at: string } }
+    ).alert;
     assert.equal(alert.status, 'acknowledged');
     assert.equal(alert.acknowledged_by, 'ana');
-    const again = await t.app.inject({ method: 'POST', url, payload: { by: 'bob' }, headers: { 'x-api-key': 'admin-secret' } });
+    const again = await t.app.inject({
+      method: 'POST',
+      url,
+      payload: { by: 'bob' },
+      headers: { 'x-api-key': 'admin-secret' },
+    });
     assert.equal((again.json() as { alert: { acknowledged_by: string } }).alert.acknowledged_by, 'ana');
-    const missing = await t.app.inject({ method: 'POST', url: '/api/v1/alerts/nope/acknowledge', payload: {}, headers: { 'x-api-key': 'admin-secret' } });
+    const missing = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/alerts/nope/acknowledge',
+      payload: {},
+      headers: { 'x-api-key': 'admin-secret' },
+    });
     assert.equal(missing.statusCode, 404);
   });
 
@@ -190,8 +314,13 @@ describe('/api/v1 routes', () => {
     t.feed.publishCommit({ windowsTouched: [W1], committedAt: NOW_MS });
     await readUntil('event: kpis');
     await readUntil('}]}\n\n');
-    const data = JSON.parse(text.split('event: kpis\ndata: ')[1]!.split('\n\n')[0]!) as { windows: { ts: string; metrics: Record<string, number> }[] };
-    assert.deepEqual(data.windows.map((w) => w.ts), ['2026-01-24T13:29:00.000Z']);
+    const data = JSON.parse(text.split('event: kpis\ndata: ')[1]!.split('\n\n')[0]!) as {
+      windows: { ts: string; metrics: Record<string, number> }[];
+    };
+    assert.deepEqual(
+      data.windows.map((w) => w.ts),
+      ['2026-01-24T13:29:00.000Z'],
+    );
     assert.equal(data.windows[0]!.metrics.revenue, 90);
     assert.equal(data.windows[0]!.metrics.add_to_cart_rate, 0.2);
     abort.abort();
@@ -208,7 +337,11 @@ describe('/api/v1 routes', () => {
 
 describe('the OpenAPI document', () => {
   it('is well-formed: every $ref resolves and every operation documents a 200 response', async () => {
-    const doc = (await get('/docs/json')).body as { openapi: string; paths: Record<string, Record<string, { responses: Record<string, unknown> }>>; components: { schemas?: Record<string, unknown> } };
+    const doc = (await get('/docs/json')).body as {
+      openapi: string;
+      paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
+      components: { schemas?: Record<string, unknown> };
+    };
     assert.equal(doc.openapi, '3.1.0');
     const refs = JSON.stringify(doc).match(/"\$ref":"[^"]+"/g) ?? [];
     for (const ref of refs) {
@@ -216,7 +349,8 @@ describe('the OpenAPI document', () => {
       assert.ok(doc.components.schemas?.[name] !== undefined, `unresolved ${ref}`);
     }
     for (const [path, ops] of Object.entries(doc.paths)) {
-      for (const [method, op] of Object.entries(ops)) assert.ok(op.responses['200'] !== undefined, `${method} ${path} has no 200`);
+      for (const [method, op] of Object.entries(ops))
+        assert.ok(op.responses['200'] !== undefined, `${method} ${path} has no 200`);
     }
   });
 

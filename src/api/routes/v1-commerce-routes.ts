@@ -34,25 +34,35 @@ const Order = Type.Object({
 });
 
 export function registerV1CommerceRoutes(app: FastifyInstance, ctx: RouteContext): void {
-  app.get<{ Querystring: Static<typeof TopQuery> }>('/api/v1/products/top', {
-    schema: {
-      tags: ['v1'],
-      summary: 'Top products by revenue or units over a range',
-      querystring: TopQuery,
-      response: withErrors(Type.Object({ from: IsoTime, to: IsoTime, by: Type.String(), products: Type.Array(TopProduct) })),
+  app.get<{ Querystring: Static<typeof TopQuery> }>(
+    '/api/v1/products/top',
+    {
+      schema: {
+        tags: ['v1'],
+        summary: 'Top products by revenue or units over a range',
+        querystring: TopQuery,
+        response: withErrors(
+          Type.Object({ from: IsoTime, to: IsoTime, by: Type.String(), products: Type.Array(TopProduct) }),
+        ),
+      },
     },
-  }, async (req) => {
-    const { fromMs, toMs } = parseRange(req.query, DEFAULT_SPAN_MS, ctx.now());
-    const products = await topProducts(ctx.store, { ...req.query, fromMs, toMs });
-    return { from: iso(fromMs), to: iso(toMs), by: req.query.by, products };
-  });
+    async (req) => {
+      const { fromMs, toMs } = parseRange(req.query, DEFAULT_SPAN_MS, ctx.now());
+      const products = await topProducts(ctx.store, { ...req.query, fromMs, toMs });
+      return { from: iso(fromMs), to: iso(toMs), by: req.query.by, products };
+    },
+  );
 
-  app.get<{ Querystring: Static<typeof OrdersQuery> }>('/api/v1/orders/recent', {
-    schema: {
-      tags: ['v1'],
-      summary: 'Live order feed: the newest purchase lines by event time',
-      querystring: OrdersQuery,
-      response: withErrors(Type.Object({ orders: Type.Array(Order) })),
+  app.get<{ Querystring: Static<typeof OrdersQuery> }>(
+    '/api/v1/orders/recent',
+    {
+      schema: {
+        tags: ['v1'],
+        summary: 'Live order feed: the newest purchase lines by event time',
+        querystring: OrdersQuery,
+        response: withErrors(Type.Object({ orders: Type.Array(Order) })),
+      },
     },
-  }, async (req) => ({ orders: await recentOrders(ctx.store, req.query.limit) }));
+    async (req) => ({ orders: await recentOrders(ctx.store, req.query.limit) }),
+  );
 }

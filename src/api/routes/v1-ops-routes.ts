@@ -9,7 +9,8 @@ import { commitWatermark, readPositionRows } from '../queries/pipeline-queries.j
 import { OffsetRateSampler } from '../live/offset-rate-sampler.js';
 import type { RouteContext } from '../route-context.js';
 
-const Nullable = <T extends ReturnType<typeof Type.Number | typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
+const Nullable = <T extends ReturnType<typeof Type.Number | typeof Type.String>>(t: T) =>
+  Type.Union([t, Type.Null()]);
 const Accounting = Type.Object({
   recordsRead: Type.Number(),
   bronzeRows: Type.Number(),
@@ -28,89 +29,122 @@ const Partition = Type.Object({
   freshnessMs: Nullable(Type.Number({ description: 'now - newest committed event time' })),
 });
 const AckParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 300 }) });
-const AckBody = Type.Object({ by: Type.Optional(Type.String({ maxLength: 120 })) }, { additionalProperties: false });
+const AckBody = Type.Object(
+  { by: Type.Optional(Type.String({ maxLength: 120 })) },
+  { additionalProperties: false },
+);
 
 export function registerV1OpsRoutes(app: FastifyInstance, ctx: RouteContext): void {
   const sampler = new OffsetRateSampler();
 
-  app.get('/api/v1/quality/quarantine', {
-    schema: {
-      tags: ['v1'],
-      summary: 'Data quality: valid share and quarantined events by reason code',
-      response: withErrors(Type.Object({
-        validEvents: Type.Number(),
-        quarantinedEvents: Type.Number(),
-        duplicatesDropped: Type.Number(),
-        validPct: Nullable(Type.Number({ description: '100 × silver / (silver + quarantine); null before any event' })),
-        reasons: Type.Array(Type.Object({ reason: Type.String(), count: Type.Number() })),
-        series: Type.Array(Type.Object({ ts: IsoTime, reason: Type.String(), count: Type.Number() })),
-      })),
+  app.get(
+    '/api/v1/quality/quarantine',
+    {
+      schema: {
+        tags: ['v1'],
+        summary: 'Data quality: valid share and quarantined events by reason code',
+        response: withErrors(
+          Type.Object({
+            validEvents: Type.Number(),
+            quarantinedEvents: Type.Number(),
+            duplicatesDropped: Type.Number(),
+            validPct: Nullable(
+              Type.Number({ description: '100 × silver / (silver + quarantine); null before any event' }),
+            ),
+            reasons: Type.Array(Type.Object({ reason: Type.String(), count: Type.Number() })),
+            series: Type.Array(Type.Object({ ts: IsoTime, reason: Type.String(), count: Type.Number() })),
+          }),
+        ),
+      },
     },
-  }, async () => {
-    const [acc, reasons] = await Promise.all([accountingTotals(ctx.store), quarantineByReason(ctx.store)]);
-    const judged = acc.silverRows + acc.quarantineRows;
-    return {
-      validEvents: acc.silverRows,
-      quarantinedEvents: acc.quarantineRows,
-      duplicatesDropped: acc.duplicatesDropped,
-      validPct: judged === 0 ? null : (100 * acc.silverRows) / judged,
-      reasons,
-      series: [],
-    };
-  });
-
-  app.get('/api/v1/pipeline/status', {
-    schema: {
-      tags: ['v1'],
-      summary: 'Per-partition progress, lag, freshness, events/s and the accounting invariant',
-      response: withErrors(Type.Object({
-        now: IsoTime,
-        partitions: Type.Array(Partition),
-        eventsPerSec: Nullable(Type.Number()),
-        freshnessMs: Nullable(Type.Number()),
-        totalLag: Nullable(Type.Number()),
-        accounting: Type.Object({ balanced: Type.Union([Type.Boolean(), Type.Null()]), read: Type.Number(), accounted: Type.Number(), totals: Accounting }),
-      })),
-    },
-  }, async () => {
-    const nowMs = ctx.now();
-    const [rows, mark, acc, live] = await Promise.all([
-      readPositionRows(ctx.store),
-      commitWatermark(ctx.store),
-      accountingTotals(ctx.store),
-      ctx.status === undefined ? Promise.resolve(undefined) : ctx.status().catch(() => undefined),
-    ]);
-    sampler.record(nowMs, mark.offsetsTotal);
-    const ends = new Map(live?.partitions.map((p) => [`${p.topic}:${p.partition}`, p.endOffset]) ?? []);
-    const partitions = rows.map((r) => {
-      const endOffset = ends.get(`${r.topic}:${r.partition}`) ?? null;
+    async () => {
+      const [acc, reasons] = await Promise.all([accountingTotals(ctx.store), quarantineByReason(ctx.store)]);
+      const judged = acc.silverRows + acc.quarantineRows;
       return {
-        ...r,
-        endOffset,
-        lag: endOffset === null ? null : Math.max(0, endOffset - r.nextOffset),
-        freshnessMs: r.maxEventTime === null ? null : Math.max(0, nowMs - Date.parse(r.maxEventTime)),
+        validEvents: acc.silverRows,
+        quarantinedEvents: acc.quarantineRows,
+        duplicatesDropped: acc.duplicatesDropped,
+        validPct: judged === 0 ? null : (100 * acc.silverRows) / judged,
+        reasons,
+        series: [],
       };
-    });
-    const lags = partitions.map((p) => p.lag).filter((l): l is number => l !== null);
-    const accounted = acc.silverRows + acc.quarantineRows + acc.duplicatesDropped;
-    return {
-      now: iso(nowMs),
-      partitions,
-      eventsPerSec: live?.eventsPerSec ?? sampler.ratePerSec(),
-      freshnessMs: mark.maxEventTimeMs === null ? null : Math.max(0, nowMs - mark.maxEventTimeMs),
-      totalLag: lags.length === 0 ? null : lags.reduce((a, b) => a + b, 0),
-      accounting: { balanced: acc.recordsRead === 0 ? null : isBalanced(acc), read: acc.recordsRead, accounted, totals: acc },
-    };
-  });
-
-  app.post<{ Params: Static<typeof AckParams>; Body: Static<typeof AckBody> | undefined }>('/api/v1/alerts/:id/acknowledge', {
-    config: { access: 'admin' },
-    schema: {
-      tags: ['v1'],
-      summary: 'Acknowledge an alert (admin key); idempotent',
-      params: AckParams,
-      body: Type.Optional(AckBody),
-      response: withErrors(Type.Object({ alert: AlertSchema }), [400, 401, 403, 404, 413, 429, 500]),
     },
-  }, async (req) => ({ alert: await acknowledgeAlert(ctx.store, req.params.id, req.body?.by ?? 'admin', ctx.now()) }));
+  );
+
+  app.get(
+    '/api/v1/pipeline/status',
+    {
+      schema: {
+        tags: ['v1'],
+        summary: 'Per-partition progress, lag, freshness, events/s and the accounting invariant',
+        response: withErrors(
+          Type.Object({
+            now: IsoTime,
+            partitions: Type.Array(Partition),
+            eventsPerSec: Nullable(Type.Number()),
+            freshnessMs: Nullable(Type.Number()),
+            totalLag: Nullable(Type.Number()),
+            accounting: Type.Object({
+              balanced: Type.Union([Type.Boolean(), Type.Null()]),
+              read: Type.Number(),
+              accounted: Type.Number(),
+              totals: Accounting,
+            }),
+          }),
+        ),
+      },
+    },
+    async () => {
+      const nowMs = ctx.now();
+      const [rows, mark, acc, live] = await Promise.all([
+        readPositionRows(ctx.store),
+        commitWatermark(ctx.store),
+        accountingTotals(ctx.store),
+        ctx.status === undefined ? Promise.resolve(undefined) : ctx.status().catch(() => undefined),
+      ]);
+      sampler.record(nowMs, mark.offsetsTotal);
+      const ends = new Map(live?.partitions.map((p) => [`${p.topic}:${p.partition}`, p.endOffset]) ?? []);
+      const partitions = rows.map((r) => {
+        const endOffset = ends.get(`${r.topic}:${r.partition}`) ?? null;
+        return {
+          ...r,
+          endOffset,
+          lag: endOffset === null ? null : Math.max(0, endOffset - r.nextOffset),
+          freshnessMs: r.maxEventTime === null ? null : Math.max(0, nowMs - Date.parse(r.maxEventTime)),
+        };
+      });
+      const lags = partitions.map((p) => p.lag).filter((l): l is number => l !== null);
+      const accounted = acc.silverRows + acc.quarantineRows + acc.duplicatesDropped;
+      return {
+        now: iso(nowMs),
+        partitions,
+        eventsPerSec: live?.eventsPerSec ?? sampler.ratePerSec(),
+        freshnessMs: mark.maxEventTimeMs === null ? null : Math.max(0, nowMs - mark.maxEventTimeMs),
+        totalLag: lags.length === 0 ? null : lags.reduce((a, b) => a + b, 0),
+        accounting: {
+          balanced: acc.recordsRead === 0 ? null : isBalanced(acc),
+          read: acc.recordsRead,
+          accounted,
+          totals: acc,
+        },
+      };
+    },
+  );
+
+  app.post<{ Params: Static<typeof AckParams>; Body: Static<typeof AckBody> | undefined }>(
+    '/api/v1/alerts/:id/acknowledge',
+    {
+      config: { access: 'admin' },
+      schema: {
+        tags: ['v1'],
+        summary: 'Acknowledge an alert (admin key); idempotent',
+        params: AckParams,
+        body: Type.Optional(AckBody),
+        response: withErrors(Type.Object({ alert: AlertSchema }), [400, 401, 403, 404, 413, 429, 500]),
+      },
+    },
+    async (req) => ({
+      alert: await acknowledgeAlert(ctx.store, req.params.id, req.body?.by ?? 'admin', ctx.now()),
+    }),
+  );
 }

@@ -1,7 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import { IsoTime } from './common-schemas.js';
 
-const Nullable = <T extends ReturnType<typeof Type.String> | ReturnType<typeof Type.Number>>(t: T) => Type.Union([t, Type.Null()]);
+const Nullable = <T extends ReturnType<typeof Type.String> | ReturnType<typeof Type.Number>>(t: T) =>
+  Type.Union([t, Type.Null()]);
 
 /** A `serving.alerts` row; id is `<rule>:<metric>:<window_start>`. */
 export const AlertSchema = Type.Object({

@@ -19,11 +19,17 @@ export const ErrorBody = Type.Object(
   { $id: 'ApiError' },
 );
 
-export const Grain = Type.Union([Type.Literal('minute'), Type.Literal('hour'), Type.Literal('day')], { default: 'minute' });
+export const Grain = Type.Union([Type.Literal('minute'), Type.Literal('hour'), Type.Literal('day')], {
+  default: 'minute',
+});
 
 export const DimensionFilters = {
-  channel: Type.Optional(Type.String({ maxLength: 64, description: 'Only events of this channel (web, app, store).' })),
-  category: Type.Optional(Type.String({ maxLength: 128, description: 'Only events of this product category.' })),
+  channel: Type.Optional(
+    Type.String({ maxLength: 64, description: 'Only events of this channel (web, app, store).' }),
+  ),
+  category: Type.Optional(
+    Type.String({ maxLength: 128, description: 'Only events of this product category.' }),
+  ),
   store: Type.Optional(Type.String({ maxLength: 128, description: 'Only events of this store id.' })),
 };
 

@@ -40,7 +40,10 @@ export async function seedWindow(db: SqlExecutor, w: SeedWindow, committedAtMs =
       [iso(w.windowStartMs), counter, value],
     );
     if (counter === 'units_purchased') continue;
-    for (const [dimension, value2] of [['channel', w.channel], ['category', w.category]] as const) {
+    for (const [dimension, value2] of [
+      ['channel', w.channel],
+      ['category', w.category],
+    ] as const) {
       if (value2 === undefined) continue;
       await db.query(
         `INSERT INTO serving.kpi_dim_counts (window_start, dimension, dim_value, counter, value) VALUES ($1::timestamptz, $2, $3, $4, $5)
@@ -52,7 +55,11 @@ export async function seedWindow(db: SqlExecutor, w: SeedWindow, committedAtMs =
   await rewriteKpiMinute(db, w.windowStartMs, committedAtMs);
 }
 
-async function rewriteKpiMinute(db: SqlExecutor, windowStartMs: number, committedAtMs: number): Promise<void> {
+async function rewriteKpiMinute(
+  db: SqlExecutor,
+  windowStartMs: number,
+  committedAtMs: number,
+): Promise<void> {
   const rows = await db.query<{ counter: string; value: number }>(
     `SELECT counter, value FROM serving.kpi_counts WHERE window_start = $1::timestamptz`,
     [iso(windowStartMs)],
@@ -87,7 +94,15 @@ async function rewriteKpiMinute(db: SqlExecutor, windowStartMs: number, committe
 
 export async function seedProductMinute(
   db: SqlExecutor,
-  p: { windowStartMs: number; productId: string; category: string; clicks: number; carts: number; units: number; revenue: number },
+  p: {
+    windowStartMs: number;
+    productId: string;
+    category: string;
+    clicks: number;
+    carts: number;
+    units: number;
+    revenue: number;
+  },
 ): Promise<void> {
   await db.query(
     `INSERT INTO serving.product_minute (window_start, product_id, category, clicks, carts, units, revenue)
@@ -98,7 +113,16 @@ export async function seedProductMinute(
 
 export async function seedOrder(
   db: SqlExecutor,
-  o: { partition: number; offset: number; orderId: string; eventTimeMs: number; productId: string; items: number; revenue: number; channel: string },
+  o: {
+    partition: number;
+    offset: number;
+    orderId: string;
+    eventTimeMs: number;
+    productId: string;
+    items: number;
+    revenue: number;
+    channel: string;
+  },
 ): Promise<void> {
   await db.query(
     `INSERT INTO serving.recent_orders (partition, "offset", order_id, user_id, event_time, product_id, revenue, items, currency, channel, store_id)
@@ -109,7 +133,16 @@ export async function seedOrder(
 
 export async function seedPipeline(
   db: SqlExecutor,
-  p: { partition: number; nextOffset: number; committedAtMs: number; maxEventTimeMs: number; silver: number; quarantine: number; duplicates: number; reasons: Record<string, number> },
+  p: {
+    partition: number;
+    nextOffset: number;
+    committedAtMs: number;
+    maxEventTimeMs: number;
+    silver: number;
+    quarantine: number;
+    duplicates: number;
+    reasons: Record<string, number>;
+  },
 ): Promise<void> {
   const topic = 'ecom.events.raw.v1';
   await db.query(
@@ -137,14 +170,31 @@ export async function seedPipeline(
 
 export async function seedAlert(
   db: SqlExecutor,
-  a: { metric: string; windowStartMs: number; severity: 'warning' | 'critical'; value: number; baseline: number; zScore: number; createdAtMs: number },
+  a: {
+    metric: string;
+    windowStartMs: number;
+    severity: 'warning' | 'critical';
+    value: number;
+    baseline: number;
+    zScore: number;
+    createdAtMs: number;
+  },
 ): Promise<string> {
   const id = `ewma_zscore:${a.metric}:${iso(a.windowStartMs)}`;
   await db.query(
     `INSERT INTO serving.alerts (id, rule, metric, window_start, severity, status, value, baseline, z_score, message, created_at, updated_at)
      VALUES ($1, 'ewma_zscore', $2, $3::timestamptz, $4, 'open', $5, $6, $7, $8, $9::timestamptz, $9::timestamptz)`,
-    [id, a.metric, iso(a.windowStartMs), a.severity, a.value, a.baseline, a.zScore,
-      `${a.metric} ${a.value.toFixed(2)} vs baseline ${a.baseline.toFixed(2)} (z=${a.zScore.toFixed(1)})`, iso(a.createdAtMs)],
+    [
+      id,
+      a.metric,
+      iso(a.windowStartMs),
+      a.severity,
+      a.value,
+      a.baseline,
+      a.zScore,
+      `${a.metric} ${a.value.toFixed(2)} vs baseline ${a.baseline.toFixed(2)} (z=${a.zScore.toFixed(1)})`,
+      iso(a.createdAtMs),
+    ],
   );
   return id;
 }

@@ -25,21 +25,28 @@ const API_PREFIXES = ['/api/', '/kpis', '/alerts', '/health', '/deps', '/docs'];
 
 export function registerWebDist(app: FastifyInstance, webDir: string): void {
   const root = resolve(webDir);
-  app.get('/*', { schema: { hide: true }, config: { access: 'public', static: true } }, async (request, reply) => {
-    const path = decodeURIComponent(request.url.split('?')[0] ?? '/');
-    if (API_PREFIXES.some((p) => path.startsWith(p))) {
-      return sendApiError(request, reply, new ShopError('SHOP_API_NOT_FOUND', `no route GET ${path}`));
-    }
-    const file = await existingFile(root, path);
-    if (file !== undefined) {
-      const immutable = path.startsWith('/assets/');
-      reply.header('cache-control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
-      return reply.type(TYPES[extname(file)] ?? 'application/octet-stream').send(await readFile(file));
-    }
-    const index = await existingFile(root, '/index.html');
-    if (index === undefined) return reply.code(503).type('text/html; charset=utf-8').send(NOT_BUILT);
-    return reply.header('cache-control', 'no-cache').type(TYPES['.html']!).send(await readFile(index));
-  });
+  app.get(
+    '/*',
+    { schema: { hide: true }, config: { access: 'public', static: true } },
+    async (request, reply) => {
+      const path = decodeURIComponent(request.url.split('?')[0] ?? '/');
+      if (API_PREFIXES.some((p) => path.startsWith(p))) {
+        return sendApiError(request, reply, new ShopError('SHOP_API_NOT_FOUND', `no route GET ${path}`));
+      }
+      const file = await existingFile(root, path);
+      if (file !== undefined) {
+        const immutable = path.startsWith('/assets/');
+        reply.header('cache-control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
+        return reply.type(TYPES[extname(file)] ?? 'application/octet-stream').send(await readFile(file));
+      }
+      const index = await existingFile(root, '/index.html');
+      if (index === undefined) return reply.code(503).type('text/html; charset=utf-8').send(NOT_BUILT);
+      return reply
+        .header('cache-control', 'no-cache')
+        .type(TYPES['.html']!)
+        .send(await readFile(index));
+    },
+  );
 }
 
 async function existingFile(root: string, urlPath: string): Promise<string | undefined> {

@@ -26,7 +26,14 @@ export function ApiKeyForm({ session, onChange }: { session: Session | undefined
     >
       <label>
         <span className="sr-only">API key</span>
-        <input type="password" value={value} onChange={(e) => setValue(e.target.value)} placeholder="API key" aria-label="API key" autoFocus />
+        <input
+          type="password"
+          value={value}
+          onChange={(e) => setValue(e.target.value)}
+          placeholder="API key"
+          aria-label="API key"
+          autoFocus
+        />
       </label>
       <button type="submit">Save</button>
       <button type="button" className="ghost" onClick={() => setOpen(false)}>

@@ -20,10 +20,15 @@ export function FunnelView({ funnel }: { funnel: Funnel }) {
             <span className="num">{formatValue(s.count, 'count')}</span>
           </div>
           <div className="bar-track">
-            <div className="bar" style={{ width: `${first === 0 ? 0 : Math.max(1, (s.count / first) * 100)}%` }} />
+            <div
+              className="bar"
+              style={{ width: `${first === 0 ? 0 : Math.max(1, (s.count / first) * 100)}%` }}
+            />
           </div>
           <div className="funnel-rate">
-            {s.step === funnel.steps[0]?.step ? '100%' : `${formatValue(s.rateFromPrevious, 'rate')} of previous step`}
+            {s.step === funnel.steps[0]?.step
+              ? '100%'
+              : `${formatValue(s.rateFromPrevious, 'rate')} of previous step`}
           </div>
         </li>
       ))}

@@ -44,7 +44,11 @@ export function HeaderBar(p: Props) {
         </div>
         <label>
           <span className="sr-only">Grain</span>
-          <select value={p.grain} onChange={(e) => p.onGrain(e.target.value as GrainChoice)} aria-label="Grain">
+          <select
+            value={p.grain}
+            onChange={(e) => p.onGrain(e.target.value as GrainChoice)}
+            aria-label="Grain"
+          >
             <option value="auto">auto grain</option>
             <option value="minute">per minute</option>
             <option value="hour">per hour</option>

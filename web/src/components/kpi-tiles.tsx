@@ -33,11 +33,21 @@ export function KpiTiles({ summary, series, error }: Props) {
         const change = value === undefined ? null : changeRatio(value, previous);
         const points = series?.series[t.metric]?.map((p) => p.value) ?? [];
         return (
-          <article key={t.metric} className="tile" data-metric={t.metric} data-value={value ?? ''} aria-live="polite">
+          <article
+            key={t.metric}
+            className="tile"
+            data-metric={t.metric}
+            data-value={value ?? ''}
+            aria-live="polite"
+          >
             <h3 className="tile-label">{t.label}</h3>
-            <p className="tile-value">{value === undefined ? (error ? '!' : '…') : formatValue(value, t.kind)}</p>
+            <p className="tile-value">
+              {value === undefined ? (error ? '!' : '…') : formatValue(value, t.kind)}
+            </p>
             <p className={`tile-change ${change === null ? '' : change >= 0 ? 'up' : 'down'}`}>
-              {change === null ? 'no previous data' : `${change >= 0 ? '▲' : '▼'} ${Math.abs(change * 100).toFixed(1)}% vs previous`}
+              {change === null
+                ? 'no previous data'
+                : `${change >= 0 ? '▲' : '▼'} ${Math.abs(change * 100).toFixed(1)}% vs previous`}
             </p>
             <Sparkline values={points} color={t.color} />
           </article>

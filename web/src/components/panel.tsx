@@ -12,11 +12,32 @@ interface PanelProps<T> {
 }
 
 /** A dashboard card with its loading, error and empty states; `data-state` is what tests read. */
-export function Panel<T>({ id, title, state, isEmpty, emptyText, actions, className, children }: PanelProps<T>) {
+export function Panel<T>({
+  id,
+  title,
+  state,
+  isEmpty,
+  emptyText,
+  actions,
+  className,
+  children,
+}: PanelProps<T>) {
   const { data, error, loading } = state;
-  const status = loading && data === undefined ? 'loading' : data === undefined ? 'error' : isEmpty?.(data) ? 'empty' : 'ready';
+  const status =
+    loading && data === undefined
+      ? 'loading'
+      : data === undefined
+        ? 'error'
+        : isEmpty?.(data)
+          ? 'empty'
+          : 'ready';
   return (
-    <section className={`panel ${className ?? ''}`} aria-labelledby={`${id}-title`} data-testid={id} data-state={status}>
+    <section
+      className={`panel ${className ?? ''}`}
+      aria-labelledby={`${id}-title`}
+      data-testid={id}
+      data-state={status}
+    >
       <header className="panel-head">
         <h2 id={`${id}-title`}>{title}</h2>
         {actions}

@@ -18,7 +18,9 @@ export function PipelineView({ status }: { status: PipelineStatus }) {
         </div>
         <div className="stat">
           <span className="stat-label">Lag</span>
-          <span className="stat-value">{status.totalLag === null ? '—' : formatValue(status.totalLag, 'count')}</span>
+          <span className="stat-value">
+            {status.totalLag === null ? '—' : formatValue(status.totalLag, 'count')}
+          </span>
         </div>
         <div className="stat">
           <span className="stat-label">Accounting</span>

@@ -41,7 +41,9 @@ export function QualityView({ quality }: { quality: QualitySummary }) {
           ))}
         </ul>
       )}
-      {quality.series.length > 0 && <TimeChart series={series} height={140} label="Quarantined events by reason over time" />}
+      {quality.series.length > 0 && (
+        <TimeChart series={series} height={140} label="Quarantined events by reason over time" />
+      )}
     </div>
   );
 }

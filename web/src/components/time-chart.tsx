@@ -13,7 +13,15 @@ export interface ChartSeries {
  * A uPlot time chart that follows its container's width. The x axis is the union of the
  * series' timestamps; a series without a point at some ts shows a gap there.
  */
-export function TimeChart({ series, height = 220, label }: { series: ChartSeries[]; height?: number; label: string }) {
+export function TimeChart({
+  series,
+  height = 220,
+  label,
+}: {
+  series: ChartSeries[];
+  height?: number;
+  label: string;
+}) {
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const data = toAligned(series);
@@ -25,12 +33,19 @@ export function TimeChart({ series, height = 220, label }: { series: ChartSeries
       width: Math.max(200, el.clientWidth),
       height,
       legend: { show: true },
+      // The dashboard shows UTC everywhere (the API's timestamps are UTC).
+      tzDate: (ts: number) => uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'),
       cursor: { drag: { x: false, y: false } },
       axes: [axis(), axis()],
-      series: [{}, ...series.map((s) => ({ label: s.label, stroke: s.color, width: 2, fill: s.color + '22' }))],
+      series: [
+        {},
+        ...series.map((s) => ({ label: s.label, stroke: s.color, width: 2, fill: s.color + '22' })),
+      ],
     };
     plot.current = new uPlot(opts, data, el);
-    const resize = new ResizeObserver(() => plot.current?.setSize({ width: Math.max(200, el.clientWidth), height }));
+    const resize = new ResizeObserver(() =>
+      plot.current?.setSize({ width: Math.max(200, el.clientWidth), height }),
+    );
     resize.observe(el);
     return () => {
       resize.disconnect();
@@ -61,7 +76,9 @@ function axis(): uPlot.Axis {
 }
 
 function toAligned(series: ChartSeries[]): uPlot.AlignedData {
-  const xs = [...new Set(series.flatMap((s) => s.points.map((p) => Date.parse(p.ts) / 1000)))].sort((a, b) => a - b);
+  const xs = [...new Set(series.flatMap((s) => s.points.map((p) => Date.parse(p.ts) / 1000)))].sort(
+    (a, b) => a - b,
+  );
   const index = new Map(xs.map((x, i) => [x, i]));
   const ys = series.map((s) => {
     const col: (number | null)[] = new Array<number | null>(xs.length).fill(null);

@@ -26,7 +26,11 @@ export function useApiQuery<T>(fetcher: () => Promise<T>, key: string, refreshTo
       (data) => mine === seq.current && setState({ data, error: undefined, loading: false }),
       (error: unknown) =>
         mine === seq.current &&
-        setState((s) => ({ data: s.data, error: error instanceof Error ? error : new Error(String(error)), loading: false })),
+        setState((s) => ({
+          data: s.data,
+          error: error instanceof Error ? error : new Error(String(error)),
+          loading: false,
+        })),
     );
     // fetcher is re-created every render; key and refreshToken say when its inputs changed.
   }, [key, refreshToken]);

@@ -32,9 +32,13 @@ export function authHeaders(): Record<string, string> {
   return key === '' ? {} : { 'x-api-key': key };
 }
 
-export async function apiGet<T>(path: string, params: Record<string, string | number | undefined> = {}): Promise<T> {
+export async function apiGet<T>(
+  path: string,
+  params: Record<string, string | number | undefined> = {},
+): Promise<T> {
   const url = new URL(path, window.location.origin);
-  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') url.searchParams.set(k, String(v));
+  for (const [k, v] of Object.entries(params))
+    if (v !== undefined && v !== '') url.searchParams.set(k, String(v));
   return parse<T>(await fetch(url, { headers: authHeaders() }));
 }
 

@@ -5,7 +5,10 @@ import type { KpiSeries, StreamKpis } from './api-types.js';
  * a pushed window replaces the point with the same ts or is inserted in order. Other grains
  * are returned unchanged (they are refetched on the next live tick).
  */
-export function mergeLiveWindows(series: KpiSeries | undefined, msg: StreamKpis | undefined): KpiSeries | undefined {
+export function mergeLiveWindows(
+  series: KpiSeries | undefined,
+  msg: StreamKpis | undefined,
+): KpiSeries | undefined {
   if (series === undefined || msg === undefined || series.grain !== 'minute') return series;
   const fromMs = Date.parse(series.from);
   const toMs = Date.parse(series.to);
@@ -17,7 +20,9 @@ export function mergeLiveWindows(series: KpiSeries | undefined, msg: StreamKpis 
       const value = w.metrics[metric];
       if (value !== undefined && ms >= fromMs && ms < toMs) byTs.set(w.ts, value);
     }
-    next[metric] = [...byTs].map(([ts, value]) => ({ ts, value })).sort((a, b) => Date.parse(a.ts) - Date.parse(b.ts));
+    next[metric] = [...byTs]
+      .map(([ts, value]) => ({ ts, value }))
+      .sort((a, b) => Date.parse(a.ts) - Date.parse(b.ts));
   }
   return { ...series, series: next };
 }
