@@ -9,6 +9,7 @@ import { registerImportCommand } from './commands/import-command.js';
 import { registerLogCommand } from './commands/log-command.js';
 import { registerLakeCommand } from './commands/lake-command.js';
 import { registerValidateCommand } from './commands/validate-command.js';
+import { registerGenerateCommand } from './commands/generate-command.js';
 
 /** Every command of the CLI, in help order. Each lives in `commands/<name>-command.ts`. */
 export function registerCommands(program: Command, ctx: CliContext): void {
@@ -21,4 +22,5 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   registerLakeCommand(program, ctx);
   registerImportCommand(program, ctx);
   registerValidateCommand(program, ctx);
+  registerGenerateCommand(program, ctx);
 }

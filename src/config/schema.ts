@@ -67,6 +67,19 @@ export const ConfigSchema = Type.Object(
       duplicatePct: num(0.5, 'Share of duplicated events (same event_id re-sent), in percent.'),
       latePct: num(0.2, 'Share of late events, in percent.'),
       lateMaxMs: int(10 * 60 * 1000, 'How late a late event may be, in milliseconds.'),
+      outOfOrderPct: num(0.5, 'Share of events delivered out of order (held back a few records), in percent.'),
+      outOfOrderWindowEvents: int(200, 'An out-of-order event is delivered 1..this many records after its place.', 1),
+      trafficShape: Type.Union([Type.Literal('realistic'), Type.Literal('flat')], {
+        default: 'realistic',
+        description: '`realistic` = diurnal and weekly curve (ratePerSec is the weekly average); `flat` = ratePerSec at every hour.',
+      }),
+      scenario: Type.Union([Type.Literal('none'), Type.Literal('spike'), Type.Literal('drop')], {
+        default: 'none',
+        description: 'Alert-testing scenario: `spike` multiplies traffic by spikeFactor, `drop` breaks the checkout (no purchases) for scenarioDurationS.',
+      }),
+      scenarioStartS: int(300, 'Seconds of event time after the start at which the scenario begins.'),
+      scenarioDurationS: int(300, 'How long the scenario lasts, in seconds of event time.'),
+      spikeFactor: num(5, 'Traffic multiplier during a spike scenario.', 0.01),
     }),
     api: section('The serving API and the dashboard it serves (`start`, `api`).', {
       host: str('127.0.0.1', 'Interface the API listens on.'),

@@ -45,6 +45,7 @@ export const ERROR_REGISTRY = {
   SHOP_API_CORS_REJECTED: { canRetry: false, description: 'The request Origin is not listed in api.corsOrigins.' },
   SHOP_API_INTERNAL: { canRetry: true, description: 'The API failed to answer (a dependency failed); details are logged, never sent.' },
   SHOP_SIM_BAD_OPTION: { canRetry: false, description: 'A simulator option is out of range.' },
+  SHOP_SIM_SINK_FAILED: { canRetry: false, description: 'The simulator could not write its output (closed pipe, full disk, unwritable file).' },
 } as const satisfies Record<string, ErrorDefinition>;
 
 export type ErrorCode = keyof typeof ERROR_REGISTRY;
