@@ -4,7 +4,7 @@
 #   scripts/node24.sh install   idempotent
 #   scripts/node24.sh path      prints the node binary
 set -euo pipefail
-dir=${SHOPSTREAM_NODE24_DIR:-$HOME/.cache/shopstream/node24}
+dir=${SHOPSTREAM_DEV_NODE24_DIR:-$HOME/.cache/shopstream/node24}
 bin="$dir/node_modules/node/bin/node"
 case "${1:-}" in
   install)

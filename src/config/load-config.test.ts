@@ -32,3 +32,8 @@ test('values outside the schema are rejected', () => {
   assert.throws(() => loadConfig({ overrides: { log: { partitions: 0 } } }), (e) => isShopError(e, 'SHOP_CONFIG_INVALID'));
   assert.throws(() => loadConfig({ overrides: { log: { fsync: 'sometimes' } } }), (e) => isShopError(e, 'SHOP_CONFIG_INVALID'));
 });
+
+test('test-harness and dev-script variables are not configuration', () => {
+  const config = loadConfig({ env: { SHOPSTREAM_TEST_PG_URL: 'postgres://x', SHOPSTREAM_DEV_KAFKA_PORT: '1' } });
+  assert.equal(config.dataDir, './data');
+});

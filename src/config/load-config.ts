@@ -14,11 +14,14 @@ export interface ConfigSources {
 }
 
 const ENV_PREFIX = 'SHOPSTREAM_';
+/** Variables of the test harness and the dev scripts (`scripts/`), not configuration. */
+const NOT_CONFIG_PREFIXES = ['SHOPSTREAM_TEST_', 'SHOPSTREAM_DEV_'];
 
 /**
  * Builds the frozen configuration. Precedence: overrides > env > file > defaults.
  * Env names are `SHOPSTREAM_<SECTION>_<FIELD>` in upper snake case (`SHOPSTREAM_LOG_FSYNC_INTERVAL_MS`),
- * top-level fields `SHOPSTREAM_<FIELD>` (`SHOPSTREAM_DATA_DIR`). Unknown keys are rejected.
+ * top-level fields `SHOPSTREAM_<FIELD>` (`SHOPSTREAM_DATA_DIR`). Unknown keys are rejected, except
+ * `SHOPSTREAM_TEST_*` and `SHOPSTREAM_DEV_*`, which belong to the tests and the dev scripts.
  */
 export function loadConfig(sources: ConfigSources = {}): Readonly<Config> {
   const merged: Record<string, unknown> = {};
@@ -59,6 +62,7 @@ function fromEnv(env: Readonly<Record<string, string | undefined>>): Record<stri
   const out: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(env)) {
     if (!name.startsWith(ENV_PREFIX) || value === undefined) continue;
+    if (NOT_CONFIG_PREFIXES.some((prefix) => name.startsWith(prefix))) continue;
     const path = known.get(name);
     if (path === undefined) throw new ShopError('SHOP_CONFIG_UNKNOWN_KEY', `unknown environment variable ${name}`);
     setPath(out, path, value);

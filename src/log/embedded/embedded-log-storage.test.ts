@@ -110,3 +110,25 @@ test('a bad topic name is SHOP_LOG_INVALID_TOPIC', async () => {
     await log.close();
   });
 });
+
+test('a read racing in-process appends never sees a cut batch (regression: malformed batch header)', async () => {
+  await withTempDir(async (dir) => {
+    const log = await openTestLog(dir, { fsync: 'never' });
+    await log.ensureTopic({ name: T, partitions: 1 });
+    let appending = true;
+    const writer = (async () => {
+      for (let i = 0; i < 300; i++) await log.append(T, values(200, `w${i}-`, 200));
+      appending = false;
+    })();
+    let offset = 0;
+    while (appending || offset < 60_000) {
+      const got = await log.read(T, 0, offset, { maxRecords: 100_000 });
+      for (const [i, r] of got.entries()) assert.equal(r.offset, offset + i);
+      offset += got.length;
+      if (got.length === 0) await new Promise((resolve) => setImmediate(resolve));
+    }
+    await writer;
+    assert.equal(offset, 60_000);
+    await log.close();
+  });
+});

@@ -101,9 +101,12 @@ export class Segment {
 
   /** Decodes records with offset >= fromOffset into the budget until it is exhausted. */
   async read(fromOffset: number, budget: ReadBudget, chunkBytes: number): Promise<void> {
-    const reader = new ChunkReader(await this.file(), this.sizeBytes, chunkBytes);
+    // The end is fixed once: an append completing during this read's awaits must not extend it
+    // (the chunk reader would stop short of the new bytes and see a cut header).
+    const endBytes = this.sizeBytes;
+    const reader = new ChunkReader(await this.file(), endBytes, chunkBytes);
     let position = this.index.lookup(fromOffset);
-    while (position < this.sizeBytes && !budgetExhausted(budget)) {
+    while (position < endBytes && !budgetExhausted(budget)) {
       const head = await reader.at(position, BATCH_HEADER_BYTES);
       const header = decodeBatchHeader(head.buf, head.at);
       if (header === undefined) throw this.corrupt(position, 'malformed batch header');
