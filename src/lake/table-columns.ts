@@ -12,6 +12,8 @@ export interface LakeColumn {
   /** The type of the staging table; null when the column is derived from others (`derived`). */
   readonly stageType: string | null;
   readonly derived?: string;
+  /** Staged as a cell of its own even in the packed format (large, arbitrary text or bytes). */
+  readonly wide?: boolean;
 }
 
 const text = (name: string): LakeColumn => ({ name, type: 'VARCHAR', stageType: 'VARCHAR' });
@@ -24,7 +26,7 @@ const REASON_LIST_SQL = `CASE WHEN "reasons" = '' THEN CAST([] AS VARCHAR[]) ELS
 const reasonList: LakeColumn = { name: 'reason_list', type: 'VARCHAR[]', stageType: null, derived: REASON_LIST_SQL };
 
 const LINEAGE = [text('topic'), int('partition'), big('offset')];
-const RAW = [text('log_key'), time('log_timestamp'), text('raw_json'), blob('raw_bytes')];
+const RAW = [text('log_key'), time('log_timestamp'), { ...text('raw_json'), wide: true }, { ...blob('raw_bytes'), wide: true }];
 
 export const TABLE_COLUMNS: Readonly<Record<LakeTableName, readonly LakeColumn[]>> = {
   bronze: [...LINEAGE, ...RAW, text('event_id'), text('event_type'), time('event_time'), time('ingest_time'), text('user_id')],

@@ -132,6 +132,17 @@ describe('DuckDB lake writer', () => {
     }
   });
 
+  it('round-trips values that collide with the packed staging marks (U+001F, U+001E) exactly', async () => {
+    const base = silverRow(3000, T0 + 5);
+    const odd = { ...base, event: { ...base.event, user_agent: 'a\x1fb', store_id: '\x1e', referrer: '' } };
+    await lake.writeSilver([odd, silverRow(3001, T0 + 6)], key(3000, 3001));
+    const back = await queryLake(lake, `SELECT user_agent, store_id, referrer FROM silver WHERE "offset" = 3000`);
+    assert.deepEqual(back, [{ user_agent: 'a\x1fb', store_id: '\x1e', referrer: '' }]);
+    await lake.writeBronze([{ ...bronzeRow(3000, T0), logKey: '\x1e', userId: 'x\x1fy' }], key(3000, 3000));
+    const b = await queryLake(lake, `SELECT log_key, user_id FROM bronze WHERE "offset" = 3000`);
+    assert.deepEqual(b, [{ log_key: '\x1e', user_id: 'x\x1fy' }]);
+  });
+
   it('a read-only lake refuses writes with a coded error', async () => {
     const reader = await openLake({ dir, readOnly: true });
     try {

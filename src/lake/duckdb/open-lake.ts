@@ -6,13 +6,14 @@ import type {
   FileKey,
   LakeCompression,
   LakeFile,
+  LakeTableName,
   LakeWriter,
   QuarantineRow,
   RemoveUncommittedOptions,
   SilverRow,
 } from '../lake-table.js';
 import { removeUncommittedFiles } from './remove-uncommitted.js';
-import { appendBronzeRow, appendQuarantineRow, appendSilverRow } from './row-appenders.js';
+import { cellStageFormat, packedStageFormat } from './stage-formats.js';
 import { TableFileWriter, type TableFileWriterOptions } from './table-file-writer.js';
 
 export interface OpenLakeOptions {
@@ -27,6 +28,8 @@ export interface OpenLakeOptions {
   /** DuckDB worker threads (default: DuckDB's, one per core). */
   readonly threads?: number;
 }
+
+const formatsOf = <T extends LakeTableName>(table: T) => ({ fast: packedStageFormat(table), exact: cellStageFormat(table) });
 
 /**
  * A lake folder with one in-memory DuckDB instance. Each table writes through its own connection
@@ -67,9 +70,9 @@ export class Lake implements LakeWriter {
     const writers = options.readOnly
       ? null
       : {
-          bronze: new TableFileWriter('bronze', await instance.connect(), appendBronzeRow, writerOptions),
-          silver: new TableFileWriter('silver', await instance.connect(), appendSilverRow, writerOptions),
-          quarantine: new TableFileWriter('quarantine', await instance.connect(), appendQuarantineRow, writerOptions),
+          bronze: new TableFileWriter('bronze', await instance.connect(), formatsOf('bronze'), writerOptions),
+          silver: new TableFileWriter('silver', await instance.connect(), formatsOf('silver'), writerOptions),
+          quarantine: new TableFileWriter('quarantine', await instance.connect(), formatsOf('quarantine'), writerOptions),
         };
     return new Lake(options, instance, queryConnection, writers, writerOptions.fsync);
   }

@@ -3,9 +3,10 @@ import { join } from 'node:path';
 import { ShopError } from '../../errors/index.js';
 import type { FileKey, LakeCompression, LakeFile, LakeTableName } from '../lake-table.js';
 import { hiveDirs, lakeFileName } from '../lake-file-names.js';
-import { HIVE_COLUMNS, STAGE_HOUR_COLUMN, quoteLiteral, stageTableSql, storedSelectList } from '../table-columns.js';
+import { HIVE_COLUMNS, STAGE_HOUR_COLUMN, quoteLiteral } from '../table-columns.js';
 import { makeDirDurable, publishFile, removeQuietly } from './durable-files.js';
-import type { RowAppender } from './row-appenders.js';
+import { PACK_MISMATCH_TOKEN, PackCollision } from './packed-row-appenders.js';
+import type { StageFormat } from './stage-formats.js';
 
 export interface TableFileWriterOptions {
   readonly dir: string;
@@ -16,26 +17,27 @@ export interface TableFileWriterOptions {
 
 let tempSequence = 0;
 
+const needsCellFormat = (err: unknown): boolean =>
+  err instanceof PackCollision || (err instanceof Error && err.message.includes(PACK_MISMATCH_TOKEN));
+
 /**
- * Writes the files of one table through its own DuckDB connection and staging table:
- * 1. rows are appended to the staging table (one appender per batch);
+ * Writes the files of one table through its own DuckDB connection:
+ * 1. rows are appended to a staging table (packed format; cell format when a value collides
+ *    with the packing marks, see `packed-row-appenders.ts`);
  * 2. per hive hour touched: COPY the rows of that hour to `<final name>.tmp-<pid>-<n>`;
  * 3. fsync the temporary file, rename it to the final name, fsync the folder.
  * Calls are serialized; a failed call leaves no temporary file and no partial final file.
  */
 export class TableFileWriter<Row> {
-  private readonly stageName: string;
   private queue: Promise<unknown> = Promise.resolve();
-  private ready = false;
+  private readonly created = new Set<string>();
 
   constructor(
     private readonly table: LakeTableName,
     private readonly connection: DuckDBConnection,
-    private readonly appendRow: RowAppender<Row>,
+    private readonly formats: { readonly fast: StageFormat<Row>; readonly exact: StageFormat<Row> },
     private readonly options: TableFileWriterOptions,
-  ) {
-    this.stageName = `stage_${table}`;
-  }
+  ) {}
 
   /** Waits for the queued writes, then releases the connection. */
   async close(): Promise<void> {
@@ -52,11 +54,12 @@ export class TableFileWriter<Row> {
   private async writeNow(rows: readonly Row[], key: FileKey): Promise<readonly LakeFile[]> {
     if (rows.length === 0) return [];
     try {
-      const rowsByHour = await this.stage(rows);
-      const files: LakeFile[] = [];
-      const onlyHour = rowsByHour.size === 1;
-      for (const [hour, count] of rowsByHour) files.push(await this.writeHour(hour, count, key, onlyHour));
-      return files;
+      try {
+        return await this.writeWith(this.formats.fast, rows, key);
+      } catch (err) {
+        if (!needsCellFormat(err)) throw err;
+        return await this.writeWith(this.formats.exact, rows, key);
+      }
     } catch (err) {
       if (err instanceof ShopError) throw err;
       throw new ShopError('SHOP_LAKE_WRITE_FAILED', `${this.table} batch p${key.partition} ${key.fromOffset}-${key.toOffset}: ${(err as Error).message}`, {
@@ -66,19 +69,28 @@ export class TableFileWriter<Row> {
     }
   }
 
+  private async writeWith(format: StageFormat<Row>, rows: readonly Row[], key: FileKey): Promise<LakeFile[]> {
+    const rowsByHour = await this.stage(format, rows);
+    const files: LakeFile[] = [];
+    for (const [hour, count] of rowsByHour) {
+      const where = rowsByHour.size === 1 ? '' : ` WHERE ${STAGE_HOUR_COLUMN} = ${hour}`;
+      files.push(await this.writeHour(format.selectSql(where), hour, count, key));
+    }
+    return files;
+  }
+
   /** Step 1: stage the rows; returns row counts per hive hour. */
-  private async stage(rows: readonly Row[]): Promise<Map<number, number>> {
-    if (!this.ready) {
-      await this.connection.run(stageTableSql(this.table, this.stageName));
-      this.ready = true;
-    } else {
-      await this.connection.run(`TRUNCATE ${this.stageName}`);
+  private async stage(format: StageFormat<Row>, rows: readonly Row[]): Promise<Map<number, number>> {
+    if (this.created.has(format.stageName)) await this.connection.run(`TRUNCATE ${format.stageName}`);
+    else {
+      await this.connection.run(format.createSql);
+      this.created.add(format.stageName);
     }
     const rowsByHour = new Map<number, number>();
-    const appender = await this.connection.createAppender(this.stageName);
+    const appender = await this.connection.createAppender(format.stageName);
     try {
       for (const row of rows) {
-        const hour = this.appendRow(appender, row);
+        const hour = format.append(appender, row);
         rowsByHour.set(hour, (rowsByHour.get(hour) ?? 0) + 1);
       }
     } finally {
@@ -88,18 +100,16 @@ export class TableFileWriter<Row> {
   }
 
   /** Steps 2 and 3 for one hive hour. */
-  private async writeHour(hour: number, rows: number, key: FileKey, onlyHour: boolean): Promise<LakeFile> {
+  private async writeHour(selectSql: string, hour: number, rows: number, key: FileKey): Promise<LakeFile> {
     const relDir = `${this.table}/${hiveDirs(hour, HIVE_COLUMNS[this.table])}`;
     const path = `${relDir}/${lakeFileName(key)}`;
     const finalPath = join(this.options.dir, path);
     const tempPath = `${finalPath}.tmp-${process.pid}-${++tempSequence}`;
     await makeDirDurable(join(this.options.dir, relDir), this.options.dir, this.options.fsync);
-    const where = onlyHour ? '' : ` WHERE ${STAGE_HOUR_COLUMN} = ${hour}`;
     const { compression, rowGroupRows } = this.options;
     try {
       await this.connection.run(
-        `COPY (SELECT ${storedSelectList(this.table)} FROM ${this.stageName}${where}) TO ${quoteLiteral(tempPath)} ` +
-          `(FORMAT parquet, COMPRESSION ${compression}, ROW_GROUP_SIZE ${rowGroupRows})`,
+        `COPY (${selectSql}) TO ${quoteLiteral(tempPath)} (FORMAT parquet, COMPRESSION ${compression}, ROW_GROUP_SIZE ${rowGroupRows})`,
       );
       await publishFile(tempPath, finalPath, this.options.fsync);
     } catch (err) {
