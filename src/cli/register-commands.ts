@@ -5,6 +5,7 @@ import { registerDocsCommand } from './commands/docs-command.js';
 import { registerProcessCommand } from './commands/process-command.js';
 import { registerKpisCommand } from './commands/kpis-command.js';
 import { registerStatusCommand } from './commands/status-command.js';
+import { registerStartCommand } from './commands/start-command.js';
 import { registerImportCommand } from './commands/import-command.js';
 import { registerLogCommand } from './commands/log-command.js';
 import { registerLakeCommand } from './commands/lake-command.js';
@@ -18,6 +19,7 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   registerProcessCommand(program, ctx);
   registerKpisCommand(program, ctx);
   registerStatusCommand(program, ctx);
+  registerStartCommand(program, ctx);
   registerLogCommand(program, ctx);
   registerLakeCommand(program, ctx);
   registerImportCommand(program, ctx);

@@ -80,6 +80,7 @@ export const ConfigSchema = Type.Object(
       scenarioStartS: int(300, 'Seconds of event time after the start at which the scenario begins.'),
       scenarioDurationS: int(300, 'How long the scenario lasts, in seconds of event time.'),
       spikeFactor: num(5, 'Traffic multiplier during a spike scenario.', 0.01),
+      backfillMinutes: int(60, '`start` on an empty log first generates this many minutes of history (batch mode) so the dashboard has a past.'),
     }),
     api: section('The serving API and the dashboard it serves (`start`, `api`).', {
       host: str('127.0.0.1', 'Interface the API listens on.'),
