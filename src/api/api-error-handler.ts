@@ -26,7 +26,7 @@ export interface ApiErrorBody {
   requestId: string;
 }
 
-export function apiErrorBody(request: FastifyRequest, err: ShopError, statusCode: number): ApiErrorBody {
+function apiErrorBody(request: FastifyRequest, err: ShopError, statusCode: number): ApiErrorBody {
   const message = err.message.startsWith(`${err.code}: `)
     ? err.message.slice(err.code.length + 2)
     : err.message;
@@ -42,7 +42,7 @@ export function sendApiError(request: FastifyRequest, reply: FastifyReply, err: 
 }
 
 /** Maps Fastify's own errors (validation, body size, bad JSON) and unknown errors onto coded ones. */
-export function toShopError(err: FastifyError | Error): ShopError {
+function toShopError(err: FastifyError | Error): ShopError {
   if (isShopError(err)) return err;
   const fe = err as FastifyError;
   if (fe.validation !== undefined) return new ShopError('SHOP_API_BAD_REQUEST', fe.message);

@@ -6,7 +6,7 @@ export interface TimeRange {
 }
 
 /** Largest range one request may cover (guards the database against unbounded scans). */
-export const MAX_RANGE_MS = 400 * 24 * 3600 * 1000;
+const MAX_RANGE_MS = 400 * 24 * 3600 * 1000;
 
 /** Parses `from`/`to` (ISO-8601 or epoch ms); missing `to` = now, missing `from` = `to - defaultSpanMs`. */
 export function parseRange(
@@ -21,7 +21,7 @@ export function parseRange(
   return { fromMs, toMs };
 }
 
-export function parseTime(value: string, name: string): number {
+function parseTime(value: string, name: string): number {
   const ms = /^\d{1,15}$/.test(value) ? Number(value) : Date.parse(value);
   if (!Number.isFinite(ms))
     throw new ShopError('SHOP_API_BAD_REQUEST', `\`${name}\` is not an ISO-8601 time or epoch milliseconds`);

@@ -5,7 +5,7 @@ import { presentedKey, type ApiKeyStore, type Caller } from './api-keys.js';
 import type { TokenBucketLimiter } from './token-bucket-limiter.js';
 
 /** What a route requires: `public` (health, docs, dashboard files), `read` (viewer), `admin` (writes). */
-export type RouteAccess = 'public' | 'read' | 'admin';
+type RouteAccess = 'public' | 'read' | 'admin';
 
 declare module 'fastify' {
   interface FastifyContextConfig {

@@ -5,7 +5,7 @@
  *   checkout_rate       = events_checkout / events_add_to_cart (0 when none)
  *   purchase_conversion = events_purchase / events_click (0 when no click)
  */
-export const EVENT_TYPES = [
+const EVENT_TYPES = [
   'click',
   'page_view',
   'add_to_cart',
@@ -17,7 +17,7 @@ export const EVENT_TYPES = [
   'inventory_update',
 ] as const;
 
-export const COUNTERS: readonly string[] = [
+const COUNTERS: readonly string[] = [
   'events_total',
   ...EVENT_TYPES.map((t) => `events_${t}`),
   'revenue',

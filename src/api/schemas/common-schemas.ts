@@ -4,7 +4,7 @@ import { Type, type TSchema } from '@sinclair/typebox';
 export const IsoTime = Type.String({ description: 'UTC ISO-8601 timestamp, e.g. 2026-01-24T13:05:00.000Z' });
 
 /** `from`/`to` accept ISO-8601 or epoch milliseconds. */
-export const TimeParam = Type.String({ description: 'ISO-8601 time or epoch milliseconds', maxLength: 40 });
+const TimeParam = Type.String({ description: 'ISO-8601 time or epoch milliseconds', maxLength: 40 });
 
 export const Point = Type.Object({ ts: IsoTime, value: Type.Number() });
 

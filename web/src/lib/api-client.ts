@@ -4,7 +4,7 @@
  */
 const KEY_STORAGE = 'shopstream.apiKey';
 
-export class ApiError extends Error {
+class ApiError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,

@@ -10,7 +10,7 @@ export const RANGES: { id: RangeId; label: string; ms: number; autoGrain: Grain 
   { id: '7d', label: '7 d', ms: 7 * 24 * 3_600_000, autoGrain: 'hour' },
 ];
 
-export function rangeMs(id: RangeId): number {
+function rangeMs(id: RangeId): number {
   return RANGES.find((r) => r.id === id)?.ms ?? 3_600_000;
 }
 
