@@ -48,9 +48,49 @@ export async function benchLakeWrites(batchRows: number, batches: number, compre
   return results;
 }
 
+export interface LakeEventBenchResult {
+  readonly events: number;
+  readonly elapsedMs: number;
+  readonly eventsPerSec: number;
+}
+
+/**
+ * The processor's pattern: per batch of events, Bronze (every record), Silver (99%) and
+ * quarantine (1%) written concurrently (`Promise.all`), so one table's Parquet encoding (DuckDB
+ * threads) overlaps the next table's staging (JS thread).
+ */
+export async function benchLakeEventBatches(batchEvents: number, batches: number, compression: LakeCompression): Promise<LakeEventBenchResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'shop-lake-bench-'));
+  const lake = await openLake({ dir, compression });
+  const t0 = Date.parse('2026-01-24T13:00:00Z');
+  try {
+    const data = Array.from({ length: batches }, (_, b) => {
+      const offsets = Array.from({ length: batchEvents }, (_, i) => b * batchEvents + i);
+      return {
+        bronze: offsets.map((o) => bronzeRow(o, t0 + o)),
+        silver: offsets.filter((o) => o % 100 !== 0).map((o) => silverRow(o, t0 + o)),
+        quarantine: offsets.filter((o) => o % 100 === 0).map((o) => quarantineRow(o, t0 + o, ['missing_user_id'])),
+      };
+    });
+    const start = performance.now();
+    for (let b = 0; b < batches; b++) {
+      const key = { topic: TOPIC, partition: 0, fromOffset: b * batchEvents, toOffset: (b + 1) * batchEvents - 1 };
+      const batch = data[b]!;
+      await Promise.all([lake.writeBronze(batch.bronze, key), lake.writeSilver(batch.silver, key), lake.writeQuarantine(batch.quarantine, key)]);
+    }
+    const elapsedMs = performance.now() - start;
+    const events = batchEvents * batches;
+    return { events, elapsedMs: Math.round(elapsedMs), eventsPerSec: Math.round((events / elapsedMs) * 1000) };
+  } finally {
+    await lake.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 if (process.argv[1]?.endsWith('lake-write-benchmark.ts')) {
   const [batchRows = '50000', batches = '4', compression = 'zstd'] = process.argv.slice(2);
   for (const r of await benchLakeWrites(Number(batchRows), Number(batches), compression as LakeCompression)) {
     process.stdout.write(JSON.stringify(r) + '\n');
   }
+  process.stdout.write(JSON.stringify(await benchLakeEventBatches(Number(batchRows), Number(batches), compression as LakeCompression)) + '\n');
 }
