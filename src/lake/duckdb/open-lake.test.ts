@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -124,6 +124,18 @@ describe('DuckDB lake writer', () => {
     const left = await queryLake(lake, `SELECT "partition" AS p, count(*) AS n FROM silver WHERE "offset" >= 2000 GROUP BY 1 ORDER BY 1`);
     assert.deepEqual(left, [{ p: 1, n: 2 }, { p: 2, n: 1 }]);
     assert.deepEqual(await lake.removeUncommitted({ partition: 1, committedNextOffset: 2002 }), []);
+  });
+
+  it('removeUncommitted also deletes the partition abandoned temporary files, whatever their offset', async () => {
+    const hourDir = join(dir, 'silver', 'event_date=2026-01-24', 'event_hour=13');
+    const mine = join(hourDir, 'p1-00000000000000000005-00000000000000000009.parquet.tmp-99-1');
+    const other = join(hourDir, 'p2-00000000000000000005-00000000000000000009.parquet.tmp-99-2');
+    writeFileSync(mine, 'partial');
+    writeFileSync(other, 'partial');
+    assert.deepEqual(await lake.removeUncommitted({ partition: 1, committedNextOffset: 2002, tables: ['silver'] }), []);
+    assert.equal(existsSync(mine), false);
+    assert.equal(existsSync(other), true);
+    rmSync(other);
   });
 
   it('the views over files have exactly the columns of the empty views', async () => {
