@@ -37,6 +37,7 @@ function renderStatus(s: PipelineStatus): string {
     rows.map(line).join('') +
     `accounting invariant (read = bronze = silver + quarantine + duplicates): ${s.invariantHolds ? 'holds' : 'VIOLATED'}\n` +
     `freshness: ${s.freshnessMs === null ? 'n/a' : `${(s.freshnessMs / 1000).toFixed(1)} s`}  last commit: ${s.lastCommitAt ?? 'never'}\n` +
+    `windows: ${s.windows.open} open, ${s.windows.final} final (newest final ${s.windows.newestFinal ?? 'none'})\n` +
     `quarantine reasons: ${reasons || 'none'}\n`
   );
 }

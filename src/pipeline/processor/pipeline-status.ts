@@ -22,6 +22,8 @@ export interface PipelineStatus {
   /** now - newest committed event time, in ms; null before the first commit. */
   readonly freshnessMs: number | null;
   readonly lastCommitAt: string | null;
+  /** One-minute windows in Gold: still open for updates, and marked final. */
+  readonly windows: { readonly open: number; readonly final: number; readonly newestFinal: string | null };
 }
 
 /**
@@ -29,11 +31,10 @@ export interface PipelineStatus {
  * (positions of record) and the log (its end offsets). Used by `shopstream status` and the API.
  */
 export async function readPipelineStatus(db: SqlExecutor, log: EventLog | undefined, topic: string, nowMs: number): Promise<PipelineStatus> {
-  const [accounting, positions, topicInfo] = await Promise.all([
-    readAccounting(db, topic),
-    readPositions(db, topic),
-    log?.describeTopic(topic),
-  ]);
+  const accounting = await readAccounting(db, topic);
+  const positions = await readPositions(db, topic);
+  const windows = await readWindowCounts(db);
+  const topicInfo = await log?.describeTopic(topic);
   const byPartition = new Map(accounting.map((a) => [a.partition, a]));
   const ends = new Map((topicInfo?.partitions ?? []).map((p) => [p.partition, p.nextOffset]));
   const partitions = positions.map((pos): PartitionStatus => {
@@ -61,6 +62,22 @@ export async function readPipelineStatus(db: SqlExecutor, log: EventLog | undefi
     invariantHolds: partitions.every((p) => p.invariantHolds),
     freshnessMs: Number.isFinite(newestEvent) ? nowMs - newestEvent : null,
     lastCommitAt: Number.isFinite(lastCommit) ? new Date(lastCommit).toISOString() : null,
+    windows,
+  };
+}
+
+async function readWindowCounts(db: SqlExecutor): Promise<PipelineStatus['windows']> {
+  const rows = await db.query<{ open: number | string; final: number | string; newest_final: Date | null }>(
+    `SELECT count(*) FILTER (WHERE finalized_at IS NULL) AS open,
+            count(*) FILTER (WHERE finalized_at IS NOT NULL) AS final,
+            max(window_start) FILTER (WHERE finalized_at IS NOT NULL) AS newest_final
+     FROM serving.kpi_window`,
+  );
+  const r = rows[0];
+  return {
+    open: Number(r?.open ?? 0),
+    final: Number(r?.final ?? 0),
+    newestFinal: r?.newest_final ? new Date(r.newest_final).toISOString() : null,
   };
 }
 
