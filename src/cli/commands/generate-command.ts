@@ -43,10 +43,15 @@ interface GenerateFlags {
 export function registerGenerateCommand(program: Command, ctx: CliContext): void {
   program
     .command('generate')
-    .description(`Generate realistic, deterministic shop traffic (with injected faults) to ${RAW_TOPIC}, stdout or a file`)
+    .description(
+      `Generate realistic, deterministic shop traffic (with injected faults) to ${RAW_TOPIC}, stdout or a file`,
+    )
     .option('--count <n>', 'records to produce (duplicates and invalid ones included)')
     .option('--duration <s>', 'seconds of event time to produce at the rate')
-    .option('--rate <n>', 'events per second of event time (default simulator.ratePerSec); with --to log: paced to the wall clock')
+    .option(
+      '--rate <n>',
+      'events per second of event time (default simulator.ratePerSec); with --to log: paced to the wall clock',
+    )
     .option('--seed <n>', 'seed (default simulator.seed)')
     .option('--invalid-pct <p>', 'percent of records breaking a contract rule')
     .option('--duplicate-pct <p>', 'percent of records re-sent with the same event_id')
@@ -70,16 +75,24 @@ export function registerGenerateCommand(program: Command, ctx: CliContext): void
 }
 
 /** Builds SimulatorOptions from flags over config defaults; malformed flags are SHOP_CLI_BAD_ARGUMENT. */
-export function simulatorOptionsFrom(flags: GenerateFlags, defaults: Readonly<Config['simulator']>, nowMs: number): SimulatorOptions {
+export function simulatorOptionsFrom(
+  flags: GenerateFlags,
+  defaults: Readonly<Config['simulator']>,
+  nowMs: number,
+): SimulatorOptions {
   const count = optionalNumber(flags.count, '--count');
   const durationSec = optionalNumber(flags.duration, '--duration');
   const rate = optionalNumber(flags.rate, '--rate');
   const mode = flags.mode ?? (rate !== undefined && flags.to === 'log' ? 'realtime' : 'batch');
-  if (mode !== 'batch' && mode !== 'realtime') throw badArgument(`--mode must be batch or realtime, got ${mode}`);
-  if (count !== undefined && durationSec !== undefined) throw badArgument('give --count or --duration, not both');
-  if (mode === 'batch' && count === undefined && durationSec === undefined) throw badArgument('batch mode needs --count or --duration');
+  if (mode !== 'batch' && mode !== 'realtime')
+    throw badArgument(`--mode must be batch or realtime, got ${mode}`);
+  if (count !== undefined && durationSec !== undefined)
+    throw badArgument('give --count or --duration, not both');
+  if (mode === 'batch' && count === undefined && durationSec === undefined)
+    throw badArgument('batch mode needs --count or --duration');
   const scenario = flags.scenario ?? defaults.scenario;
-  if (scenario !== 'none' && scenario !== 'spike' && scenario !== 'drop') throw badArgument(`--scenario must be none, spike or drop, got ${scenario}`);
+  if (scenario !== 'none' && scenario !== 'spike' && scenario !== 'drop')
+    throw badArgument(`--scenario must be none, spike or drop, got ${scenario}`);
   return {
     seed: optionalNumber(flags.seed, '--seed') ?? defaults.seed,
     ratePerSec: rate ?? (defaults.ratePerSec > 0 ? defaults.ratePerSec : 1000),
@@ -98,7 +111,8 @@ export function simulatorOptionsFrom(flags: GenerateFlags, defaults: Readonly<Co
     outOfOrderWindowEvents: defaults.outOfOrderWindowEvents,
     scenario,
     scenarioStartSec: optionalNumber(flags.scenarioStartS, '--scenario-start-s') ?? defaults.scenarioStartS,
-    scenarioDurationSec: optionalNumber(flags.scenarioDurationS, '--scenario-duration-s') ?? defaults.scenarioDurationS,
+    scenarioDurationSec:
+      optionalNumber(flags.scenarioDurationS, '--scenario-duration-s') ?? defaults.scenarioDurationS,
     spikeFactor: optionalNumber(flags.spikeFactor, '--spike-factor') ?? defaults.spikeFactor,
   };
 }
@@ -117,7 +131,12 @@ async function openSink(to: string, ctx: CliContext, config: Readonly<Config>): 
   if (to !== 'log') return ndjsonFileSink(to);
   const log = await openEventLog(config, { mode: 'write' });
   try {
-    await log.ensureTopic({ name: RAW_TOPIC, partitions: config.log.partitions, replicationFactor: config.log.replicationFactor, ...retentionOf(config) });
+    await log.ensureTopic({
+      name: RAW_TOPIC,
+      partitions: config.log.partitions,
+      replicationFactor: config.log.replicationFactor,
+      ...retentionOf(config),
+    });
   } catch (err) {
     await log.close();
     throw err;
@@ -126,13 +145,23 @@ async function openSink(to: string, ctx: CliContext, config: Readonly<Config>): 
 }
 
 /** Runs to the end or to SIGINT/SIGTERM, always closing the sink; then prints the summary on stderr. */
-async function pump(sim: Simulator, sink: RecordSink, options: SimulatorOptions, ctx: CliContext): Promise<void> {
+async function pump(
+  sim: Simulator,
+  sink: RecordSink,
+  options: SimulatorOptions,
+  ctx: CliContext,
+): Promise<void> {
   const stop = new AbortController();
   const offSignal = onShutdownSignal(() => stop.abort());
   const progress = progressBar(ctx, options.count);
   let result;
   try {
-    result = await runSimulation(sim, sink, { batchSize: BATCH_RECORDS, idleWaitMs: REALTIME_IDLE_WAIT_MS, signal: stop.signal, onProgress: progress.tick });
+    result = await runSimulation(sim, sink, {
+      batchSize: BATCH_RECORDS,
+      idleWaitMs: REALTIME_IDLE_WAIT_MS,
+      signal: stop.signal,
+      onProgress: progress.tick,
+    });
   } finally {
     progress.stop();
     offSignal();
@@ -148,10 +177,16 @@ async function pump(sim: Simulator, sink: RecordSink, options: SimulatorOptions,
   );
 }
 
-function progressBar(ctx: CliContext, total: number | undefined): { tick: (n: number) => void; stop: () => void } {
+function progressBar(
+  ctx: CliContext,
+  total: number | undefined,
+): { tick: (n: number) => void; stop: () => void } {
   if (!ctx.interactive || total === undefined) return { tick: () => undefined, stop: () => undefined };
   const bar = new cliProgress.SingleBar(
-    { stream: ctx.stderr as NodeJS.WriteStream, format: 'generate [{bar}] {percentage}% | {value}/{total} events | {eta}s' },
+    {
+      stream: ctx.stderr as NodeJS.WriteStream,
+      format: 'generate [{bar}] {percentage}% | {value}/{total} events | {eta}s',
+    },
     cliProgress.Presets.shades_classic,
   );
   bar.start(total, 0);
@@ -161,13 +196,17 @@ function progressBar(ctx: CliContext, total: number | undefined): { tick: (n: nu
 function optionalNumber(text: string | undefined, flag: string): number | undefined {
   if (text === undefined) return undefined;
   const value = Number(text);
-  if (text.trim() === '' || !Number.isFinite(value)) throw badArgument(`${flag} must be a number, got "${text}"`);
+  if (text.trim() === '' || !Number.isFinite(value))
+    throw badArgument(`${flag} must be a number, got "${text}"`);
   return value;
 }
 
 function isoTime(text: string): number {
   const ms = parseIsoTimestampMs(text);
-  if (Number.isNaN(ms)) throw badArgument(`--start-time must be an ISO-8601 time with a zone (2026-01-24T13:00:00Z), got "${text}"`);
+  if (Number.isNaN(ms))
+    throw badArgument(
+      `--start-time must be an ISO-8601 time with a zone (2026-01-24T13:00:00Z), got "${text}"`,
+    );
   return ms;
 }
 

@@ -47,7 +47,12 @@ export function refundEvent(paid: DraftEvent, timeMs: number, rng: Prng, events:
  * `backoffice_store_NN`), stock_level the new level: restocks of 20..200 units or a count
  * correction of -5..+5. Best sellers are restocked most often.
  */
-export function inventoryEvent(catalog: Catalog, timeMs: number, rng: Prng, events: EventFactory): DraftEvent {
+export function inventoryEvent(
+  catalog: Catalog,
+  timeMs: number,
+  rng: Prng,
+  events: EventFactory,
+): DraftEvent {
   const product = catalog.sampleProduct(rng);
   const store = rng.chance(0.3) ? rng.pick(STORES) : null;
   const before = catalog.stock[product] as number;

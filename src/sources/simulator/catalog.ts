@@ -38,7 +38,10 @@ export class Catalog {
   /** Current stock level per product (mutated by the inventory feed). */
   readonly stock: Int32Array;
   private readonly popular: AliasSampler;
-  private readonly byCategory: ReadonlyArray<{ readonly products: Uint32Array; readonly sampler: AliasSampler }>;
+  private readonly byCategory: ReadonlyArray<{
+    readonly products: Uint32Array;
+    readonly sampler: AliasSampler;
+  }>;
   private readonly categorySampler: AliasSampler;
 
   constructor(productCount: number, seed: number) {

@@ -58,7 +58,11 @@ const WEB_AGENTS: Readonly<Record<'desktop' | 'mobile' | 'tablet', readonly stri
 };
 
 const APP_AGENTS: Readonly<Record<'mobile' | 'tablet', readonly string[]>> = {
-  mobile: ['ShopStreamApp/5.12.1 (iPhone; iOS 17.5)', 'ShopStreamApp/5.12.0 (Android 14; Pixel 8)', 'ShopStreamApp/5.11.4 (Android 13; SM-A546B)'],
+  mobile: [
+    'ShopStreamApp/5.12.1 (iPhone; iOS 17.5)',
+    'ShopStreamApp/5.12.0 (Android 14; Pixel 8)',
+    'ShopStreamApp/5.11.4 (Android 13; SM-A546B)',
+  ],
   tablet: ['ShopStreamApp/5.12.1 (iPad; iPadOS 17.5)'],
 };
 

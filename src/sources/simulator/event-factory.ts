@@ -47,7 +47,13 @@ export class EventFactory {
   }
 
   /** A product-level event: product_id and category set, page_url = the product page. */
-  productEvent(s: ShoppingSession, type: EventType, timeMs: number, product: number, path?: string): DraftEvent {
+  productEvent(
+    s: ShoppingSession,
+    type: EventType,
+    timeMs: number,
+    product: number,
+    path?: string,
+  ): DraftEvent {
     const productId = this.catalog.productIds[product] as string;
     const e = this.sessionEvent(s, type, timeMs, path ?? 'p/' + productId);
     e.product_id = productId;

@@ -96,7 +96,11 @@ export class FaultInjector {
 
   private deliver(record: SimulatedRecord, out: SimulatedRecord[]): void {
     this.push(record, out);
-    for (let r = this.held.releaseDue(this.delivered); r !== undefined; r = this.held.releaseDue(this.delivered)) {
+    for (
+      let r = this.held.releaseDue(this.delivered);
+      r !== undefined;
+      r = this.held.releaseDue(this.delivered)
+    ) {
       this.push(r, out);
     }
   }

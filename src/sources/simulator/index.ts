@@ -1,5 +1,9 @@
 export { createSimulator, type Simulator, type SimulatorStats } from './simulator.js';
-export { DEFAULT_SIMULATOR_OPTIONS, checkSimulatorOptions, type SimulatorOptions } from './simulator-options.js';
+export {
+  DEFAULT_SIMULATOR_OPTIONS,
+  checkSimulatorOptions,
+  type SimulatorOptions,
+} from './simulator-options.js';
 export type { SimulatedRecord } from './fault-injector.js';
 export type { ScenarioKind, TrafficShapeKind } from './traffic-shape.js';
 export { measureSimulatorThroughput, type ThroughputResult } from './simulator-throughput.js';

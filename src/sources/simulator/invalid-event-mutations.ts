@@ -39,11 +39,25 @@ type Loose = Record<string, unknown>;
 const ABSENT = Symbol('absent');
 const BAD_IDS = [ABSENT, null, 12345];
 const BAD_TYPES = [ABSENT, null, 'purchased', 'CLICK', 'view_item', 7];
-const BAD_TIMES = [ABSENT, null, 'not-a-date', '2026-13-45T10:00:00.000Z', '2026-01-24T13:05:12', 1769259912123, ''];
+const BAD_TIMES = [
+  ABSENT,
+  null,
+  'not-a-date',
+  '2026-13-45T10:00:00.000Z',
+  '2026-01-24T13:05:12',
+  1769259912123,
+  '',
+];
 const BAD_QUANTITIES = [null, 0, -2, '2', 1.5];
 const BAD_PRICES = [null, -39.99, '39.99'];
 const BAD_CURRENCIES = [null, 978];
-const GARBAGE = ['GET /favicon.ico HTTP/1.1', '<html><body>502 Bad Gateway</body></html>', 'null,null,click', '{"event_id":', '\ufffd\ufffdPNG binary upload'];
+const GARBAGE = [
+  'GET /favicon.ico HTTP/1.1',
+  '<html><body>502 Bad Gateway</body></html>',
+  'null,null,click',
+  '{"event_id":',
+  '\ufffd\ufffdPNG binary upload',
+];
 
 /**
  * Breaks exactly one rule of the contract in a copy of `event` (the other fields stay valid) and

@@ -16,14 +16,21 @@ export interface RecordSink {
  * for 'drain' when the stream's buffer is full. A stream error (EPIPE when the reader of stdout
  * went away, a full disk) rejects the pending and every later write with SHOP_SIM_SINK_FAILED.
  */
-export function ndjsonStreamSink(name: string, stream: NodeJS.WritableStream, ownsStream: boolean): RecordSink {
+export function ndjsonStreamSink(
+  name: string,
+  stream: NodeJS.WritableStream,
+  ownsStream: boolean,
+): RecordSink {
   let failure: Error | undefined;
   const onError = (err: Error) => {
     failure = err;
   };
   stream.on('error', onError);
   const check = () => {
-    if (failure !== undefined) throw new ShopError('SHOP_SIM_SINK_FAILED', `writing to ${name} failed: ${failure.message}`, { cause: failure });
+    if (failure !== undefined)
+      throw new ShopError('SHOP_SIM_SINK_FAILED', `writing to ${name} failed: ${failure.message}`, {
+        cause: failure,
+      });
   };
   return {
     name,

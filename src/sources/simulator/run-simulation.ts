@@ -25,13 +25,18 @@ export interface RunSimulationResult {
  * the simulator is written before the loop checks the signal again, so an interrupted run has
  * written everything it generated. The sink is not closed here (the caller owns it).
  */
-export async function runSimulation(sim: Simulator, sink: RecordSink, options: RunSimulationOptions): Promise<RunSimulationResult> {
+export async function runSimulation(
+  sim: Simulator,
+  sink: RecordSink,
+  options: RunSimulationOptions,
+): Promise<RunSimulationResult> {
   const started = Date.now();
   let written = 0;
   while (!sim.done() && options.signal?.aborted !== true) {
     const batch = sim.nextBatch(options.batchSize);
     if (batch.length === 0) {
-      if (!sim.done()) await sleep(options.idleWaitMs, undefined, { signal: options.signal }).catch(() => undefined);
+      if (!sim.done())
+        await sleep(options.idleWaitMs, undefined, { signal: options.signal }).catch(() => undefined);
       continue;
     }
     await sink.write(batch);

@@ -66,18 +66,43 @@ export function checkSimulatorOptions(o: SimulatorOptions): void {
   need('invalidPct+latePct', o.invalidPct + o.latePct <= 100, 'at most 100 together');
   need('ratePerSec', o.ratePerSec > 0 && o.ratePerSec <= 10_000_000, '> 0 and <= 10000000');
   need('seed', Number.isSafeInteger(o.seed), 'a safe integer');
-  need('startTimeMs', Number.isFinite(o.startTimeMs) && o.startTimeMs >= 0 && o.startTimeMs < 253402300800000, 'an epoch ms in years 1970..9999');
+  need(
+    'startTimeMs',
+    Number.isFinite(o.startTimeMs) && o.startTimeMs >= 0 && o.startTimeMs < 253402300800000,
+    'an epoch ms in years 1970..9999',
+  );
   need('count', o.count === undefined || (Number.isSafeInteger(o.count) && o.count >= 0), 'an integer >= 0');
-  need('durationSec', o.durationSec === undefined || (Number.isFinite(o.durationSec) && o.durationSec >= 0), '>= 0');
-  need('products', Number.isInteger(o.products) && o.products >= 1 && o.products <= 99_999, 'an integer in 1..99999');
-  need('customers', Number.isInteger(o.customers) && o.customers >= 1 && o.customers <= 10_000_000, 'an integer in 1..10000000');
+  need(
+    'durationSec',
+    o.durationSec === undefined || (Number.isFinite(o.durationSec) && o.durationSec >= 0),
+    '>= 0',
+  );
+  need(
+    'products',
+    Number.isInteger(o.products) && o.products >= 1 && o.products <= 99_999,
+    'an integer in 1..99999',
+  );
+  need(
+    'customers',
+    Number.isInteger(o.customers) && o.customers >= 1 && o.customers <= 10_000_000,
+    'an integer in 1..10000000',
+  );
   need('lateMaxMs', Number.isFinite(o.lateMaxMs) && o.lateMaxMs >= 1, '>= 1');
-  need('outOfOrderWindowEvents', Number.isInteger(o.outOfOrderWindowEvents) && o.outOfOrderWindowEvents >= 1, 'an integer >= 1');
+  need(
+    'outOfOrderWindowEvents',
+    Number.isInteger(o.outOfOrderWindowEvents) && o.outOfOrderWindowEvents >= 1,
+    'an integer >= 1',
+  );
   need('scenarioStartSec', Number.isFinite(o.scenarioStartSec) && o.scenarioStartSec >= 0, '>= 0');
   need('scenarioDurationSec', Number.isFinite(o.scenarioDurationSec) && o.scenarioDurationSec >= 0, '>= 0');
-  need('spikeFactor', Number.isFinite(o.spikeFactor) && o.spikeFactor > 0 && o.spikeFactor <= 1000, '> 0 and <= 1000');
+  need(
+    'spikeFactor',
+    Number.isFinite(o.spikeFactor) && o.spikeFactor > 0 && o.spikeFactor <= 1000,
+    '> 0 and <= 1000',
+  );
 }
 
 function need(name: string, ok: boolean, expected: string): void {
-  if (!ok) throw new ShopError('SHOP_SIM_BAD_OPTION', `${name} must be ${expected}`, { details: { option: name } });
+  if (!ok)
+    throw new ShopError('SHOP_SIM_BAD_OPTION', `${name} must be ${expected}`, { details: { option: name } });
 }

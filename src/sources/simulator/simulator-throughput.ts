@@ -22,7 +22,13 @@ export function measureSimulatorThroughput(
   options: Partial<SimulatorOptions> = {},
   batchSize = 10_000,
 ): ThroughputResult {
-  const sim = createSimulator({ ...DEFAULT_SIMULATOR_OPTIONS, startTimeMs: Date.UTC(2026, 0, 5), ...options, mode: 'batch', count: events });
+  const sim = createSimulator({
+    ...DEFAULT_SIMULATOR_OPTIONS,
+    startTimeMs: Date.UTC(2026, 0, 5),
+    ...options,
+    mode: 'batch',
+    count: events,
+  });
   const started = performance.now();
   let bytes = 0;
   let count = 0;

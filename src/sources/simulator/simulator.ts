@@ -46,7 +46,8 @@ class StreamSimulator implements Simulator {
   constructor(private readonly options: SimulatorOptions) {
     const o = options;
     this.limit = o.count ?? Number.POSITIVE_INFINITY;
-    this.endMs = o.durationSec === undefined ? Number.POSITIVE_INFINITY : o.startTimeMs + o.durationSec * 1000;
+    this.endMs =
+      o.durationSec === undefined ? Number.POSITIVE_INFINITY : o.startTimeMs + o.durationSec * 1000;
     const scenarioStartMs = o.startTimeMs + o.scenarioStartSec * 1000;
     const shape = new TrafficShape(o.trafficShape, {
       kind: o.scenario,

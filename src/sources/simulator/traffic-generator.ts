@@ -145,7 +145,8 @@ export class TrafficGenerator {
     while (this.pool.length < target) {
       const visit = this.openVisit();
       let alive = true;
-      for (let steps = this.rng.int(5); steps > 0 && alive; steps--) alive = stepSession(visit, this.slotMs, this.env, discard);
+      for (let steps = this.rng.int(5); steps > 0 && alive; steps--)
+        alive = stepSession(visit, this.slotMs, this.env, discard);
       if (alive) this.pool.push(visit);
       discard.length = 0;
     }

@@ -8,8 +8,8 @@
 
 /** Relative traffic per UTC hour 0..23: night trough, lunch bump, evening peak. */
 const HOURLY = [
-  0.35, 0.22, 0.15, 0.12, 0.12, 0.18, 0.35, 0.6, 0.8, 0.9, 0.95, 1.0, 1.1, 1.05, 0.95, 0.95, 1.0, 1.1, 1.3, 1.5,
-  1.6, 1.45, 1.1, 0.65,
+  0.35, 0.22, 0.15, 0.12, 0.12, 0.18, 0.35, 0.6, 0.8, 0.9, 0.95, 1.0, 1.1, 1.05, 0.95, 0.95, 1.0, 1.1, 1.3,
+  1.5, 1.6, 1.45, 1.1, 0.65,
 ];
 /** Relative traffic per UTC weekday, Sunday = 0: weekend uplift. */
 const WEEKLY = [1.25, 0.92, 0.9, 0.92, 0.95, 1.02, 1.2];
@@ -40,7 +40,9 @@ export function seasonalFactor(timeMs: number): number {
   const weekday = (((dayIndex + 4) % 7) + 7) % 7; // 1970-01-01 was a Thursday
   const hourFloat = (timeMs - dayIndex * DAY_MS) / HOUR_MS;
   const h = Math.floor(hourFloat);
-  const next = (HOURLY[(h + 1) % 24] as number) * (h === 23 ? (WEEKLY[(weekday + 1) % 7] as number) : (WEEKLY[weekday] as number));
+  const next =
+    (HOURLY[(h + 1) % 24] as number) *
+    (h === 23 ? (WEEKLY[(weekday + 1) % 7] as number) : (WEEKLY[weekday] as number));
   const here = (HOURLY[h] as number) * (WEEKLY[weekday] as number);
   return (here + (next - here) * (hourFloat - h)) / WEEK_MEAN;
 }
@@ -61,7 +63,9 @@ export class TrafficShape {
       this.cachedMinute = minute;
       this.cachedFactor = this.kind === 'flat' ? 1 : seasonalFactor(minute * MINUTE_MS + MINUTE_MS / 2);
     }
-    return this.inScenario(timeMs) && this.scenario.kind === 'spike' ? this.cachedFactor * this.scenario.spikeFactor : this.cachedFactor;
+    return this.inScenario(timeMs) && this.scenario.kind === 'spike'
+      ? this.cachedFactor * this.scenario.spikeFactor
+      : this.cachedFactor;
   }
 
   /** False inside the `drop` scenario window: checkouts fail, no purchase goes through. */
