@@ -63,8 +63,15 @@ export interface KpiRecomputeRange {
 }
 
 /** Recomputes serving.kpi_minute from Silver (the batch side of the reconciliation). */
-export async function recomputeKpiMinuteFromSilver(lake: Lake, range: KpiRecomputeRange = {}): Promise<KpiMinuteRow[]> {
+export async function recomputeKpiMinuteFromSilver(
+  lake: Lake,
+  range: KpiRecomputeRange = {},
+): Promise<KpiMinuteRow[]> {
   const params: LakeParam[] = [range.fromMs ?? -8.64e15, range.toMs ?? 8.64e15];
   const rows = await queryLake(lake, KPI_SQL, params);
-  return rows.map((r) => ({ window_start: String(r['window_start']), metric: String(r['metric']), value: Number(r['value']) }));
+  return rows.map((r) => ({
+    window_start: String(r['window_start']),
+    metric: String(r['metric']),
+    value: Number(r['value']),
+  }));
 }

@@ -30,7 +30,9 @@ function emptyTableSql(table: LakeTableName): string {
  */
 export function lakeViews(dir: string, withFiles: ReadonlySet<LakeTableName>): string {
   return LAKE_TABLES.map((table) => {
-    const body = withFiles.has(table) ? `SELECT * FROM ${readParquetSql(tableGlob(dir, table), table)}` : emptyTableSql(table);
+    const body = withFiles.has(table)
+      ? `SELECT * FROM ${readParquetSql(tableGlob(dir, table), table)}`
+      : emptyTableSql(table);
     return `CREATE OR REPLACE VIEW ${table} AS ${body};`;
   }).join('\n');
 }

@@ -17,7 +17,11 @@ export interface LakeWriteBenchResult {
   readonly rowsPerSec: number;
 }
 
-export async function benchLakeWrites(batchRows: number, batches: number, compression: LakeCompression): Promise<LakeWriteBenchResult[]> {
+export async function benchLakeWrites(
+  batchRows: number,
+  batches: number,
+  compression: LakeCompression,
+): Promise<LakeWriteBenchResult[]> {
   const dir = mkdtempSync(join(tmpdir(), 'shop-lake-bench-'));
   const lake = await openLake({ dir, compression });
   const t0 = Date.parse('2026-01-24T13:00:00Z');
@@ -29,17 +33,29 @@ export async function benchLakeWrites(batchRows: number, batches: number, compre
   const results: LakeWriteBenchResult[] = [];
   try {
     for (const table of ['bronze', 'silver', 'quarantine'] as const) {
-      const data = Array.from({ length: batches }, (_, b) => Array.from({ length: batchRows }, (_, i) => make[table](b * batchRows + i)));
+      const data = Array.from({ length: batches }, (_, b) =>
+        Array.from({ length: batchRows }, (_, i) => make[table](b * batchRows + i)),
+      );
       const start = performance.now();
       for (let b = 0; b < batches; b++) {
-        const key = { topic: TOPIC, partition: 0, fromOffset: b * batchRows, toOffset: (b + 1) * batchRows - 1 };
+        const key = {
+          topic: TOPIC,
+          partition: 0,
+          fromOffset: b * batchRows,
+          toOffset: (b + 1) * batchRows - 1,
+        };
         if (table === 'bronze') await lake.writeBronze(data[b] as ReturnType<typeof bronzeRow>[], key);
         else if (table === 'silver') await lake.writeSilver(data[b] as ReturnType<typeof silverRow>[], key);
         else await lake.writeQuarantine(data[b] as ReturnType<typeof quarantineRow>[], key);
       }
       const elapsedMs = performance.now() - start;
       const rows = batchRows * batches;
-      results.push({ table, rows, elapsedMs: Math.round(elapsedMs), rowsPerSec: Math.round((rows / elapsedMs) * 1000) });
+      results.push({
+        table,
+        rows,
+        elapsedMs: Math.round(elapsedMs),
+        rowsPerSec: Math.round((rows / elapsedMs) * 1000),
+      });
     }
   } finally {
     await lake.close();
@@ -59,7 +75,11 @@ export interface LakeEventBenchResult {
  * quarantine (1%) written concurrently (`Promise.all`), so one table's Parquet encoding (DuckDB
  * threads) overlaps the next table's staging (JS thread).
  */
-export async function benchLakeEventBatches(batchEvents: number, batches: number, compression: LakeCompression): Promise<LakeEventBenchResult> {
+export async function benchLakeEventBatches(
+  batchEvents: number,
+  batches: number,
+  compression: LakeCompression,
+): Promise<LakeEventBenchResult> {
   const dir = mkdtempSync(join(tmpdir(), 'shop-lake-bench-'));
   const lake = await openLake({ dir, compression });
   const t0 = Date.parse('2026-01-24T13:00:00Z');
@@ -69,18 +89,33 @@ export async function benchLakeEventBatches(batchEvents: number, batches: number
       return {
         bronze: offsets.map((o) => bronzeRow(o, t0 + o)),
         silver: offsets.filter((o) => o % 100 !== 0).map((o) => silverRow(o, t0 + o)),
-        quarantine: offsets.filter((o) => o % 100 === 0).map((o) => quarantineRow(o, t0 + o, ['missing_user_id'])),
+        quarantine: offsets
+          .filter((o) => o % 100 === 0)
+          .map((o) => quarantineRow(o, t0 + o, ['missing_user_id'])),
       };
     });
     const start = performance.now();
     for (let b = 0; b < batches; b++) {
-      const key = { topic: TOPIC, partition: 0, fromOffset: b * batchEvents, toOffset: (b + 1) * batchEvents - 1 };
+      const key = {
+        topic: TOPIC,
+        partition: 0,
+        fromOffset: b * batchEvents,
+        toOffset: (b + 1) * batchEvents - 1,
+      };
       const batch = data[b]!;
-      await Promise.all([lake.writeBronze(batch.bronze, key), lake.writeSilver(batch.silver, key), lake.writeQuarantine(batch.quarantine, key)]);
+      await Promise.all([
+        lake.writeBronze(batch.bronze, key),
+        lake.writeSilver(batch.silver, key),
+        lake.writeQuarantine(batch.quarantine, key),
+      ]);
     }
     const elapsedMs = performance.now() - start;
     const events = batchEvents * batches;
-    return { events, elapsedMs: Math.round(elapsedMs), eventsPerSec: Math.round((events / elapsedMs) * 1000) };
+    return {
+      events,
+      elapsedMs: Math.round(elapsedMs),
+      eventsPerSec: Math.round((events / elapsedMs) * 1000),
+    };
   } finally {
     await lake.close();
     rmSync(dir, { recursive: true, force: true });
@@ -92,5 +127,9 @@ if (process.argv[1]?.endsWith('lake-write-benchmark.ts')) {
   for (const r of await benchLakeWrites(Number(batchRows), Number(batches), compression as LakeCompression)) {
     process.stdout.write(JSON.stringify(r) + '\n');
   }
-  process.stdout.write(JSON.stringify(await benchLakeEventBatches(Number(batchRows), Number(batches), compression as LakeCompression)) + '\n');
+  process.stdout.write(
+    JSON.stringify(
+      await benchLakeEventBatches(Number(batchRows), Number(batches), compression as LakeCompression),
+    ) + '\n',
+  );
 }

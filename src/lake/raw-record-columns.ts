@@ -9,7 +9,10 @@ export interface RawRecordColumns {
 /** Splits a record value into `raw_json` (valid UTF-8, decoded losslessly) or `raw_bytes` (anything else). */
 export function rawRecordColumns(value: Uint8Array): RawRecordColumns {
   if (isUtf8(value)) {
-    return { rawJson: Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('utf8'), rawBytes: null };
+    return {
+      rawJson: Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('utf8'),
+      rawBytes: null,
+    };
   }
   return { rawJson: null, rawBytes: value };
 }

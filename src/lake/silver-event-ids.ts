@@ -15,7 +15,11 @@ export interface SilverEventId {
  * files (`p<partition>-*.parquet`, from the file names), prunes hive folders older than the
  * hour of `sinceEventTimeMs`, and projects two columns.
  */
-export async function readSilverEventIdsSince(lake: Lake, partition: number, sinceEventTimeMs: number): Promise<SilverEventId[]> {
+export async function readSilverEventIdsSince(
+  lake: Lake,
+  partition: number,
+  sinceEventTimeMs: number,
+): Promise<SilverEventId[]> {
   const glob = join(lake.dir, 'silver', '**', `p${Math.trunc(partition)}-*.parquet`);
   const files = await queryLake(lake, `SELECT count(*) AS n FROM glob($1)`, [glob]);
   if (Number(files[0]?.['n'] ?? 0) === 0) return [];

@@ -23,19 +23,57 @@ const dbl = (name: string): LakeColumn => ({ name, type: 'DOUBLE', stageType: 'D
 const time = (name: string): LakeColumn => ({ name, type: 'TIMESTAMP', stageType: 'DOUBLE' });
 const blob = (name: string): LakeColumn => ({ name, type: 'BLOB', stageType: 'BLOB' });
 const REASON_LIST_SQL = `CASE WHEN "reasons" = '' THEN CAST([] AS VARCHAR[]) ELSE string_split("reasons", ',') END`;
-const reasonList: LakeColumn = { name: 'reason_list', type: 'VARCHAR[]', stageType: null, derived: REASON_LIST_SQL };
+const reasonList: LakeColumn = {
+  name: 'reason_list',
+  type: 'VARCHAR[]',
+  stageType: null,
+  derived: REASON_LIST_SQL,
+};
 
 const LINEAGE = [text('topic'), int('partition'), big('offset')];
-const RAW = [text('log_key'), time('log_timestamp'), { ...text('raw_json'), wide: true }, { ...blob('raw_bytes'), wide: true }];
+const RAW = [
+  text('log_key'),
+  time('log_timestamp'),
+  { ...text('raw_json'), wide: true },
+  { ...blob('raw_bytes'), wide: true },
+];
 
 export const TABLE_COLUMNS: Readonly<Record<LakeTableName, readonly LakeColumn[]>> = {
-  bronze: [...LINEAGE, ...RAW, text('event_id'), text('event_type'), time('event_time'), time('ingest_time'), text('user_id')],
+  bronze: [
+    ...LINEAGE,
+    ...RAW,
+    text('event_id'),
+    text('event_type'),
+    time('event_time'),
+    time('ingest_time'),
+    text('user_id'),
+  ],
   silver: [
-    text('event_id'), int('event_version'), text('event_type'), time('event_time'), time('ingest_time'),
-    text('user_id'), text('session_id'), text('product_id'), int('quantity'), dbl('price'), text('currency'),
-    text('order_id'), text('source'), text('category'), text('channel'), text('store_id'), text('page_url'),
-    text('referrer'), text('user_agent'), text('ip_address'), text('country'), text('device'), int('stock_level'),
-    text('drift_json'), ...LINEAGE,
+    text('event_id'),
+    int('event_version'),
+    text('event_type'),
+    time('event_time'),
+    time('ingest_time'),
+    text('user_id'),
+    text('session_id'),
+    text('product_id'),
+    int('quantity'),
+    dbl('price'),
+    text('currency'),
+    text('order_id'),
+    text('source'),
+    text('category'),
+    text('channel'),
+    text('store_id'),
+    text('page_url'),
+    text('referrer'),
+    text('user_agent'),
+    text('ip_address'),
+    text('country'),
+    text('device'),
+    int('stock_level'),
+    text('drift_json'),
+    ...LINEAGE,
   ],
   quarantine: [...LINEAGE, ...RAW, text('reasons'), reasonList, text('event_id')],
 };

@@ -32,7 +32,12 @@ const BATCH = 1000;
 
 async function writeBatch(lake: Lake, b: number): Promise<void> {
   const rows = Array.from({ length: BATCH }, (_, i) => silverRow(b * BATCH + i, T0 + (b * BATCH + i) * 10));
-  await lake.writeSilver(rows, { topic: TOPIC, partition: 0, fromOffset: b * BATCH, toOffset: (b + 1) * BATCH - 1 });
+  await lake.writeSilver(rows, {
+    topic: TOPIC,
+    partition: 0,
+    fromOffset: b * BATCH,
+    toOffset: (b + 1) * BATCH - 1,
+  });
 }
 
 describe('shopstream lake sql', () => {
@@ -55,10 +60,14 @@ describe('shopstream lake sql', () => {
 
   it('prints one JSON object per row, timestamps in ISO UTC', async () => {
     await writeBatch(lake, 0);
-    const sql = 'SELECT event_type, count(*) AS n, min(event_time) AS first FROM silver GROUP BY 1 ORDER BY 1';
+    const sql =
+      'SELECT event_type, count(*) AS n, min(event_time) AS first FROM silver GROUP BY 1 ORDER BY 1';
     const run = await runCli(['--data-dir', dataDir, 'lake', 'sql', sql]);
     assert.equal(run.status, 0, run.stderr);
-    const rows = run.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const rows = run.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     assert.equal(rows.length, 5);
     assert.deepEqual(rows[0], { event_type: 'add_to_cart', n: 200, first: '2026-01-24T13:00:00.010Z' });
   });
@@ -79,7 +88,13 @@ describe('shopstream lake sql', () => {
     })();
     try {
       for (let i = 0; i < 4; i++) {
-        const run = await runCli(['--data-dir', dataDir, 'lake', 'sql', 'SELECT count(*) AS n, count(DISTINCT event_id) AS d FROM silver']);
+        const run = await runCli([
+          '--data-dir',
+          dataDir,
+          'lake',
+          'sql',
+          'SELECT count(*) AS n, count(DISTINCT event_id) AS d FROM silver',
+        ]);
         assert.equal(run.status, 0, run.stderr);
         const { n, d } = JSON.parse(run.stdout) as { n: number; d: number };
         assert.equal(n % BATCH, 0, `partial file visible: ${n} rows`);

@@ -22,10 +22,14 @@ async function runLakeSql(sql: string, ctx: CliContext): Promise<void> {
 }
 
 export function registerLakeCommand(program: Command, ctx: CliContext): void {
-  const lake = program.command('lake').description('The Bronze/Silver/quarantine lake (Parquet through DuckDB)');
+  const lake = program
+    .command('lake')
+    .description('The Bronze/Silver/quarantine lake (Parquet through DuckDB)');
   lake
     .command('sql')
-    .description('Run DuckDB SQL over the views bronze, silver and quarantine (read-only); prints one JSON object per row')
+    .description(
+      'Run DuckDB SQL over the views bronze, silver and quarantine (read-only); prints one JSON object per row',
+    )
     .argument('<sql>', 'the SQL statement, e.g. "SELECT event_type, count(*) AS n FROM silver GROUP BY 1"')
     .action((sql: string) => runLakeSql(sql, ctx));
 }

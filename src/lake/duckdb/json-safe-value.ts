@@ -27,13 +27,16 @@ const microsToIso = (micros: bigint): string => millisToIso(Math.floor(Number(mi
 export function toJsonValue(value: DuckDBValue): JsonValue {
   if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
   if (typeof value === 'number') return Number.isFinite(value) ? value : String(value);
-  if (typeof value === 'bigint') return Number.isSafeInteger(Number(value)) ? Number(value) : value.toString();
-  if (value instanceof DuckDBTimestampValue || value instanceof DuckDBTimestampTZValue) return microsToIso(value.micros);
+  if (typeof value === 'bigint')
+    return Number.isSafeInteger(Number(value)) ? Number(value) : value.toString();
+  if (value instanceof DuckDBTimestampValue || value instanceof DuckDBTimestampTZValue)
+    return microsToIso(value.micros);
   if (value instanceof DuckDBTimestampMillisecondsValue) return millisToIso(Number(value.millis));
   if (value instanceof DuckDBDateValue) return value.toString();
   if (value instanceof DuckDBDecimalValue) return value.toDouble();
   if (value instanceof DuckDBBlobValue) return Buffer.from(value.bytes).toString('base64');
-  if (value instanceof DuckDBListValue || value instanceof DuckDBArrayValue) return value.items.map(toJsonValue);
+  if (value instanceof DuckDBListValue || value instanceof DuckDBArrayValue)
+    return value.items.map(toJsonValue);
   if (value instanceof DuckDBStructValue) {
     const out: Record<string, JsonValue> = {};
     for (const [k, v] of Object.entries(value.entries)) out[k] = toJsonValue(v);

@@ -11,10 +11,17 @@ import { openLake, type Lake } from './open-lake.js';
 import { queryLake } from './query-lake.js';
 
 const T0 = Date.parse('2026-01-24T13:59:59.999Z');
-const key = (fromOffset: number, toOffset: number, partition = 0): FileKey => ({ topic: TOPIC, partition, fromOffset, toOffset });
+const key = (fromOffset: number, toOffset: number, partition = 0): FileKey => ({
+  topic: TOPIC,
+  partition,
+  fromOffset,
+  toOffset,
+});
 
 function listParquet(dir: string, table: string): string[] {
-  return (readdirSync(join(dir, table), { recursive: true }) as string[]).filter((f) => f.endsWith('.parquet')).sort();
+  return (readdirSync(join(dir, table), { recursive: true }) as string[])
+    .filter((f) => f.endsWith('.parquet'))
+    .sort();
 }
 
 describe('DuckDB lake writer', () => {
@@ -32,10 +39,16 @@ describe('DuckDB lake writer', () => {
 
   it('serves empty views with the table columns before any file exists', async () => {
     const cols = await queryLake(lake, `SELECT column_name, column_type FROM (DESCRIBE silver)`);
-    assert.deepEqual(cols.slice(0, 4).map((c) => c['column_name']), ['event_id', 'event_version', 'event_type', 'event_time']);
+    assert.deepEqual(
+      cols.slice(0, 4).map((c) => c['column_name']),
+      ['event_id', 'event_version', 'event_type', 'event_time'],
+    );
     assert.deepEqual(cols.at(-2), { column_name: 'event_date', column_type: 'DATE' });
     for (const table of ['bronze', 'silver', 'quarantine']) {
-      emptySchemas.set(table, await queryLake(lake, `SELECT column_name, column_type FROM (DESCRIBE ${table})`));
+      emptySchemas.set(
+        table,
+        await queryLake(lake, `SELECT column_name, column_type FROM (DESCRIBE ${table})`),
+      );
       assert.deepEqual(await queryLake(lake, `SELECT count(*) AS n FROM ${table}`), [{ n: 0 }]);
     }
   });
@@ -43,14 +56,24 @@ describe('DuckDB lake writer', () => {
   it('round-trips silver rows with unicode, 1 MB strings and nulls, one file per hive hour', async () => {
     const big = 'x'.repeat(1024 * 1024);
     const rows = [silverRow(0, T0), silverRow(1, T0 + 1), silverRow(2, T0 + 2)];
-    rows[0] = { ...rows[0]!, event: { ...rows[0]!.event, user_agent: 'Grüße 🛒 "quoted", comma\nnewline' }, driftJson: '{"extra":1}' };
+    rows[0] = {
+      ...rows[0]!,
+      event: { ...rows[0]!.event, user_agent: 'Grüße 🛒 "quoted", comma\nnewline' },
+      driftJson: '{"extra":1}',
+    };
     rows[1] = { ...rows[1]!, event: { ...rows[1]!.event, page_url: big } };
     const files = await lake.writeSilver(rows, key(0, 2));
     assert.deepEqual(
       files.map((f) => [f.path, f.rows]),
       [
-        ['silver/event_date=2026-01-24/event_hour=13/p0-00000000000000000000-00000000000000000002.parquet', 1],
-        ['silver/event_date=2026-01-24/event_hour=14/p0-00000000000000000000-00000000000000000002.parquet', 2],
+        [
+          'silver/event_date=2026-01-24/event_hour=13/p0-00000000000000000000-00000000000000000002.parquet',
+          1,
+        ],
+        [
+          'silver/event_date=2026-01-24/event_hour=14/p0-00000000000000000000-00000000000000000002.parquet',
+          2,
+        ],
       ],
     );
     const back = await queryLake(lake, `SELECT * FROM silver ORDER BY "offset"`);
@@ -74,11 +97,25 @@ describe('DuckDB lake writer', () => {
     const garbage = Uint8Array.from([0xff, 0xfe, 0x00, 0x41, 0xc3]);
     const raw = rawRecordColumns(garbage);
     assert.equal(raw.rawJson, null);
-    const rows = [bronzeRow(10, T0), { ...bronzeRow(11, T0), ...raw, eventId: null, eventType: null, eventTimeMs: null, ingestTimeMs: null, userId: null }];
+    const rows = [
+      bronzeRow(10, T0),
+      {
+        ...bronzeRow(11, T0),
+        ...raw,
+        eventId: null,
+        eventType: null,
+        eventTimeMs: null,
+        ingestTimeMs: null,
+        userId: null,
+      },
+    ];
     const text = rawRecordColumns(Buffer.from('{"a":"é"}'));
     rows.push({ ...bronzeRow(12, T0), ...text });
     await lake.writeBronze(rows, key(10, 12));
-    const back = await queryLake(lake, `SELECT raw_json, raw_bytes, event_id, event_time, ingest_hour FROM bronze ORDER BY "offset"`);
+    const back = await queryLake(
+      lake,
+      `SELECT raw_json, raw_bytes, event_id, event_time, ingest_hour FROM bronze ORDER BY "offset"`,
+    );
     assert.equal(back[0]!['raw_json'], rows[0]!.rawJson);
     assert.equal(back[0]!['event_time'], new Date(T0 - 5).toISOString());
     assert.equal(back[1]!['raw_json'], null);
@@ -105,10 +142,20 @@ describe('DuckDB lake writer', () => {
     const bytes = before.map((f) => readFileSync(join(dir, 'silver', f)));
     await lake.writeSilver(rows, key(1000, 1499));
     assert.deepEqual(listParquet(dir, 'silver'), before);
-    assert.deepEqual(before.map((f) => readFileSync(join(dir, 'silver', f))), bytes);
-    const n = await queryLake(lake, `SELECT count(*) AS n, count(DISTINCT event_id) AS d FROM silver WHERE "offset" >= 1000`);
+    assert.deepEqual(
+      before.map((f) => readFileSync(join(dir, 'silver', f))),
+      bytes,
+    );
+    const n = await queryLake(
+      lake,
+      `SELECT count(*) AS n, count(DISTINCT event_id) AS d FROM silver WHERE "offset" >= 1000`,
+    );
     assert.deepEqual(n, [{ n: 500, d: 500 }]);
-    assert.equal((readdirSync(join(dir, 'silver'), { recursive: true }) as string[]).filter((f) => f.includes('.tmp-')).length, 0);
+    assert.equal(
+      (readdirSync(join(dir, 'silver'), { recursive: true }) as string[]).filter((f) => f.includes('.tmp-'))
+        .length,
+      0,
+    );
   });
 
   it('removeUncommitted deletes the partition files at or after the committed offset, and nothing else', async () => {
@@ -121,8 +168,14 @@ describe('DuckDB lake writer', () => {
       'bronze/ingest_date=2026-01-24/ingest_hour=13/p1-00000000000000002002-00000000000000002002.parquet',
       'silver/event_date=2026-01-24/event_hour=13/p1-00000000000000002002-00000000000000002002.parquet',
     ]);
-    const left = await queryLake(lake, `SELECT "partition" AS p, count(*) AS n FROM silver WHERE "offset" >= 2000 GROUP BY 1 ORDER BY 1`);
-    assert.deepEqual(left, [{ p: 1, n: 2 }, { p: 2, n: 1 }]);
+    const left = await queryLake(
+      lake,
+      `SELECT "partition" AS p, count(*) AS n FROM silver WHERE "offset" >= 2000 GROUP BY 1 ORDER BY 1`,
+    );
+    assert.deepEqual(left, [
+      { p: 1, n: 2 },
+      { p: 2, n: 1 },
+    ]);
     assert.deepEqual(await lake.removeUncommitted({ partition: 1, committedNextOffset: 2002 }), []);
   });
 
@@ -132,7 +185,10 @@ describe('DuckDB lake writer', () => {
     const other = join(hourDir, 'p2-00000000000000000005-00000000000000000009.parquet.tmp-99-2');
     writeFileSync(mine, 'partial');
     writeFileSync(other, 'partial');
-    assert.deepEqual(await lake.removeUncommitted({ partition: 1, committedNextOffset: 2002, tables: ['silver'] }), []);
+    assert.deepEqual(
+      await lake.removeUncommitted({ partition: 1, committedNextOffset: 2002, tables: ['silver'] }),
+      [],
+    );
     assert.equal(existsSync(mine), false);
     assert.equal(existsSync(other), true);
     rmSync(other);
@@ -140,7 +196,11 @@ describe('DuckDB lake writer', () => {
 
   it('the views over files have exactly the columns of the empty views', async () => {
     for (const table of ['bronze', 'silver', 'quarantine']) {
-      assert.deepEqual(await queryLake(lake, `SELECT column_name, column_type FROM (DESCRIBE ${table})`), emptySchemas.get(table), table);
+      assert.deepEqual(
+        await queryLake(lake, `SELECT column_name, column_type FROM (DESCRIBE ${table})`),
+        emptySchemas.get(table),
+        table,
+      );
     }
   });
 
@@ -148,7 +208,10 @@ describe('DuckDB lake writer', () => {
     const base = silverRow(3000, T0 + 5);
     const odd = { ...base, event: { ...base.event, user_agent: 'a\x1fb', store_id: '\x1e', referrer: '' } };
     await lake.writeSilver([odd, silverRow(3001, T0 + 6)], key(3000, 3001));
-    const back = await queryLake(lake, `SELECT user_agent, store_id, referrer FROM silver WHERE "offset" = 3000`);
+    const back = await queryLake(
+      lake,
+      `SELECT user_agent, store_id, referrer FROM silver WHERE "offset" = 3000`,
+    );
     assert.deepEqual(back, [{ user_agent: 'a\x1fb', store_id: '\x1e', referrer: '' }]);
     await lake.writeBronze([{ ...bronzeRow(3000, T0), logKey: '\x1e', userId: 'x\x1fy' }], key(3000, 3000));
     const b = await queryLake(lake, `SELECT log_key, user_id FROM bronze WHERE "offset" = 3000`);
@@ -158,7 +221,10 @@ describe('DuckDB lake writer', () => {
   it('a read-only lake refuses writes with a coded error', async () => {
     const reader = await openLake({ dir, readOnly: true });
     try {
-      assert.throws(() => reader.writeSilver([silverRow(1, T0)], key(1, 1)), (e: unknown) => isShopError(e, 'SHOP_LAKE_READ_ONLY'));
+      assert.throws(
+        () => reader.writeSilver([silverRow(1, T0)], key(1, 1)),
+        (e: unknown) => isShopError(e, 'SHOP_LAKE_READ_ONLY'),
+      );
       assert.ok(((await queryLake(reader, 'SELECT count(*) AS n FROM bronze'))[0]!['n'] as number) >= 3);
     } finally {
       await reader.close();
@@ -166,6 +232,9 @@ describe('DuckDB lake writer', () => {
   });
 
   it('reports a bad query as SHOP_LAKE_QUERY_FAILED with the DuckDB message', async () => {
-    await assert.rejects(queryLake(lake, 'SELECT nope FROM silver'), (e: unknown) => isShopError(e, 'SHOP_LAKE_QUERY_FAILED') && /nope/.test(e.message));
+    await assert.rejects(
+      queryLake(lake, 'SELECT nope FROM silver'),
+      (e: unknown) => isShopError(e, 'SHOP_LAKE_QUERY_FAILED') && /nope/.test(e.message),
+    );
   });
 });

@@ -29,7 +29,10 @@ export interface OpenLakeOptions {
   readonly threads?: number;
 }
 
-const formatsOf = <T extends LakeTableName>(table: T) => ({ fast: packedStageFormat(table), exact: cellStageFormat(table) });
+const formatsOf = <T extends LakeTableName>(table: T) => ({
+  fast: packedStageFormat(table),
+  exact: cellStageFormat(table),
+});
 
 /**
  * A lake folder with one in-memory DuckDB instance. Each table writes through its own connection
@@ -72,7 +75,12 @@ export class Lake implements LakeWriter {
       : {
           bronze: new TableFileWriter('bronze', await instance.connect(), formatsOf('bronze'), writerOptions),
           silver: new TableFileWriter('silver', await instance.connect(), formatsOf('silver'), writerOptions),
-          quarantine: new TableFileWriter('quarantine', await instance.connect(), formatsOf('quarantine'), writerOptions),
+          quarantine: new TableFileWriter(
+            'quarantine',
+            await instance.connect(),
+            formatsOf('quarantine'),
+            writerOptions,
+          ),
         };
     return new Lake(options, instance, queryConnection, writers, writerOptions.fsync);
   }
@@ -94,10 +102,14 @@ export class Lake implements LakeWriter {
     try {
       return await removeUncommittedFiles(this.dir, options, this.fsync);
     } catch (err) {
-      throw new ShopError('SHOP_LAKE_WRITE_FAILED', `removing uncommitted files of partition ${options.partition}: ${(err as Error).message}`, {
-        cause: err,
-        details: { ...options },
-      });
+      throw new ShopError(
+        'SHOP_LAKE_WRITE_FAILED',
+        `removing uncommitted files of partition ${options.partition}: ${(err as Error).message}`,
+        {
+          cause: err,
+          details: { ...options },
+        },
+      );
     }
   }
 
@@ -105,14 +117,19 @@ export class Lake implements LakeWriter {
     if (this.closed) return;
     this.closed = true;
     if (this.writers !== null) {
-      await Promise.all([this.writers.bronze.close(), this.writers.silver.close(), this.writers.quarantine.close()]);
+      await Promise.all([
+        this.writers.bronze.close(),
+        this.writers.silver.close(),
+        this.writers.quarantine.close(),
+      ]);
     }
     this.queryConnection.closeSync();
     this.instance.closeSync();
   }
 
   private writable(): NonNullable<Lake['writers']> {
-    if (this.writers === null) throw new ShopError('SHOP_LAKE_READ_ONLY', `the lake ${this.dir} was opened read-only`);
+    if (this.writers === null)
+      throw new ShopError('SHOP_LAKE_READ_ONLY', `the lake ${this.dir} was opened read-only`);
     return this.writers;
   }
 }

@@ -27,7 +27,8 @@ const t = (v: string | null | undefined): string => {
   if (v === NULL_MARK) throw new PackCollision();
   return v;
 };
-const n = (v: number | null | undefined): string => (v === null || v === undefined || !Number.isFinite(v) ? NULL_MARK : String(v));
+const n = (v: number | null | undefined): string =>
+  v === null || v === undefined || !Number.isFinite(v) ? NULL_MARK : String(v);
 
 function packRawHead(r: BronzeRow | QuarantineRow): string {
   return `${t(r.topic)}\x1f${r.partition}\x1f${r.offset}\x1f${t(r.logKey)}\x1f${r.logTimestampMs}`;

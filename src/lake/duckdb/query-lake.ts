@@ -28,10 +28,17 @@ export async function ensureLakeViews(lake: Lake): Promise<void> {
  * Runs SQL over the lake views and returns the rows as JSON-safe objects (see `toJsonValue`).
  * `$1`-style parameters bind `params`. Failures throw SHOP_LAKE_QUERY_FAILED with DuckDB's message.
  */
-export async function queryLake(lake: Lake, sql: string, params: readonly LakeParam[] = []): Promise<LakeRow[]> {
+export async function queryLake(
+  lake: Lake,
+  sql: string,
+  params: readonly LakeParam[] = [],
+): Promise<LakeRow[]> {
   try {
     await ensureLakeViews(lake);
-    const reader = await lake.queryConnection.runAndReadAll(sql, params.length === 0 ? undefined : (params as DuckDBValue[]));
+    const reader = await lake.queryConnection.runAndReadAll(
+      sql,
+      params.length === 0 ? undefined : (params as DuckDBValue[]),
+    );
     const names = reader.columnNames();
     return reader.getRows().map((row) => {
       const out: LakeRow = {};
@@ -40,6 +47,9 @@ export async function queryLake(lake: Lake, sql: string, params: readonly LakePa
     });
   } catch (err) {
     if (err instanceof ShopError) throw err;
-    throw new ShopError('SHOP_LAKE_QUERY_FAILED', (err as Error).message, { cause: err, details: { sql, params } });
+    throw new ShopError('SHOP_LAKE_QUERY_FAILED', (err as Error).message, {
+      cause: err,
+      details: { sql, params },
+    });
   }
 }

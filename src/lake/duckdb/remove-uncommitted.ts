@@ -33,7 +33,11 @@ async function listFiles(dir: string, out: string[]): Promise<void> {
  * Implements `LakeWriter.removeUncommitted` over a lake folder: deletes the partition's files
  * starting at or after `committedNextOffset`, and its abandoned temporary files (any offset).
  */
-export async function removeUncommittedFiles(dir: string, options: RemoveUncommittedOptions, durable: boolean): Promise<string[]> {
+export async function removeUncommittedFiles(
+  dir: string,
+  options: RemoveUncommittedOptions,
+  durable: boolean,
+): Promise<string[]> {
   const removed: string[] = [];
   const touchedDirs = new Set<string>();
   for (const table of options.tables ?? LAKE_TABLES) {

@@ -1,6 +1,19 @@
 import type { LakeTableName } from '../lake-table.js';
-import { STAGE_HOUR_COLUMN, TABLE_COLUMNS, quoteIdent, stageTableSql, stagedColumns, storedSelectList, type LakeColumn } from '../table-columns.js';
-import { PACK_MISMATCH_TOKEN, appendPackedBronzeRow, appendPackedQuarantineRow, appendPackedSilverRow } from './packed-row-appenders.js';
+import {
+  STAGE_HOUR_COLUMN,
+  TABLE_COLUMNS,
+  quoteIdent,
+  stageTableSql,
+  stagedColumns,
+  storedSelectList,
+  type LakeColumn,
+} from '../table-columns.js';
+import {
+  PACK_MISMATCH_TOKEN,
+  appendPackedBronzeRow,
+  appendPackedQuarantineRow,
+  appendPackedSilverRow,
+} from './packed-row-appenders.js';
 import { ROW_APPENDERS, type RowAppender, type RowsOf } from './row-appenders.js';
 
 /** How rows of a table are staged in DuckDB before a Parquet file is written from them. */
@@ -45,11 +58,18 @@ const PACKED_APPENDERS: { readonly [T in LakeTableName]: RowAppender<RowsOf[T]> 
 export function packedStageFormat<T extends LakeTableName>(table: T): StageFormat<RowsOf[T]> {
   const stageName = `stage_${table}_packed`;
   const packed = stagedColumns(table).filter((c) => !c.wide);
-  const wide = stagedColumns(table).filter((c) => c.wide).map((c) => quoteIdent(c.name));
-  const wideDdl = stagedColumns(table).filter((c) => c.wide).map((c) => `, ${quoteIdent(c.name)} ${c.stageType ?? ''}`).join('');
+  const wide = stagedColumns(table)
+    .filter((c) => c.wide)
+    .map((c) => quoteIdent(c.name));
+  const wideDdl = stagedColumns(table)
+    .filter((c) => c.wide)
+    .map((c) => `, ${quoteIdent(c.name)} ${c.stageType ?? ''}`)
+    .join('');
   const wideList = wide.map((w) => `, ${w}`).join('');
   const typed = packed.map((c, i) => packedField(c, i + 1)).join(', ');
-  const outer = TABLE_COLUMNS[table].map((c) => (c.derived === undefined ? quoteIdent(c.name) : `${c.derived} AS ${quoteIdent(c.name)}`)).join(', ');
+  const outer = TABLE_COLUMNS[table]
+    .map((c) => (c.derived === undefined ? quoteIdent(c.name) : `${c.derived} AS ${quoteIdent(c.name)}`))
+    .join(', ');
   return {
     stageName,
     createSql: `CREATE OR REPLACE TEMP TABLE ${stageName} (packed VARCHAR${wideDdl}, ${STAGE_HOUR_COLUMN} DOUBLE)`,

@@ -62,10 +62,14 @@ export class TableFileWriter<Row> {
       }
     } catch (err) {
       if (err instanceof ShopError) throw err;
-      throw new ShopError('SHOP_LAKE_WRITE_FAILED', `${this.table} batch p${key.partition} ${key.fromOffset}-${key.toOffset}: ${(err as Error).message}`, {
-        cause: err,
-        details: { table: this.table, ...key },
-      });
+      throw new ShopError(
+        'SHOP_LAKE_WRITE_FAILED',
+        `${this.table} batch p${key.partition} ${key.fromOffset}-${key.toOffset}: ${(err as Error).message}`,
+        {
+          cause: err,
+          details: { table: this.table, ...key },
+        },
+      );
     }
   }
 

@@ -33,11 +33,28 @@ export function sampleEvent(i: number, eventTimeMs: number): ShopEvent {
 }
 
 export function silverRow(i: number, eventTimeMs: number, partition = 0): SilverRow {
-  return { event: sampleEvent(i, eventTimeMs), eventTimeMs, ingestTimeMs: eventTimeMs + 40, driftJson: null, topic: TOPIC, partition, offset: i };
+  return {
+    event: sampleEvent(i, eventTimeMs),
+    eventTimeMs,
+    ingestTimeMs: eventTimeMs + 40,
+    driftJson: null,
+    topic: TOPIC,
+    partition,
+    offset: i,
+  };
 }
 
 export function bronzeRow(i: number, logTimestampMs: number, partition = 0): BronzeRow {
-  const { category: _c, channel: _ch, page_url: _p, user_agent: _u, ip_address: _ip, country: _co, device: _d, ...event } = sampleEvent(i, logTimestampMs - 5);
+  const {
+    category: _c,
+    channel: _ch,
+    page_url: _p,
+    user_agent: _u,
+    ip_address: _ip,
+    country: _co,
+    device: _d,
+    ...event
+  } = sampleEvent(i, logTimestampMs - 5);
   return {
     topic: TOPIC,
     partition,
@@ -54,7 +71,22 @@ export function bronzeRow(i: number, logTimestampMs: number, partition = 0): Bro
   };
 }
 
-export function quarantineRow(i: number, logTimestampMs: number, reasons: readonly string[], partition = 0): QuarantineRow {
+export function quarantineRow(
+  i: number,
+  logTimestampMs: number,
+  reasons: readonly string[],
+  partition = 0,
+): QuarantineRow {
   const b = bronzeRow(i, logTimestampMs, partition);
-  return { topic: b.topic, partition, offset: i, logKey: b.logKey, logTimestampMs, rawJson: b.rawJson, rawBytes: null, reasons, eventId: b.eventId };
+  return {
+    topic: b.topic,
+    partition,
+    offset: i,
+    logKey: b.logKey,
+    logTimestampMs,
+    rawJson: b.rawJson,
+    rawBytes: null,
+    reasons,
+    eventId: b.eventId,
+  };
 }
