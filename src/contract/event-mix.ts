@@ -17,12 +17,25 @@ export function buildContractEventMix(count: number, seed = 42, invalidPct = 5):
   return lines;
 }
 
-const TYPES: readonly EventType[] = ['click', 'click', 'click', 'page_view', 'add_to_cart', 'checkout', 'purchase', 'remove_from_cart', 'wishlist_add', 'refund', 'inventory_update'];
+const TYPES: readonly EventType[] = [
+  'click',
+  'click',
+  'click',
+  'page_view',
+  'add_to_cart',
+  'checkout',
+  'purchase',
+  'remove_from_cart',
+  'wishlist_add',
+  'refund',
+  'inventory_update',
+];
 const CURRENCIES = ['EUR', 'USD', 'GBP'];
 
 function sampleEvent(i: number, random: () => number, eventTimeMs: number): Record<string, unknown> {
   const type = TYPES[Math.floor(random() * TYPES.length)]!;
-  const line = type === 'add_to_cart' || type === 'purchase' || type === 'refund' || type === 'remove_from_cart';
+  const line =
+    type === 'add_to_cart' || type === 'purchase' || type === 'refund' || type === 'remove_from_cart';
   const event: Record<string, unknown> = {
     event_id: `${(i * 2654435761) >>> 0}-${Math.floor(random() * 1e9)}-4d20-b983-6e8f2f318d2a`,
     event_version: 1,

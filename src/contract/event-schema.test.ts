@@ -11,7 +11,10 @@ test(`${CONTRACT_SCHEMA_PATH} is in sync with event-schema.ts (run npm run docs:
 
 test('docs/contract.md documents every reason code', () => {
   const doc = readFileSync('docs/contract.md', 'utf8');
-  assert.deepEqual(REASON_CODES.filter((code) => !doc.includes(`\`${code}\``)), []);
+  assert.deepEqual(
+    REASON_CODES.filter((code) => !doc.includes(`\`${code}\``)),
+    [],
+  );
 });
 
 const examples = readFileSync('test/fixtures/contract/reference-contract-examples.jsonl', 'utf8')
@@ -22,7 +25,10 @@ const examples = readFileSync('test/fixtures/contract/reference-contract-example
 test('the schema accepts every valid reference example, with and without optional fields', () => {
   for (const c of examples.filter((x) => x.expected === 'silver')) {
     assert.ok(Value.Check(EventSchema, c.event), c.case);
-    assert.ok(Value.Check(EventSchema, { ...c.event, channel: 'store', store_id: 's1', drift_field: 1 }), c.case);
+    assert.ok(
+      Value.Check(EventSchema, { ...c.event, channel: 'store', store_id: 's1', drift_field: 1 }),
+      c.case,
+    );
   }
 });
 

@@ -39,7 +39,10 @@ const RULES: Readonly<Record<EventType, TypeRules>> = {
   page_view: { requirements: [], checkedBadFacts: 0 },
   remove_from_cart: { requirements: [productEventRule], checkedBadFacts: FACT.PRODUCT_ID_BAD },
   wishlist_add: { requirements: [productEventRule], checkedBadFacts: FACT.PRODUCT_ID_BAD },
-  refund: { requirements: [rule(FACT.ORDER_ID_STRING, 'refund_requires_order_id')], checkedBadFacts: FACT.ORDER_ID_BAD },
+  refund: {
+    requirements: [rule(FACT.ORDER_ID_STRING, 'refund_requires_order_id')],
+    checkedBadFacts: FACT.ORDER_ID_BAD,
+  },
   inventory_update: {
     requirements: [productEventRule, rule(FACT.STOCK_OK, 'inventory_update_requires_stock_level')],
     checkedBadFacts: FACT.PRODUCT_ID_BAD | FACT.STOCK_BAD,
@@ -47,8 +50,12 @@ const RULES: Readonly<Record<EventType, TypeRules>> = {
 };
 
 /** Rules by type for the full contract, and for the reference contract (its four types only). */
-export const FULL_TYPE_RULES: ReadonlyMap<unknown, TypeRules> = new Map(EVENT_TYPES.map((t) => [t, RULES[t]]));
-export const REFERENCE_TYPE_RULES: ReadonlyMap<unknown, TypeRules> = new Map(REFERENCE_EVENT_TYPES.map((t) => [t, RULES[t]]));
+export const FULL_TYPE_RULES: ReadonlyMap<unknown, TypeRules> = new Map(
+  EVENT_TYPES.map((t) => [t, RULES[t]]),
+);
+export const REFERENCE_TYPE_RULES: ReadonlyMap<unknown, TypeRules> = new Map(
+  REFERENCE_EVENT_TYPES.map((t) => [t, RULES[t]]),
+);
 export type { TypeRules };
 
 /** Reasons of the conditional rules of `rules` (undefined = unknown type: none apply). */

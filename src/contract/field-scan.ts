@@ -10,10 +10,34 @@ export interface FieldScan {
 }
 
 // Module-local copies: a hot path must not read an imported object's properties per event.
-const { CHANNEL_UNKNOWN, CURRENCY_BAD, CURRENCY_NOT_ISO, CURRENCY_STRING, DRIFT, EVENT_ID_STRING, ORDER_ID_BAD, ORDER_ID_STRING, OTHER_BAD, PRICE_BAD, PRICE_OK, PRODUCT_ID_BAD, PRODUCT_ID_STRING, QUANTITY_BAD, QUANTITY_OK, SESSION_ID_STRING, STOCK_BAD, STOCK_OK, TOO_LONG, USER_ID_STRING, VERSION_OK } = FACT;
+const {
+  CHANNEL_UNKNOWN,
+  CURRENCY_BAD,
+  CURRENCY_NOT_ISO,
+  CURRENCY_STRING,
+  DRIFT,
+  EVENT_ID_STRING,
+  ORDER_ID_BAD,
+  ORDER_ID_STRING,
+  OTHER_BAD,
+  PRICE_BAD,
+  PRICE_OK,
+  PRODUCT_ID_BAD,
+  PRODUCT_ID_STRING,
+  QUANTITY_BAD,
+  QUANTITY_OK,
+  SESSION_ID_STRING,
+  STOCK_BAD,
+  STOCK_OK,
+  TOO_LONG,
+  USER_ID_STRING,
+  VERSION_OK,
+} = FACT;
 const MAX_INT32 = 2_147_483_647;
 /** Field index: position in REFERENCE_FIELDS then OPTIONAL_FIELDS (event_id = 0 ... stock_level = 22). */
-const FIELD_INDEX: ReadonlyMap<string, number> = new Map([...REFERENCE_FIELDS, ...OPTIONAL_FIELDS].map((name, i) => [name, i]));
+const FIELD_INDEX: ReadonlyMap<string, number> = new Map(
+  [...REFERENCE_FIELDS, ...OPTIONAL_FIELDS].map((name, i) => [name, i]),
+);
 const CHANNEL_SET: ReadonlySet<unknown> = new Set(CHANNELS);
 
 /**
@@ -21,7 +45,11 @@ const CHANNEL_SET: ReadonlySet<unknown> = new Set(CHANNELS);
  * with keyed loads is several times faster than ~30 named loads on objects of varying shapes.
  * Absent and null are the same (as in the reference). `__proto__`/`constructor` keys are drift.
  */
-export function scanFields(e: Readonly<Record<string, unknown>>, maxIdChars: number, maxTextChars: number): FieldScan {
+export function scanFields(
+  e: Readonly<Record<string, unknown>>,
+  maxIdChars: number,
+  maxTextChars: number,
+): FieldScan {
   const scan: FieldScan = { facts: 0, eventType: undefined, eventTime: undefined, ingestTime: undefined };
   let facts = 0;
   for (const key in e) {
@@ -53,7 +81,11 @@ function factsOf(index: number, v: unknown, maxIdChars: number, maxTextChars: nu
     case 8:
       return quantityFacts(v);
     case 9:
-      return typeof v === 'number' && v >= 0 && v < Infinity ? PRICE_OK : v == null || Number.isFinite(v) ? 0 : PRICE_BAD;
+      return typeof v === 'number' && v >= 0 && v < Infinity
+        ? PRICE_OK
+        : v == null || Number.isFinite(v)
+          ? 0
+          : PRICE_BAD;
     case 10:
       return currencyFacts(v);
     case 11:

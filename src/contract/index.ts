@@ -11,7 +11,13 @@ export {
   type ShopEvent,
 } from './event.js';
 export { parseIsoTimestampMs } from './iso-timestamp.js';
-export { OWN_REASON_CODES, REASON_CODES, REFERENCE_REASON_CODES, isReasonCode, type ReasonCode } from './reason-codes.js';
+export {
+  OWN_REASON_CODES,
+  REASON_CODES,
+  REFERENCE_REASON_CODES,
+  isReasonCode,
+  type ReasonCode,
+} from './reason-codes.js';
 export { DEFAULT_VALIDATE_OPTIONS, type ValidateOptions } from './validate-options.js';
 export { validateEvent, type ValidationResult } from './validate-event.js';
 export { parseEventText, validateBytes, validateText } from './validate-text.js';

@@ -5,15 +5,20 @@ import { readNdjsonLines, type NdjsonLine } from './ndjson-lines.js';
 
 async function collect(chunks: readonly (string | Buffer)[], maxLineBytes: number): Promise<NdjsonLine[]> {
   const out: NdjsonLine[] = [];
-  for await (const line of readNdjsonLines(Readable.from(chunks.map((c) => Buffer.from(c))), maxLineBytes)) out.push(line);
+  for await (const batch of readNdjsonLines(Readable.from(chunks.map((c) => Buffer.from(c))), maxLineBytes))
+    out.push(...batch);
   return out;
 }
-const texts = (lines: readonly NdjsonLine[]): (string | null)[] => lines.map((l) => (l.bytes === null ? null : l.bytes.toString('utf8')));
+const texts = (lines: readonly NdjsonLine[]): (string | null)[] =>
+  lines.map((l) => (l.bytes === null ? null : l.bytes.toString('utf8')));
 
 test('splits across chunk boundaries, strips CR, keeps empty lines, no extra line after a final newline', async () => {
   const lines = await collect(['{"a"', ':1}\r\n\n{"b":2}\n', 'tail'], 100);
   assert.deepEqual(texts(lines), ['{"a":1}', '', '{"b":2}', 'tail']);
-  assert.deepEqual(lines.map((l) => l.line), [1, 2, 3, 4]);
+  assert.deepEqual(
+    lines.map((l) => l.line),
+    [1, 2, 3, 4],
+  );
   assert.deepEqual(texts(await collect(['x\n'], 100)), ['x']);
   assert.deepEqual(texts(await collect([], 100)), []);
 });

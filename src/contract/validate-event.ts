@@ -1,10 +1,21 @@
 import { OPTIONAL_FIELDS, REFERENCE_FIELDS, type ShopEvent } from './event.js';
-import { badTypeMask, conditionalMask, FULL_TYPE_RULES, REFERENCE_TYPE_RULES, type TypeRules } from './event-type-rules.js';
+import {
+  badTypeMask,
+  conditionalMask,
+  FULL_TYPE_RULES,
+  REFERENCE_TYPE_RULES,
+  type TypeRules,
+} from './event-type-rules.js';
 import { FACT } from './field-facts.js';
 import { scanFields } from './field-scan.js';
 import { parseIsoTimestampMs } from './iso-timestamp.js';
 import { REASON_BIT, reasonsOf, type ReasonCode } from './reason-codes.js';
-import { DEFAULT_MAX_ID_CHARS, DEFAULT_MAX_TEXT_CHARS, DEFAULT_VALIDATE_OPTIONS, type ValidateOptions } from './validate-options.js';
+import {
+  DEFAULT_MAX_ID_CHARS,
+  DEFAULT_MAX_TEXT_CHARS,
+  DEFAULT_VALIDATE_OPTIONS,
+  type ValidateOptions,
+} from './validate-options.js';
 
 export type ValidationResult =
   | {
@@ -21,7 +32,16 @@ export type ValidationResult =
 export type InvalidResult = Extract<ValidationResult, { valid: false }>;
 
 // Module-local copies: a hot path must not read an imported object's properties per event.
-const { CHANNEL_UNKNOWN, CURRENCY_NOT_ISO, DRIFT, EVENT_ID_STRING, SESSION_ID_STRING, TOO_LONG, USER_ID_STRING, VERSION_OK } = FACT;
+const {
+  CHANNEL_UNKNOWN,
+  CURRENCY_NOT_ISO,
+  DRIFT,
+  EVENT_ID_STRING,
+  SESSION_ID_STRING,
+  TOO_LONG,
+  USER_ID_STRING,
+  VERSION_OK,
+} = FACT;
 const BIT_BAD_CHANNEL = REASON_BIT.bad_channel;
 const BIT_BAD_CURRENCY = REASON_BIT.bad_currency;
 const BIT_BAD_EVENT_TIME = REASON_BIT.bad_event_time;
@@ -49,7 +69,10 @@ const NOT_AN_OBJECT = invalid('not_an_object');
  * copies `value`: a valid result carries the object itself. Reasons come in the fixed order of
  * REASON_CODES. Deterministic: time rules compare event_time with ingest_time, never the clock.
  */
-export function validateEvent(value: unknown, options: ValidateOptions = DEFAULT_VALIDATE_OPTIONS): ValidationResult {
+export function validateEvent(
+  value: unknown,
+  options: ValidateOptions = DEFAULT_VALIDATE_OPTIONS,
+): ValidationResult {
   if (value === null || typeof value !== 'object') return NOT_AN_OBJECT;
   try {
     return Array.isArray(value) ? NOT_AN_OBJECT : check(value as Readonly<Record<string, unknown>>, options);

@@ -19,7 +19,9 @@ const OUTPUT_BATCH_LINES = 4096;
 export function registerValidateCommand(program: Command, ctx: CliContext): void {
   program
     .command('validate')
-    .description('Check NDJSON events on stdin against contract v1; print one {"line","valid","reasons"} line per input line')
+    .description(
+      'Check NDJSON events on stdin against contract v1; print one {"line","valid","reasons"} line per input line',
+    )
     .option('--reference-only', 'apply only the reference contract rules (contract.referenceOnly)')
     .option('--summary', 'print counts per reason to stderr at the end')
     .action(async (flags: ValidateFlags) => {
@@ -46,14 +48,12 @@ async function validateStream(ctx: CliContext, options: ValidateOptions): Promis
   const counts: ValidateCounts = { lines: 0, valid: 0, invalid: 0, reasons: {} };
   const maxRecordBytes = options.maxRecordBytes ?? 0;
   let out: string[] = [];
-  for await (const item of readNdjsonLines(ctx.stdin as AsyncIterable<Buffer>, maxRecordBytes)) {
-    const result = item.bytes === null ? TOO_LARGE : validateBytes(item.bytes, options);
-    const reasons = result.valid ? [] : result.reasons;
-    counts.lines += 1;
-    if (result.valid) counts.valid += 1;
-    else counts.invalid += 1;
-    for (const reason of reasons) counts.reasons[reason] = (counts.reasons[reason] ?? 0) + 1;
-    out.push(`{"line":${item.line},"valid":${result.valid},"reasons":${JSON.stringify(reasons)}}\n`);
+  for await (const batch of readNdjsonLines(ctx.stdin as AsyncIterable<Buffer>, maxRecordBytes)) {
+    for (const item of batch) {
+      const result = item.bytes === null ? TOO_LARGE : validateBytes(item.bytes, options);
+      count(counts, result.valid ? NO_REASONS : result.reasons);
+      out.push(verdictLine(item.line, result.valid ? NO_REASONS : result.reasons));
+    }
     if (out.length >= OUTPUT_BATCH_LINES) {
       await write(ctx.stdout, out.join(''));
       out = [];
@@ -64,6 +64,20 @@ async function validateStream(ctx: CliContext, options: ValidateOptions): Promis
 }
 
 const TOO_LARGE = { valid: false, reasons: ['record_too_large'] } as const;
+const NO_REASONS: readonly ReasonCode[] = [];
+
+function count(counts: ValidateCounts, reasons: readonly ReasonCode[]): void {
+  counts.lines += 1;
+  if (reasons.length === 0) counts.valid += 1;
+  else counts.invalid += 1;
+  for (const reason of reasons) counts.reasons[reason] = (counts.reasons[reason] ?? 0) + 1;
+}
+
+/** One output line; reason codes are plain identifiers, so they need no escaping. */
+function verdictLine(line: number, reasons: readonly ReasonCode[]): string {
+  const list = reasons.length === 0 ? '' : `"${reasons.join('","')}"`;
+  return `{"line":${line},"valid":${reasons.length === 0},"reasons":[${list}]}\n`;
+}
 
 /** Writes honouring backpressure: resolves once the stream accepted or drained the chunk. */
 function write(stream: NodeJS.WritableStream, text: string): Promise<void> {
