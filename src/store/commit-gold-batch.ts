@@ -34,7 +34,8 @@ export async function commitGoldBatch(store: ServingStore, batch: GoldBatch): Pr
     await upsertWindows(tx, touchedWindows(batch)); // 3
     await addCounterDeltas(tx, batch); // 4
     await recomputeKpiMinutes(tx, counterWindows); // 5
-    if (batch.finalizeWindowsBeforeMs !== undefined) await finalizeOpenWindows(tx, batch.finalizeWindowsBeforeMs); // 6
+    if (batch.finalizeWindowsBeforeMs !== undefined)
+      await finalizeOpenWindows(tx, batch.finalizeWindowsBeforeMs); // 6
     await addAccountingDeltas(tx, batch); // 7
     await advancePositions(tx, batch, partitions); // 8
   });
@@ -69,7 +70,8 @@ function fenceOrThrow(batch: GoldBatch, partitions: number[], positions: LockedP
     const epoch = batch.epochs[partition];
     const fromOffset = batch.fromOffsets[partition];
     if (stored !== undefined && stored.epoch === epoch && stored.next_offset === fromOffset) continue;
-    const reason = stored === undefined ? 'unclaimed' : stored.epoch !== epoch ? 'stale_epoch' : 'offset_mismatch';
+    const reason =
+      stored === undefined ? 'unclaimed' : stored.epoch !== epoch ? 'stale_epoch' : 'offset_mismatch';
     throw new ShopError('SHOP_STORE_FENCED', `${batch.topic}[${partition}]: ${reason}`, {
       details: {
         topic: batch.topic,
@@ -151,7 +153,9 @@ function assertBatchShape(batch: GoldBatch, partitions: number[]): void {
     const from = batch.fromOffsets[p];
     const to = batch.toOffsets[p];
     if (from === undefined || to === undefined || to < from) {
-      throw new TypeError(`GoldBatch ${batch.topic}[${p}]: fromOffsets/toOffsets missing or toOffset < fromOffset`);
+      throw new TypeError(
+        `GoldBatch ${batch.topic}[${p}]: fromOffsets/toOffsets missing or toOffset < fromOffset`,
+      );
     }
   }
 }

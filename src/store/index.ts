@@ -4,9 +4,29 @@ export { openPgliteStore, type PgliteStoreOptions } from './pglite/pglite-store.
 export { openPostgresStore, type PostgresStoreOptions } from './postgres/postgres-store.js';
 export { runMigrations } from './migrate.js';
 export { MIGRATIONS, type Migration } from './migrations/migration-list.js';
-export type { GoldBatch, GoldCounterRow, GoldDimCounterRow, GoldProductRow, GoldOrderRow, AccountingDelta } from './gold-batch.js';
+export type {
+  GoldBatch,
+  GoldCounterRow,
+  GoldDimCounterRow,
+  GoldProductRow,
+  GoldOrderRow,
+  AccountingDelta,
+} from './gold-batch.js';
 export { commitGoldBatch, finalizeWindows } from './commit-gold-batch.js';
-export { claimPartitions, readPositions, type ClaimRequest, type ClaimedPosition, type PositionRow } from './partition-positions.js';
+export {
+  claimPartitions,
+  readPositions,
+  type ClaimRequest,
+  type ClaimedPosition,
+  type PositionRow,
+} from './partition-positions.js';
 export { readAccounting, type AccountingRow } from './partition-accounting.js';
-export { queryKpis, latestKpis, type KpiQuery, type KpiPoint, type KpiGrain, type LatestKpi } from './kpi-queries.js';
+export {
+  queryKpis,
+  latestKpis,
+  type KpiQuery,
+  type KpiPoint,
+  type KpiGrain,
+  type LatestKpi,
+} from './kpi-queries.js';
 export { KPI_METRICS, type KpiMetric } from './kpi-formulas-sql.js';

@@ -31,7 +31,8 @@ const GRAIN_MS: Record<Exclude<KpiGrain, 'minute'>, number> = { hour: 3_600_000,
  * sum(numerator) / sum(denominator), never the mean of the minute rates).
  */
 export async function queryKpis(db: SqlExecutor, query: KpiQuery): Promise<KpiPoint[]> {
-  const rows = query.grain === 'minute' ? await minuteRows(db, query) : await rollupRows(db, query, query.grain);
+  const rows =
+    query.grain === 'minute' ? await minuteRows(db, query) : await rollupRows(db, query, query.grain);
   return rows.map((r) => ({ windowStart: r.window_start.toISOString(), metric: r.metric, value: r.value }));
 }
 
@@ -78,7 +79,10 @@ export interface LatestKpi {
 }
 
 /** The newest committed minute of each requested metric (null when the metric has none). */
-export async function latestKpis(db: SqlExecutor, metrics: readonly string[]): Promise<Record<string, LatestKpi | null>> {
+export async function latestKpis(
+  db: SqlExecutor,
+  metrics: readonly string[],
+): Promise<Record<string, LatestKpi | null>> {
   const rows = await db.query<KpiRow>(
     `SELECT DISTINCT ON (metric) metric, window_start, value FROM serving.kpi_minute
      WHERE metric = ANY($1::text[]) ORDER BY metric, window_start DESC`,

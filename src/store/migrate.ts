@@ -36,7 +36,12 @@ async function applyMigration(tx: SqlExecutor, migration: Migration): Promise<vo
     for (const statement of migration.statements) await tx.query(statement);
     await tx.query('INSERT INTO serving.schema_migrations (id) VALUES ($1)', [migration.id]);
   } catch (err) {
-    const details = isShopError(err) ? { migration: migration.id, ...err.details } : { migration: migration.id };
-    throw new ShopError('SHOP_STORE_MIGRATION_FAILED', `migration ${migration.id} failed`, { cause: err, details });
+    const details = isShopError(err)
+      ? { migration: migration.id, ...err.details }
+      : { migration: migration.id };
+    throw new ShopError('SHOP_STORE_MIGRATION_FAILED', `migration ${migration.id} failed`, {
+      cause: err,
+      details,
+    });
   }
 }

@@ -49,7 +49,12 @@ export async function addAccountingDeltas(tx: SqlExecutor, batch: GoldBatch): Pr
   await addReasonCounts(tx, batch.topic, partitions, deltas);
 }
 
-async function addReasonCounts(tx: SqlExecutor, topic: string, partitions: number[], deltas: AccountingDelta[]): Promise<void> {
+async function addReasonCounts(
+  tx: SqlExecutor,
+  topic: string,
+  partitions: number[],
+  deltas: AccountingDelta[],
+): Promise<void> {
   const rows = partitions.flatMap((p, i) =>
     Object.entries(deltas[i]?.reasonCounts ?? {})
       .filter(([, count]) => count !== 0)
@@ -84,6 +89,8 @@ export async function readAccounting(db: SqlExecutor, topic: string): Promise<Ac
     quarantineRows: Number(r.quarantine_rows),
     duplicatesDropped: Number(r.duplicates_dropped),
     lateQuarantined: Number(r.late_quarantined),
-    reasonCounts: Object.fromEntries(reasons.filter((x) => x.partition === r.partition).map((x) => [x.reason, x.count])),
+    reasonCounts: Object.fromEntries(
+      reasons.filter((x) => x.partition === r.partition).map((x) => [x.reason, x.count]),
+    ),
   }));
 }

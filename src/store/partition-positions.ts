@@ -28,7 +28,10 @@ export interface PositionRow {
  * then bumps every epoch by one. A claim waits for a commit in flight on the same partitions (row
  * locks), so after it returns the previous owner can no longer commit (SHOP_STORE_FENCED).
  */
-export async function claimPartitions(store: ServingStore, request: ClaimRequest): Promise<Map<number, ClaimedPosition>> {
+export async function claimPartitions(
+  store: ServingStore,
+  request: ClaimRequest,
+): Promise<Map<number, ClaimedPosition>> {
   const partitions = [...new Set(request.partitions)].sort((a, b) => a - b);
   const rows = await store.transaction(async (tx) => {
     await tx.query(

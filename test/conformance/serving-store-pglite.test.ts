@@ -27,7 +27,10 @@ test('pglite: a live lock rejects a second opener; close releases it; data persi
     await first.migrate();
     await first.query(`INSERT INTO serving.kpi_counts VALUES ('2026-01-24T13:00:00Z', 'events_total', 3)`);
     assert.equal((await readFile(join(dataDir, 'shopstream.lock'), 'utf8')).trim(), String(process.pid));
-    await assert.rejects(openPgliteStore({ dataDir }), (err) => isShopError(err, 'SHOP_STORE_LOCKED') && err.details['pid'] === process.pid);
+    await assert.rejects(
+      openPgliteStore({ dataDir }),
+      (err) => isShopError(err, 'SHOP_STORE_LOCKED') && err.details['pid'] === process.pid,
+    );
     await first.close();
     await first.close();
     const second = await openPgliteStore({ dataDir });

@@ -27,12 +27,15 @@ servingStoreConformance('postgres', async () => {
 
 test('postgres: a refused connection is SHOP_STORE_UNAVAILABLE (retryable), not a hang', async () => {
   const port = await freePort();
-  await assert.rejects(openPostgresStore({ url: `postgres://postgres:secret@127.0.0.1:${port}/x`, ...POOL }), (err) => {
-    assert.ok(isShopError(err, 'SHOP_STORE_UNAVAILABLE'));
-    assert.equal(err.canRetry, true);
-    assert.ok(!err.message.includes('secret'), 'the password never appears in errors');
-    return true;
-  });
+  await assert.rejects(
+    openPostgresStore({ url: `postgres://postgres:secret@127.0.0.1:${port}/x`, ...POOL }),
+    (err) => {
+      assert.ok(isShopError(err, 'SHOP_STORE_UNAVAILABLE'));
+      assert.equal(err.canRetry, true);
+      assert.ok(!err.message.includes('secret'), 'the password never appears in errors');
+      return true;
+    },
+  );
 });
 
 test('postgres: a server that accepts but never answers is SHOP_STORE_UNAVAILABLE after the connect timeout', async () => {
@@ -55,14 +58,19 @@ test('postgres: a server that accepts but never answers is SHOP_STORE_UNAVAILABL
 test('postgres: a missing database is SHOP_STORE_UNAVAILABLE', async () => {
   const db = await createTestDatabase();
   await db.drop();
-  await assert.rejects(openPostgresStore({ url: db.url, ...POOL }), (err) => isShopError(err, 'SHOP_STORE_UNAVAILABLE'));
+  await assert.rejects(openPostgresStore({ url: db.url, ...POOL }), (err) =>
+    isShopError(err, 'SHOP_STORE_UNAVAILABLE'),
+  );
 });
 
 test('postgres: statementTimeoutMs cancels a long query with SHOP_STORE_QUERY_FAILED', async () => {
   const db = await createTestDatabase();
   const store = await openPostgresStore({ url: db.url, ...POOL, statementTimeoutMs: 200 });
   try {
-    await assert.rejects(store.query('SELECT pg_sleep(5)'), (err) => isShopError(err, 'SHOP_STORE_QUERY_FAILED') && err.details['sqlState'] === '57014');
+    await assert.rejects(
+      store.query('SELECT pg_sleep(5)'),
+      (err) => isShopError(err, 'SHOP_STORE_QUERY_FAILED') && err.details['sqlState'] === '57014',
+    );
     await store.ping();
   } finally {
     await store.close();

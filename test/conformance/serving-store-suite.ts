@@ -41,7 +41,10 @@ function portCases(store: () => ServingStore): void {
   test('migrate twice is a no-op and records each migration once', async () => {
     await store().migrate();
     const rows = await store().query<{ id: string }>('SELECT id FROM serving.schema_migrations ORDER BY id');
-    assert.deepEqual(rows.map((r) => r.id), MIGRATIONS.map((m) => m.id));
+    assert.deepEqual(
+      rows.map((r) => r.id),
+      MIGRATIONS.map((m) => m.id),
+    );
   });
 
   test('a transaction commits when fn resolves and rolls back when it throws', async () => {
@@ -55,7 +58,10 @@ function portCases(store: () => ServingStore): void {
       (err) => err === boom,
     );
     const rows = await store().query<{ counter: string }>('SELECT counter FROM serving.kpi_counts');
-    assert.deepEqual(rows.map((r) => r.counter), ['kept']);
+    assert.deepEqual(
+      rows.map((r) => r.counter),
+      ['kept'],
+    );
   });
 
   test('returns identical JS types for the same query', async () => {
@@ -67,21 +73,45 @@ function portCases(store: () => ServingStore): void {
         ARRAY['a','b']::text[] AS ta, NULL::text AS n, count(*) AS cnt, sum(2::int4) AS s`,
     );
     assert.deepStrictEqual(row, {
-      i2: 1, i4: 2, i8: 3, f4: 1.5, f8: 2.25, num: 12.5, t: 'x', vc: 'v', b: true,
-      ts: new Date('2026-01-24T13:05:12.123Z'), d: '2026-01-24', j: { a: [1, 'x'] },
-      i8a: [1, 2], numa: [1.5, 2], ta: ['a', 'b'], n: null, cnt: 1, s: 2,
+      i2: 1,
+      i4: 2,
+      i8: 3,
+      f4: 1.5,
+      f8: 2.25,
+      num: 12.5,
+      t: 'x',
+      vc: 'v',
+      b: true,
+      ts: new Date('2026-01-24T13:05:12.123Z'),
+      d: '2026-01-24',
+      j: { a: [1, 'x'] },
+      i8a: [1, 2],
+      numa: [1.5, 2],
+      ta: ['a', 'b'],
+      n: null,
+      cnt: 1,
+      s: 2,
     });
   });
 
   test('parameters round-trip with the same types', async () => {
-    const [row] = await store().query('SELECT $1::timestamptz AS ts, $2::int8 AS n, $3::text[] AS arr, $4::jsonb AS j, $5::text AS nul', [
-      '2026-01-24T13:05:12.123Z', 5, ['a', 'b'], JSON.stringify({ k: 1 }), null,
-    ]);
-    assert.deepStrictEqual(row, { ts: new Date('2026-01-24T13:05:12.123Z'), n: 5, arr: ['a', 'b'], j: { k: 1 }, nul: null });
+    const [row] = await store().query(
+      'SELECT $1::timestamptz AS ts, $2::int8 AS n, $3::text[] AS arr, $4::jsonb AS j, $5::text AS nul',
+      ['2026-01-24T13:05:12.123Z', 5, ['a', 'b'], JSON.stringify({ k: 1 }), null],
+    );
+    assert.deepStrictEqual(row, {
+      ts: new Date('2026-01-24T13:05:12.123Z'),
+      n: 5,
+      arr: ['a', 'b'],
+      j: { k: 1 },
+      nul: null,
+    });
   });
 
   test('the session time zone is UTC', async () => {
-    const [row] = await store().query<{ h: string }>(`SELECT to_char('2026-01-24T23:30:00Z'::timestamptz, 'HH24:MI') AS h`);
+    const [row] = await store().query<{ h: string }>(
+      `SELECT to_char('2026-01-24T23:30:00Z'::timestamptz, 'HH24:MI') AS h`,
+    );
     assert.equal(row?.h, '23:30');
   });
 
@@ -95,13 +125,18 @@ function portCases(store: () => ServingStore): void {
       return true;
     });
     const inTx = store().transaction((tx) => tx.query('SELECT 1/0 AS boom WHERE $1', [true]));
-    await assert.rejects(inTx, (err) => isShopError(err, 'SHOP_STORE_QUERY_FAILED') && err.details['sqlState'] === '22012');
+    await assert.rejects(
+      inTx,
+      (err) => isShopError(err, 'SHOP_STORE_QUERY_FAILED') && err.details['sqlState'] === '22012',
+    );
     await store().ping();
   });
 
   test('unnest inserts a 2,000-row batch in one statement', async () => {
     const n = 2_000;
-    const starts = Array.from({ length: n }, (_, i) => new Date(Date.UTC(2026, 0, 1) + i * 60_000).toISOString());
+    const starts = Array.from({ length: n }, (_, i) =>
+      new Date(Date.UTC(2026, 0, 1) + i * 60_000).toISOString(),
+    );
     await store().query(
       'INSERT INTO serving.kpi_counts SELECT * FROM unnest($1::timestamptz[], $2::text[], $3::float8[])',
       [starts, starts.map((_, i) => `c${i % 7}`), starts.map((_, i) => i)],
@@ -114,10 +149,18 @@ function portCases(store: () => ServingStore): void {
 
   test('claimPartitions creates positions at offset 0 and bumps the epoch on every claim', async () => {
     const first = await claimPartitions(store(), { topic: 't', partitions: [1, 0], owner: 'a' });
-    assert.deepEqual([...first].sort(), [[0, { nextOffset: 0, epoch: 1 }], [1, { nextOffset: 0, epoch: 1 }]]);
+    assert.deepEqual([...first].sort(), [
+      [0, { nextOffset: 0, epoch: 1 }],
+      [1, { nextOffset: 0, epoch: 1 }],
+    ]);
     const second = await claimPartitions(store(), { topic: 't', partitions: [1, 2], owner: 'b' });
-    assert.deepEqual([...second].sort(), [[1, { nextOffset: 0, epoch: 2 }], [2, { nextOffset: 0, epoch: 1 }]]);
-    const owners = await store().query('SELECT partition, owner, epoch FROM serving.processor_positions ORDER BY partition');
+    assert.deepEqual([...second].sort(), [
+      [1, { nextOffset: 0, epoch: 2 }],
+      [2, { nextOffset: 0, epoch: 1 }],
+    ]);
+    const owners = await store().query(
+      'SELECT partition, owner, epoch FROM serving.processor_positions ORDER BY partition',
+    );
     assert.deepStrictEqual(owners, [
       { partition: 0, owner: 'a', epoch: 1 },
       { partition: 1, owner: 'b', epoch: 2 },
@@ -136,7 +179,9 @@ function migrationCases(factory: StoreFactory): void {
     try {
       const other = fresh.openAnother === undefined ? fresh.store : await fresh.openAnother();
       await Promise.all([fresh.store.migrate(), other.migrate(), fresh.store.migrate()]);
-      const rows = await fresh.store.query<{ n: number }>('SELECT count(*) AS n FROM serving.schema_migrations');
+      const rows = await fresh.store.query<{ n: number }>(
+        'SELECT count(*) AS n FROM serving.schema_migrations',
+      );
       assert.equal(rows[0]?.n, MIGRATIONS.length);
       await fresh.store.ping();
     } finally {

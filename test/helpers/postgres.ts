@@ -23,7 +23,8 @@ export async function testServerUrl(): Promise<string> {
   if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
   const { stdout } = await run('bash', ['scripts/postgres.sh', 'start'], { timeout: 600_000 });
   const url = stdout.trim().split('\n').pop();
-  if (url === undefined || !url.startsWith('postgres')) throw new Error(`scripts/postgres.sh start printed no URL: ${stdout}`);
+  if (url === undefined || !url.startsWith('postgres'))
+    throw new Error(`scripts/postgres.sh start printed no URL: ${stdout}`);
   return url;
 }
 

@@ -1,4 +1,5 @@
 import * as serving0001 from './0001-serving-schema.js';
+import * as serving0002 from './0002-alerting-and-quality.js';
 
 export interface Migration {
   /** Unique, ordered (`NNNN_name`); recorded in serving.schema_migrations once applied. */
@@ -7,4 +8,4 @@ export interface Migration {
 }
 
 /** Every migration, oldest first. Append only: an applied migration is never edited. */
-export const MIGRATIONS: readonly Migration[] = [serving0001];
+export const MIGRATIONS: readonly Migration[] = [serving0001, serving0002];

@@ -28,7 +28,10 @@ export async function openPgliteStore(options: PgliteStoreOptions): Promise<Serv
   } catch (err) {
     await release();
     if (isShopError(err)) throw err;
-    throw new ShopError('SHOP_STORE_UNAVAILABLE', `cannot open PGlite in ${options.dataDir}`, { cause: err, details: { dataDir: options.dataDir } });
+    throw new ShopError('SHOP_STORE_UNAVAILABLE', `cannot open PGlite in ${options.dataDir}`, {
+      cause: err,
+      details: { dataDir: options.dataDir },
+    });
   }
   return new PgliteStore(db, release);
 }
@@ -55,7 +58,8 @@ class PgliteStore implements ServingStore {
   }
 
   async ping(): Promise<void> {
-    if (this.closed || this.db.closed) throw new ShopError('SHOP_STORE_UNAVAILABLE', 'the PGlite store is closed');
+    if (this.closed || this.db.closed)
+      throw new ShopError('SHOP_STORE_UNAVAILABLE', 'the PGlite store is closed');
     await this.query('SELECT 1');
   }
 
@@ -74,7 +78,11 @@ function executorOf(tx: Transaction): SqlExecutor {
   return { query: <R>(sql: string, params?: readonly unknown[]) => runQuery<R>(tx, sql, params) };
 }
 
-async function runQuery<R>(target: PGlite | Transaction, sql: string, params: readonly unknown[] | undefined): Promise<R[]> {
+async function runQuery<R>(
+  target: PGlite | Transaction,
+  sql: string,
+  params: readonly unknown[] | undefined,
+): Promise<R[]> {
   try {
     const result = await target.query<R>(sql, params === undefined ? undefined : [...params]);
     return result.rows;

@@ -11,7 +11,9 @@ export async function acquirePidLock(path: string): Promise<() => Promise<void>>
     if (await tryCreate(path)) return () => releasePidLock(path);
     const holder = await readPid(path);
     if (holder !== undefined && isAlive(holder)) {
-      throw new ShopError('SHOP_STORE_LOCKED', `${path} is held by live process ${holder}`, { details: { path, pid: holder } });
+      throw new ShopError('SHOP_STORE_LOCKED', `${path} is held by live process ${holder}`, {
+        details: { path, pid: holder },
+      });
     }
     await unlink(path).catch(() => undefined);
   }
@@ -30,7 +32,10 @@ async function tryCreate(path: string): Promise<boolean> {
     return true;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw new ShopError('SHOP_STORE_UNAVAILABLE', `cannot create lock file ${path}`, { cause: err, details: { path } });
+    throw new ShopError('SHOP_STORE_UNAVAILABLE', `cannot create lock file ${path}`, {
+      cause: err,
+      details: { path },
+    });
   }
 }
 

@@ -97,7 +97,10 @@ class PostgresStore implements ServingStore {
     try {
       return await this.pool.connect();
     } catch (err) {
-      throw new ShopError('SHOP_STORE_UNAVAILABLE', `cannot connect to ${redactUrl(this.url)}`, { cause: err, details: { url: redactUrl(this.url) } });
+      throw new ShopError('SHOP_STORE_UNAVAILABLE', `cannot connect to ${redactUrl(this.url)}`, {
+        cause: err,
+        details: { url: redactUrl(this.url) },
+      });
     }
   }
 }
