@@ -9,6 +9,7 @@ import { isShopError } from '../../src/errors/index.js';
 import { MIGRATIONS, claimPartitions, queryKpis, type ServingStore } from '../../src/store/index.js';
 import { truncateAll } from './serving-store-fixtures.js';
 import { goldCommitConformance } from './serving-store-gold-cases.js';
+import { kpiQueryConformance } from './serving-store-query-cases.js';
 
 export interface StoreHandle {
   readonly store: ServingStore;
@@ -33,6 +34,7 @@ export function servingStoreConformance(name: string, factory: StoreFactory): vo
 
     portCases(store);
     goldCommitConformance(store);
+    kpiQueryConformance(store);
     migrationCases(factory);
   });
 }
