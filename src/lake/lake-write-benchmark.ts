@@ -7,7 +7,7 @@ import { TOPIC, bronzeRow, quarantineRow, silverRow } from './testing/lake-row-f
 
 /**
  * Measures lake write throughput per table: batches of realistic rows (full contract events,
- * ~450-byte raw JSON) written to a temporary lake folder, wall clock per table.
+ * ~300-byte Bronze raw JSON) written to a temporary lake folder, wall clock per table.
  * Run: `npx tsx src/lake/lake-write-benchmark.ts [batchRows] [batches] [zstd|snappy]`.
  */
 export interface LakeWriteBenchResult {
@@ -15,7 +15,14 @@ export interface LakeWriteBenchResult {
   readonly rows: number;
   readonly elapsedMs: number;
   readonly rowsPerSec: number;
+  /** Rows per second of process CPU time (JS thread + DuckDB threads): stable on a busy machine. */
+  readonly rowsPerCpuSec: number;
 }
+
+const cpuMsSince = (start: NodeJS.CpuUsage): number => {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1000;
+};
 
 export async function benchLakeWrites(
   batchRows: number,
@@ -37,6 +44,7 @@ export async function benchLakeWrites(
         Array.from({ length: batchRows }, (_, i) => make[table](b * batchRows + i)),
       );
       const start = performance.now();
+      const cpuStart = process.cpuUsage();
       for (let b = 0; b < batches; b++) {
         const key = {
           topic: TOPIC,
@@ -49,12 +57,14 @@ export async function benchLakeWrites(
         else await lake.writeQuarantine(data[b] as ReturnType<typeof quarantineRow>[], key);
       }
       const elapsedMs = performance.now() - start;
+      const cpuMs = cpuMsSince(cpuStart);
       const rows = batchRows * batches;
       results.push({
         table,
         rows,
         elapsedMs: Math.round(elapsedMs),
         rowsPerSec: Math.round((rows / elapsedMs) * 1000),
+        rowsPerCpuSec: Math.round((rows / cpuMs) * 1000),
       });
     }
   } finally {
@@ -68,6 +78,7 @@ export interface LakeEventBenchResult {
   readonly events: number;
   readonly elapsedMs: number;
   readonly eventsPerSec: number;
+  readonly eventsPerCpuSec: number;
 }
 
 /**
@@ -95,6 +106,7 @@ export async function benchLakeEventBatches(
       };
     });
     const start = performance.now();
+    const cpuStart = process.cpuUsage();
     for (let b = 0; b < batches; b++) {
       const key = {
         topic: TOPIC,
@@ -110,11 +122,13 @@ export async function benchLakeEventBatches(
       ]);
     }
     const elapsedMs = performance.now() - start;
+    const cpuMs = cpuMsSince(cpuStart);
     const events = batchEvents * batches;
     return {
       events,
       elapsedMs: Math.round(elapsedMs),
       eventsPerSec: Math.round((events / elapsedMs) * 1000),
+      eventsPerCpuSec: Math.round((events / cpuMs) * 1000),
     };
   } finally {
     await lake.close();
