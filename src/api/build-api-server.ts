@@ -21,6 +21,7 @@ import { registerV1StreamRoute } from './routes/v1-stream-route.js';
 import { defaultWebDir } from './web/default-web-dir.js';
 import { registerWebDist } from './web/serve-web-dist.js';
 import type { RouteContext } from './route-context.js';
+import { registerMetricsRoutes, type MetricsPluginOptions } from '../observability/metrics-plugin.js';
 
 export interface ApiServerDeps {
   readonly store: ServingStore;
@@ -39,6 +40,8 @@ export interface ApiServerDeps {
   readonly logger?: FastifyBaseLogger | false;
   /** Clock (epoch ms); tests pin it. */
   readonly now?: () => number;
+  /** `/metrics` and `/ready` (src/observability/metrics-plugin.ts); absent = not served. */
+  readonly metrics?: MetricsPluginOptions;
 }
 
 /**
@@ -107,6 +110,7 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<FastifyInstan
   registerV1CommerceRoutes(app, ctx);
   registerV1OpsRoutes(app, ctx);
   registerV1StreamRoute(app, broadcaster, api.streamHeartbeatMs);
+  if (deps.metrics !== undefined) registerMetricsRoutes(app, deps.metrics);
   registerWebDist(app, api.webDir === '' ? defaultWebDir() : api.webDir);
 
   const pollStore = deps.pollStore ?? deps.config.log.brokers !== '';
