@@ -11,6 +11,8 @@ import { registerLogCommand } from './commands/log-command.js';
 import { registerLakeCommand } from './commands/lake-command.js';
 import { registerValidateCommand } from './commands/validate-command.js';
 import { registerGenerateCommand } from './commands/generate-command.js';
+import { registerRunCommand } from './commands/run-command.js';
+import { registerKeysCommand } from './commands/keys-command.js';
 
 /** Every command of the CLI, in help order. Each lives in `commands/<name>-command.ts`. */
 export function registerCommands(program: Command, ctx: CliContext): void {
@@ -25,4 +27,6 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   registerImportCommand(program, ctx);
   registerValidateCommand(program, ctx);
   registerGenerateCommand(program, ctx);
+  registerRunCommand(program, ctx);
+  registerKeysCommand(program, ctx);
 }

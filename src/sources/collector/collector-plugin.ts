@@ -1,0 +1,95 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { EventLog } from '../../log/event-log.js';
+import { installCollectorCors } from './collector-cors.js';
+import { collectorErrorOf, sendCollectorError } from './collector-errors.js';
+import type { CollectorOptions } from './collector-options.js';
+import { DurableAppendBatcher } from './durable-append-batcher.js';
+import { EventRateLimiter } from './event-rate-limiter.js';
+import { IngestGate, IngestRefusal } from './ingest-gate.js';
+import type { IngestPlan } from './ingest-records.js';
+import { registerNativeRoute } from './native-route.js';
+import { registerSegmentRoutes, SEGMENT_PATHS } from './segment-routes.js';
+import { CUSTOMERS_TOPIC } from './segment-to-customer.js';
+import type { WriteKeyResolver } from './write-key-resolver.js';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /**
+     * Set on collector routes. When the collector is mounted on the API app, the API's access
+     * hooks read `access`/`static`: collector routes authenticate by write key and rate-limit by
+     * events themselves, so they are `public` and skip the API's per-request limiter.
+     */
+    collector?: boolean;
+  }
+}
+
+export interface CollectorDeps {
+  /** The log the events are appended to (inside `start`: the one `start` opened). */
+  readonly log: EventLog;
+  readonly options: CollectorOptions;
+  /** Write keys; undefined = no key file (every presented key is unknown). */
+  readonly keys: WriteKeyResolver | undefined;
+  readonly now?: () => number;
+  /** Told about log failures (codes only, never payloads). */
+  readonly onLogFailure?: (code: string, message: string) => void;
+}
+
+/** What a route handler computes from a request: the sender's key, and the plan once it knows the sender. */
+export type RouteIngest = (request: FastifyRequest) => Promise<{ writeKey: string | undefined; plan: (source: string) => IngestPlan }>;
+
+/**
+ * The collector as an encapsulated Fastify plugin (`app.register(collectorPlugin, deps)`): its
+ * own body parsers (raw bytes, gzip/deflate, JSON, text/plain JSON, NDJSON), CORS and error
+ * handler apply to its routes only. On close it waits for appends in flight.
+ */
+export async function collectorPlugin(app: FastifyInstance, deps: CollectorDeps): Promise<void> {
+  const { options } = deps;
+  const now = deps.now ?? Date.now;
+  await deps.log.ensureTopic({ name: CUSTOMERS_TOPIC, partitions: options.customerPartitions });
+  const batcher = new DurableAppendBatcher(deps.log, {
+    ...options,
+    now,
+    onAppendFailed: (err) => deps.onLogFailure?.(err.code, err.message),
+  });
+  const gate = new IngestGate({
+    keys: deps.keys,
+    requireWriteKey: options.requireWriteKey,
+    limiter: options.rateLimitEventsPerSec > 0 ? new EventRateLimiter(options.rateLimitEventsPerSec) : undefined,
+    batcher,
+    ackTimeoutMs: options.ackTimeoutMs,
+    defaultSourceName: options.defaultSourceName,
+    now,
+  });
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: Math.max(options.maxBatchBytes, options.maxNativeBodyBytes) }, (_req, body, done) => done(null, body));
+  app.setErrorHandler((err: FastifyError, request, reply) => sendCollectorError(request, reply, collectorErrorOf(err)));
+  app.addHook('onRoute', (route) => {
+    route.config = { ...(route.config ?? {}), access: 'public', static: true, collector: true };
+  });
+  installCollectorCors(app, options.corsOrigins, ['/v1/events', ...SEGMENT_PATHS]);
+  // Back-pressure before the body is read: a saturated collector refuses at once.
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.method !== 'POST') return;
+    const refusal = batcher.refusal(0);
+    if (refusal !== undefined) return sendCollectorError(request, reply, refusal, batcher.retryAfterMs());
+  });
+  const handle = (ingest: RouteIngest) => (request: FastifyRequest, reply: FastifyReply) => answer(request, reply, gate, ingest);
+  registerNativeRoute(app, options, handle);
+  registerSegmentRoutes(app, options, { now, newId: randomUUID }, handle);
+  app.addHook('onClose', async () => batcher.drain());
+}
+
+/** 1. parse, 2. identify, 3. map, 4. admit (durable) — then, and only then, 200. */
+async function answer(request: FastifyRequest, reply: FastifyReply, gate: IngestGate, ingest: RouteIngest): Promise<FastifyReply> {
+  try {
+    const { writeKey, plan } = await ingest(request);
+    const sender = await gate.identify(writeKey, request.ip);
+    const built = plan(sender.source);
+    await gate.admit(sender, built);
+    return reply.code(200).send({ success: true, accepted: built.events });
+  } catch (err) {
+    if (err instanceof IngestRefusal) return sendCollectorError(request, reply, err.error, err.retryAfterMs);
+    return sendCollectorError(request, reply, collectorErrorOf(err as Error));
+  }
+}
