@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import { RAW_TOPIC } from '../../log/event-log.js';
 import { createLogger } from '../../observability/logger.js';
 import { processorLake, processorStore } from '../../pipeline/processor/processor-adapters.js';
-import { StreamProcessor } from '../../pipeline/processor/stream-processor.js';
+import { StreamProcessor, type CommitInfo } from '../../pipeline/processor/stream-processor.js';
+import type { Logger } from '../../observability/logger.js';
 import type { CliContext } from '../cli-context.js';
 import { openEventLog } from '../open-event-log.js';
 import { openLakeFromConfig, openStoreFromConfig, processorOptionsFromConfig } from '../open-components.js';
@@ -26,6 +27,7 @@ export function registerProcessCommand(program: Command, ctx: CliContext): void 
         lake: processorLake(lake),
         store: processorStore(store),
         onEvent: (message, fields) => logger.info(fields, message),
+        onCommit: progressLogger(logger),
       });
       const startedAt = performance.now();
       try {
@@ -52,4 +54,16 @@ export function registerProcessCommand(program: Command, ctx: CliContext): void 
           `peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB) stages ms ${JSON.stringify(stats.stageMs)}\n`,
       );
     });
+}
+
+/** Logs committed progress at most once a second (the first commit at once). */
+function progressLogger(logger: Logger): (info: CommitInfo) => void {
+  let committed = 0;
+  let lastLogMs = 0;
+  return (info) => {
+    committed += info.records;
+    if (info.committedAtMs - lastLogMs < 1000) return;
+    lastLogMs = info.committedAtMs;
+    logger.info({ committedRecords: committed, maxEventTime: info.maxEventTimeMs === null ? null : new Date(info.maxEventTimeMs).toISOString() }, 'progress');
+  };
 }
