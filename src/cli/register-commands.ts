@@ -11,6 +11,7 @@ import { registerLogCommand } from './commands/log-command.js';
 import { registerLakeCommand } from './commands/lake-command.js';
 import { registerValidateCommand } from './commands/validate-command.js';
 import { registerGenerateCommand } from './commands/generate-command.js';
+import { registerDqCommand } from './commands/dq-command.js';
 import { registerRunCommand } from './commands/run-command.js';
 import { registerKeysCommand } from './commands/keys-command.js';
 
@@ -27,6 +28,7 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   registerImportCommand(program, ctx);
   registerValidateCommand(program, ctx);
   registerGenerateCommand(program, ctx);
+  registerDqCommand(program, ctx);
   registerRunCommand(program, ctx);
   registerKeysCommand(program, ctx);
 }
