@@ -29,7 +29,7 @@ test('POST /v1/events accepts one event, an array and NDJSON, appending each eve
   assert.deepEqual([r1.statusCode, r2.statusCode, r3.statusCode], [200, 200, 200]);
   assert.deepEqual([r1.json().accepted, r2.json().accepted, r3.json().accepted], [1, 2, 2]);
   const records = await c.records();
-  const ids = new Set([one, ...many, ...ndjson].map((e) => e.event_id));
+  const ids = new Set<string>([one, ...many, ...ndjson].map((e) => e.event_id));
   const ours = records.filter((r) => ids.has((JSON.parse(r.value.toString()) as { event_id: string }).event_id));
   assert.equal(ours.length, 5);
   for (const r of ours) assert.equal(r.key?.toString(), (JSON.parse(r.value.toString()) as { user_id: string }).user_id);

@@ -14,6 +14,7 @@ export class WriteKeyResolver {
   private byDigest = new Map<string, WriteKeyRecord>();
   private checkedAtMs = -Infinity;
   private mtimeMs = -1;
+  private reloading: Promise<void> | undefined;
 
   constructor(
     private readonly path: string,
@@ -23,7 +24,12 @@ export class WriteKeyResolver {
 
   async lookup(plainKey: string | undefined, nowMs: number): Promise<KeyLookup> {
     if (plainKey === undefined || plainKey === '') return { kind: 'none' };
-    if (nowMs - this.checkedAtMs >= this.reloadIntervalMs) await this.reload(nowMs);
+    // Concurrent lookups share one reload and all wait for it (a lookup during the first load
+    // must not see the empty initial map).
+    if (this.reloading === undefined && nowMs - this.checkedAtMs >= this.reloadIntervalMs) {
+      this.reloading = this.reload(nowMs).finally(() => (this.reloading = undefined));
+    }
+    if (this.reloading !== undefined) await this.reloading;
     const key = this.byDigest.get(sha256Hex(plainKey));
     return key === undefined ? { kind: 'unknown' } : { kind: 'key', key };
   }
