@@ -2,7 +2,6 @@ import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { Config } from '../config/index.js';
-import { DEFAULT_VALIDATE_OPTIONS } from '../contract/index.js';
 import { openLake, type Lake } from '../lake/index.js';
 import { RAW_TOPIC } from '../log/event-log.js';
 import type { StreamProcessorOptions } from '../pipeline/processor/stream-processor.js';
@@ -42,7 +41,7 @@ export function processorOptionsFromConfig(
     maxWaitMs: p.maxWaitMs,
     idleFinalizeMs: p.idleFinalizeMs,
     consumerGroup: p.consumerGroup,
-    validate: { ...DEFAULT_VALIDATE_OPTIONS, maxRecordBytes: config.log.maxRecordBytes },
+    validate: { ...config.contract, maxRecordBytes: config.log.maxRecordBytes },
     silver: { piiMasking: p.piiMasking, piiSalt: p.piiSalt },
   };
 }

@@ -1,4 +1,4 @@
-import type { ValidationResult } from '../../contract/index.js';
+import { parseIsoTimestampMs, type ValidationResult } from '../../contract/index.js';
 import type { LogRecord } from '../../log/event-log.js';
 import type { BronzeRow } from '../../lake/lake-table.js';
 
@@ -41,6 +41,6 @@ export function stringField(obj: Record<string, unknown> | undefined, name: stri
 function timeField(obj: Record<string, unknown> | undefined, name: string): number | null {
   const value = stringField(obj, name);
   if (value === null) return null;
-  const ms = Date.parse(value);
+  const ms = parseIsoTimestampMs(value);
   return Number.isFinite(ms) ? ms : null;
 }

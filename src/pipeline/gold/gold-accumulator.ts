@@ -9,14 +9,16 @@ import { windowStartOf } from './minute-window.js';
  *
  * Counters per window: events_total, events_<type> for every event type, revenue (sum of
  * price x quantity over purchases), units_purchased, refund_amount (price x quantity of refunds).
+ * Per dimension value: events_total, events_click|add_to_cart|checkout|purchase, revenue.
  */
 export interface CounterDelta {
   readonly windowStartMs: number;
   readonly counter: string;
   readonly delta: number;
 }
+export type Dimension = 'channel' | 'category' | 'store';
 export interface DimCounterDelta extends CounterDelta {
-  readonly dimension: 'channel' | 'category' | 'store';
+  readonly dimension: Dimension;
   readonly dimValue: string;
 }
 export interface ProductDelta {
@@ -42,109 +44,120 @@ export interface OrderLine {
   readonly offset: number;
 }
 
+/** counter name -> delta, for one window (or one window x dimension value). */
+type Counters = Map<string, number>;
+interface ProductTotals {
+  category: string | null;
+  clicks: number;
+  carts: number;
+  units: number;
+  revenue: number;
+}
+
+const TYPE_COUNTER: Record<string, string> = {};
 const DIM_COUNTED = new Set(['click', 'add_to_cart', 'checkout', 'purchase']);
+const DIMENSIONS: readonly Dimension[] = ['channel', 'category', 'store'];
+
+function bump(counters: Counters, name: string, delta: number): void {
+  counters.set(name, (counters.get(name) ?? 0) + delta);
+}
+
+function child<K, V>(map: Map<K, V>, key: K, create: () => V): V {
+  let value = map.get(key);
+  if (value === undefined) {
+    value = create();
+    map.set(key, value);
+  }
+  return value;
+}
 
 export class GoldAccumulator {
-  private readonly counters = new Map<string, number>();
-  private readonly dims = new Map<string, number>();
-  private readonly products = new Map<string, { clicks: number; carts: number; units: number; revenue: number }>();
+  private readonly windows = new Map<number, Counters>();
+  /** window -> dimension -> value -> counters */
+  private readonly dims = new Map<number, Map<Dimension, Map<string, Counters>>>();
+  /** window -> product id -> totals */
+  private readonly products = new Map<number, Map<string, ProductTotals>>();
   private readonly orderLines: OrderLine[] = [];
 
   /** Adds one Silver event (valid, deduplicated, within the watermark). */
   add(event: ShopEvent, eventTimeMs: number, partition: number, offset: number): void {
     const w = windowStartOf(eventTimeMs);
     const type = event.event_type;
-    this.bump(this.counters, `${w}|events_total`, 1);
-    this.bump(this.counters, `${w}|events_${type}`, 1);
+    const typeCounter = (TYPE_COUNTER[type] ??= `events_${type}`);
+    const counters = child(this.windows, w, () => new Map());
+    bump(counters, 'events_total', 1);
+    bump(counters, typeCounter, 1);
     const amount = type === 'purchase' || type === 'refund' ? (event.price ?? 0) * (event.quantity ?? 0) : 0;
     if (type === 'purchase') {
-      this.bump(this.counters, `${w}|revenue`, amount);
-      this.bump(this.counters, `${w}|units_purchased`, event.quantity ?? 0);
+      bump(counters, 'revenue', amount);
+      bump(counters, 'units_purchased', event.quantity ?? 0);
       this.orderLines.push(orderLineOf(event, eventTimeMs, partition, offset));
-    } else if (type === 'refund') this.bump(this.counters, `${w}|refund_amount`, amount);
-    this.addDimensions(event, w, type, amount);
+    } else if (type === 'refund') bump(counters, 'refund_amount', amount);
+    this.addDimensions(event, w, typeCounter, amount);
     if (event.product_id !== null && (type === 'click' || type === 'add_to_cart' || type === 'purchase')) {
-      this.addProduct(event, w, type, amount);
+      this.addProduct(event, w, amount);
     }
   }
 
-  private addDimensions(event: ShopEvent, w: number, type: string, amount: number): void {
-    const values: Array<[string, string | null | undefined]> = [
-      ['channel', event.channel],
-      ['category', event.category],
-      ['store', event.store_id],
-    ];
-    for (const [dimension, value] of values) {
+  private addDimensions(event: ShopEvent, w: number, typeCounter: string, amount: number): void {
+    const byDim = child(this.dims, w, () => new Map<Dimension, Map<string, Counters>>());
+    const counted = DIM_COUNTED.has(event.event_type);
+    for (const dimension of DIMENSIONS) {
+      const value = dimension === 'channel' ? event.channel : dimension === 'category' ? event.category : event.store_id;
       if (value === null || value === undefined) continue;
-      const prefix = `${w}|${dimension}|${value}|`;
-      this.bump(this.dims, prefix + 'events_total', 1);
-      if (DIM_COUNTED.has(type)) this.bump(this.dims, prefix + `events_${type}`, 1);
-      if (type === 'purchase') this.bump(this.dims, prefix + 'revenue', amount);
+      const counters = child(child(byDim, dimension, () => new Map<string, Counters>()), value, () => new Map());
+      bump(counters, 'events_total', 1);
+      if (counted) bump(counters, typeCounter, 1);
+      if (event.event_type === 'purchase') bump(counters, 'revenue', amount);
     }
   }
 
-  private addProduct(event: ShopEvent, w: number, type: string, amount: number): void {
-    const key = `${w}|${event.product_id}|${event.category ?? ''}`;
-    let p = this.products.get(key);
-    if (p === undefined) {
-      p = { clicks: 0, carts: 0, units: 0, revenue: 0 };
-      this.products.set(key, p);
-    }
-    if (type === 'click') p.clicks += 1;
-    else if (type === 'add_to_cart') p.carts += event.quantity ?? 1;
+  private addProduct(event: ShopEvent, w: number, amount: number): void {
+    const byProduct = child(this.products, w, () => new Map<string, ProductTotals>());
+    const p = child(byProduct, event.product_id!, () => ({ category: event.category ?? null, clicks: 0, carts: 0, units: 0, revenue: 0 }));
+    if (event.event_type === 'click') p.clicks += 1;
+    else if (event.event_type === 'add_to_cart') p.carts += event.quantity ?? 1;
     else {
       p.units += event.quantity ?? 0;
       p.revenue += amount;
     }
   }
 
-  private bump(map: Map<string, number>, key: string, delta: number): void {
-    map.set(key, (map.get(key) ?? 0) + delta);
-  }
-
   get isEmpty(): boolean {
-    return this.counters.size === 0;
+    return this.windows.size === 0;
   }
 
   counterDeltas(): CounterDelta[] {
-    return [...this.counters].map(([key, delta]) => {
-      const [w, counter] = key.split('|') as [string, string];
-      return { windowStartMs: Number(w), counter, delta };
-    });
+    const out: CounterDelta[] = [];
+    for (const [windowStartMs, counters] of this.windows) {
+      for (const [counter, delta] of counters) out.push({ windowStartMs, counter, delta });
+    }
+    return out;
   }
 
   dimCounterDeltas(): DimCounterDelta[] {
-    return [...this.dims].map(([key, delta]) => {
-      const [w, dimension, dimValue, counter] = splitDimKey(key);
-      return { windowStartMs: Number(w), dimension: dimension as DimCounterDelta['dimension'], dimValue, counter, delta };
-    });
+    const out: DimCounterDelta[] = [];
+    for (const [windowStartMs, byDim] of this.dims) {
+      for (const [dimension, byValue] of byDim) {
+        for (const [dimValue, counters] of byValue) {
+          for (const [counter, delta] of counters) out.push({ windowStartMs, dimension, dimValue, counter, delta });
+        }
+      }
+    }
+    return out;
   }
 
   productDeltas(): ProductDelta[] {
-    return [...this.products].map(([key, p]) => {
-      const first = key.indexOf('|');
-      const last = key.lastIndexOf('|');
-      const category = key.slice(last + 1);
-      return {
-        windowStartMs: Number(key.slice(0, first)),
-        productId: key.slice(first + 1, last),
-        category: category === '' ? null : category,
-        ...p,
-      };
-    });
+    const out: ProductDelta[] = [];
+    for (const [windowStartMs, byProduct] of this.products) {
+      for (const [productId, p] of byProduct) out.push({ windowStartMs, productId, ...p });
+    }
+    return out;
   }
 
   orders(): readonly OrderLine[] {
     return this.orderLines;
   }
-}
-
-/** Dimension values may contain '|': the window and dimension are the first two fields, the counter the last. */
-function splitDimKey(key: string): [string, string, string, string] {
-  const a = key.indexOf('|');
-  const b = key.indexOf('|', a + 1);
-  const z = key.lastIndexOf('|');
-  return [key.slice(0, a), key.slice(a + 1, b), key.slice(b + 1, z), key.slice(z + 1)];
 }
 
 function orderLineOf(event: ShopEvent, eventTimeMs: number, partition: number, offset: number): OrderLine {

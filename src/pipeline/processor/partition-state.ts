@@ -6,8 +6,10 @@ import { DedupeState } from '../../state/dedupe-state.js';
  */
 export interface PartitionState {
   readonly partition: number;
-  /** Next offset to read = the position of record once the current batch commits. */
+  /** Position of record: the next offset not yet committed in the serving DB. */
   nextOffset: number;
+  /** Next offset to read; runs ahead of nextOffset while a batch is being written and committed. */
+  readOffset: number;
   /** Fencing epoch obtained when the partition was claimed. */
   readonly epoch: number;
   /** Largest event time accepted into Silver (ms), -Infinity before the first. */
@@ -25,6 +27,7 @@ export function newPartitionState(
   return {
     partition,
     nextOffset,
+    readOffset: nextOffset,
     epoch,
     streamTimeMs: streamTimeMs ?? Number.NEGATIVE_INFINITY,
     dedupe: new DedupeState(watermarkMs),

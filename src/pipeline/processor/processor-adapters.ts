@@ -36,6 +36,10 @@ export function processorStore(store: ServingStore): ProcessorStore {
       }
       return out;
     },
+    async positions(topic) {
+      const rows = await readPositions(store, topic);
+      return new Map(rows.map((r) => [r.partition, { nextOffset: r.nextOffset, epoch: r.epoch, streamTimeMs: r.maxEventTime?.getTime() ?? null }]));
+    },
     commit: (commit) => commitGoldBatch(store, toGoldBatch(commit)),
     finalize: (beforeMs) => finalizeWindows(store, beforeMs),
   };

@@ -55,6 +55,8 @@ export interface ProcessorStore {
   claim(topic: string, partitions: readonly number[], owner: string): Promise<Map<number, ClaimedPartition>>;
   /** One fenced transaction: Gold deltas, accounting, positions (SHOP_STORE_FENCED when stale). */
   commit(batch: GoldCommit): Promise<void>;
+  /** Positions of record of the topic's partitions (epoch included), as a claim returns them. */
+  positions(topic: string): Promise<Map<number, ClaimedPartition>>;
   /** Marks windows starting before `beforeMs` final; returns how many changed. */
   finalize(beforeMs: number): Promise<number>;
 }

@@ -1,10 +1,12 @@
 import type { ValidateOptions } from '../../contract/index.js';
-import { isShopError } from '../../errors/index.js';
+import { isShopError, ShopError } from '../../errors/index.js';
 import type { EventLog, LogRecord } from '../../log/event-log.js';
 import { GoldAccumulator } from '../gold/gold-accumulator.js';
 import type { SilverRowOptions } from '../silver/silver-row.js';
-import { newPartitionState, type PartitionState } from './partition-state.js';
-import type { FileKey, GoldCommit, PartitionCommit, ProcessorLake, ProcessorStore } from './processor-ports.js';
+import type { PartitionState } from './partition-state.js';
+import { recoverPartitionState } from './partition-recovery.js';
+import type { ClaimedPartition, FileKey, GoldCommit, PartitionCommit, ProcessorLake, ProcessorStore } from './processor-ports.js';
+import { runProcessorLoop, type RunLoopOptions } from './processor-run-loop.js';
 import { StageTimer } from './stage-timer.js';
 import { transformPartitionBatch, type PartitionBatch } from './transform-batch.js';
 
@@ -31,6 +33,11 @@ export interface StreamProcessorDeps {
   /** Called after every serving-DB commit (live feed, metrics). */
   readonly onCommit?: (info: CommitInfo) => void;
   readonly onEvent?: (message: string, fields: Record<string, unknown>) => void;
+  /**
+   * Checked before the lake write of every batch; false (e.g. the group-membership lease could not
+   * be renewed) fails the batch with SHOP_PROCESSOR_LEASE_EXPIRED before anything is written.
+   */
+  readonly mayWrite?: () => boolean;
 }
 
 export interface CommitInfo {
@@ -65,6 +72,8 @@ export class StreamProcessor {
   private lastDataAtMs: number;
   private idleFinalized = false;
   private mirrorOffsets = true;
+  /** Steps 3-5 of the previous batch, still running. */
+  private inflight: Promise<void> | undefined;
 
   constructor(
     private readonly options: StreamProcessorOptions,
@@ -74,52 +83,115 @@ export class StreamProcessor {
     this.lastDataAtMs = this.nowMs();
   }
 
-  /** Step 0: claim the partitions, delete uncommitted lake files, rebuild dedupe state. */
+  /** Step 0: claim the partitions (`options.partitions`, or all), then `adopt` them. */
   async start(): Promise<void> {
-    const { topic, owner, watermarkMs } = this.options;
-    const partitions = this.options.partitions ?? (await this.allPartitions());
-    const claimed = await this.deps.store.claim(topic, partitions, owner);
-    for (const p of partitions) {
-      const c = claimed.get(p) ?? { nextOffset: 0, epoch: 0, streamTimeMs: null };
-      const state = newPartitionState(p, c.nextOffset, c.epoch, c.streamTimeMs, watermarkMs);
-      const removed = await this.deps.lake.removeUncommitted(topic, p, c.nextOffset);
-      if (c.streamTimeMs !== null) {
-        state.dedupe.seed(await this.deps.lake.silverEventIdsSince(topic, p, c.streamTimeMs - watermarkMs));
-      }
+    const partitions = this.options.partitions ?? (await this.topicPartitions());
+    const claimed = await this.deps.store.claim(this.options.topic, partitions, this.options.owner);
+    const withDefaults = new Map(partitions.map((p) => [p, claimed.get(p) ?? { nextOffset: 0, epoch: 0, streamTimeMs: null }]));
+    await this.adopt(withDefaults);
+  }
+
+  /**
+   * Takes over claimed partitions (`recoverPartitionState`: deletes their uncommitted lake files,
+   * rebuilds dedupe). Call only between cycles, after `flush()`. Replaces an owned partition's state.
+   */
+  async adopt(claimed: ReadonlyMap<number, ClaimedPartition>): Promise<void> {
+    const { topic, watermarkMs } = this.options;
+    for (const [p, c] of claimed) {
+      const { state, removedUncommittedFiles } = await recoverPartitionState(this.deps.lake, topic, p, c, watermarkMs);
       this.states.set(p, state);
-      this.deps.onEvent?.('partition claimed', { partition: p, nextOffset: c.nextOffset, epoch: c.epoch, removedUncommittedFiles: removed, dedupeIds: state.dedupe.size });
+      this.deps.onEvent?.('partition claimed', { partition: p, nextOffset: c.nextOffset, epoch: c.epoch, removedUncommittedFiles, dedupeIds: state.dedupe.size });
     }
   }
 
-  private async allPartitions(): Promise<number[]> {
+  /** Stops owning partitions (only between cycles, after `flush()`); returns their epochs. */
+  release(partitions: readonly number[]): Map<number, number> {
+    const epochs = new Map<number, number>();
+    for (const p of partitions) {
+      const state = this.states.get(p);
+      if (state === undefined) continue;
+      epochs.set(p, state.epoch);
+      this.states.delete(p);
+      this.deps.onEvent?.('partition released', { partition: p, nextOffset: state.nextOffset, epoch: state.epoch });
+    }
+    return epochs;
+  }
+
+  /** Owned partitions and the epoch each is held with. */
+  ownedEpochs(): Map<number, number> {
+    return new Map([...this.states.values()].map((s) => [s.partition, s.epoch]));
+  }
+
+  /**
+   * After a failed cycle: waits out the batch in flight (its failure is the one being handled),
+   * then rebuilds every owned partition from its position of record, as on a claim but keeping its
+   * epoch; a partition whose epoch moved on (another owner claimed it) is dropped. Discards what
+   * the failed batches did in memory (read offsets, stream time, dedupe).
+   */
+  async recover(): Promise<void> {
+    await this.flush().catch(() => undefined);
+    const positions = await this.deps.store.positions(this.options.topic);
+    const kept = new Map<number, ClaimedPartition>();
+    for (const [p, epoch] of this.ownedEpochs()) {
+      const position = positions.get(p);
+      if (position !== undefined && position.epoch === epoch) kept.set(p, position);
+      else this.release([p]);
+    }
+    await this.adopt(kept);
+  }
+
+  /** Partitions of the topic (none while it does not exist). */
+  async topicPartitions(): Promise<number[]> {
     const info = await this.deps.log.describeTopic(this.options.topic);
     return (info?.partitions ?? []).map((p) => p.partition);
   }
 
-  /** One cycle of the commit path; returns the number of records committed (0 when idle). */
+  /**
+   * One cycle of the commit path; returns the number of records read (0 when idle). Batch N+1 is
+   * read and transformed (steps 1-2, on this thread) while batch N is written and committed
+   * (steps 3-5, mostly DuckDB's and the database's threads); commits stay strictly in order.
+   */
   async runCycle(): Promise<number> {
     this.cycles += 1;
-    // 1. Read up to maxBatchRecords from every owned partition at its position of record.
+    // 1. Read up to maxBatchRecords from every owned partition after what is already read.
     const reads = await this.timer.timeAsync('read', () => this.readAll());
-    if (reads.length === 0) return this.onIdle();
+    if (reads.length === 0) {
+      if (this.inflight !== undefined) return this.flush().then(() => 0);
+      return this.onIdle();
+    }
     // 2. Transform: Bronze, parse, validate, late check, dedupe, Silver/quarantine, Gold deltas.
     const gold = new GoldAccumulator();
-    const batches = reads.map(({ state, records }) =>
-      transformPartitionBatch(records, state, gold, this.options, this.timer),
-    );
+    const batches = reads.map(({ state, records }) => {
+      state.readOffset = records[records.length - 1]!.offset + 1;
+      return transformPartitionBatch(records, state, gold, this.options, this.timer);
+    });
+    const commit = this.goldCommit(batches, gold);
+    await this.flush();
+    this.inflight = this.writeAndCommit(batches, commit);
+    return commit.partitions.reduce((n, p) => n + p.accounting.recordsRead, 0);
+  }
+
+  /** Waits for the batch being written and committed, if any; rethrows its failure. */
+  async flush(): Promise<void> {
+    const inflight = this.inflight;
+    this.inflight = undefined;
+    await inflight;
+  }
+
+  private async writeAndCommit(batches: readonly PartitionBatch[], commit: GoldCommit): Promise<void> {
     // 3. Write the lake (write-then-rename, deterministic names), before anything is committed.
+    this.checkMayWrite();
     await this.timer.timeAsync('lakeWrite', () => this.writeLake(batches));
     // 4. Commit Gold, accounting and positions in one fenced serving-DB transaction.
-    const commit = this.goldCommit(batches, gold);
     await this.timer.timeAsync('storeCommit', () => this.deps.store.commit(commit));
-    // 5. Advance in-memory positions, publish, mirror positions to the log's consumer group.
-    return this.afterCommit(batches, commit);
+    // 5. Advance positions of record, publish, mirror positions to the log's consumer group.
+    await this.afterCommit(batches, commit);
   }
 
   private async readAll(): Promise<Array<{ state: PartitionState; records: LogRecord[] }>> {
     const out: Array<{ state: PartitionState; records: LogRecord[] }> = [];
     for (const state of this.states.values()) {
-      const records = await this.deps.log.read(this.options.topic, state.partition, state.nextOffset, {
+      const records = await this.deps.log.read(this.options.topic, state.partition, state.readOffset, {
         maxRecords: this.options.maxBatchRecords,
         maxWaitMs: 0,
       });
@@ -128,13 +200,21 @@ export class StreamProcessor {
     return out;
   }
 
+  private checkMayWrite(): void {
+    if (this.deps.mayWrite === undefined || this.deps.mayWrite()) return;
+    throw new ShopError('SHOP_PROCESSOR_LEASE_EXPIRED', 'group-membership lease not renewed in time: batch dropped before the lake write');
+  }
+
+  /** All files of the batch at once: DuckDB encodes them on its own threads. */
   private async writeLake(batches: readonly PartitionBatch[]): Promise<void> {
+    const writes: Array<Promise<void>> = [];
     for (const b of batches) {
       const key: FileKey = { topic: this.options.topic, partition: b.partition, fromOffset: b.fromOffset, toOffset: b.toOffset };
-      await this.deps.lake.writeBronze(b.bronze, key);
-      if (b.silver.length > 0) await this.deps.lake.writeSilver(b.silver, key);
-      if (b.quarantine.length > 0) await this.deps.lake.writeQuarantine(b.quarantine, key);
+      writes.push(this.deps.lake.writeBronze(b.bronze, key));
+      if (b.silver.length > 0) writes.push(this.deps.lake.writeSilver(b.silver, key));
+      if (b.quarantine.length > 0) writes.push(this.deps.lake.writeQuarantine(b.quarantine, key));
     }
+    await Promise.all(writes);
   }
 
   private goldCommit(batches: readonly PartitionBatch[], gold: GoldAccumulator): GoldCommit {
@@ -167,7 +247,7 @@ export class StreamProcessor {
     return Number.isFinite(min) ? min - 60_000 : undefined;
   }
 
-  private async afterCommit(batches: readonly PartitionBatch[], commit: GoldCommit): Promise<number> {
+  private async afterCommit(batches: readonly PartitionBatch[], commit: GoldCommit): Promise<void> {
     let records = 0;
     let maxEventTimeMs: number | null = null;
     for (const p of commit.partitions) {
@@ -183,7 +263,6 @@ export class StreamProcessor {
     const windows = [...new Set(commit.counters.map((c) => c.windowStartMs))].sort((a, b) => a - b);
     this.deps.onCommit?.({ records, windowsTouched: windows, committedAtMs: this.lastDataAtMs, maxEventTimeMs });
     await this.mirrorGroupOffsets(batches);
-    return records;
   }
 
   private async mirrorGroupOffsets(batches: readonly PartitionBatch[]): Promise<void> {
@@ -216,31 +295,28 @@ export class StreamProcessor {
       if (n === 0) break;
       total += n;
     }
+    await this.flush();
     await this.deps.store.finalize(END_OF_TIME_MS);
     return total;
   }
 
-  /** Runs cycles until `signal` aborts; sleeps maxWaitMs when the log is idle. */
-  async run(signal: AbortSignal): Promise<void> {
-    while (!signal.aborted) {
-      const n = await this.runCycle();
-      if (n === 0 && !signal.aborted) await sleep(this.options.maxWaitMs, signal);
+  /**
+   * Runs cycles until `signal` aborts; sleeps maxWaitMs when the log is idle; retries retryable
+   * failures from the positions of record (`runProcessorLoop`).
+   */
+  async run(signal: AbortSignal, loop: Pick<RunLoopOptions, 'betweenCycles' | 'dropFencedPartitions'> = {}): Promise<void> {
+    try {
+      await runProcessorLoop(this, signal, {
+        ...loop,
+        idleWaitMs: this.options.maxWaitMs,
+        ...(this.deps.onEvent === undefined ? {} : { onEvent: this.deps.onEvent }),
+      });
+    } finally {
+      await this.flush();
     }
   }
 
   stats(): ProcessorStats {
     return { cycles: this.cycles, commits: this.commits, recordsProcessed: this.recordsProcessed, stageMs: this.timer.snapshot() };
   }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }

@@ -108,7 +108,9 @@ export function transformPartitionBatch(
 }
 
 function decode(record: LogRecord): Decoded {
-  const text = isUtf8(record.value) ? record.value.toString('utf8') : null;
+  // Decoding replaces invalid UTF-8 with U+FFFD; only then is the (slower) exact check needed.
+  const decoded = record.value.toString('utf8');
+  const text = decoded.includes('\uFFFD') && !isUtf8(record.value) ? null : decoded;
   if (text === null) return { record, text, parsed: undefined, parsedOk: false };
   const parsed = parseEventText(text);
   return { record, text, parsed: parsed.ok ? parsed.value : undefined, parsedOk: parsed.ok };

@@ -1,0 +1,106 @@
+import type { FastifyInstance } from 'fastify';
+import { Registry } from 'prom-client';
+import { DetectorLoop, alertOptionsFromConfig } from '../alerts/index.js';
+import { buildApiServer } from '../api/build-api-server.js';
+import { LiveFeed } from '../api/live/live-feed.js';
+import type { PipelineStatusProvider } from '../api/pipeline-status.js';
+import type { Config } from '../config/index.js';
+import type { Lake } from '../lake/index.js';
+import { RAW_TOPIC, type EventLog } from '../log/event-log.js';
+import type { Logger } from '../observability/logger.js';
+import { ProcessorMetricsAdapter, applyPipelineStatus, recordDelivery } from '../observability/processor-metrics.js';
+import { createShopMetrics } from '../observability/shop-metrics.js';
+import { readPipelineStatus } from '../pipeline/processor/pipeline-status.js';
+import { processorLake, processorStore } from '../pipeline/processor/processor-adapters.js';
+import { StreamProcessor } from '../pipeline/processor/stream-processor.js';
+import { collectorDepsFromConfig, collectorPlugin } from '../sources/collector/index.js';
+import type { ServingStore } from '../store/index.js';
+import { processorOptionsFromConfig } from './open-components.js';
+
+export interface PipelineParts {
+  readonly config: Readonly<Config>;
+  readonly log: EventLog;
+  readonly store: ServingStore;
+  readonly lake: Lake;
+  readonly logger: Logger;
+}
+
+export interface ComposedPipeline {
+  /** API, dashboard, collector, /metrics and /ready; not yet listening. */
+  readonly app: FastifyInstance;
+  readonly processor: StreamProcessor;
+  /** Claims partitions and recovers (step 0), then runs processor and detector until `signal` aborts. */
+  run(signal: AbortSignal): Promise<void>;
+}
+
+/**
+ * Wires one process that processes, detects and serves: processor -> live feed -> API (SSE), the
+ * detector on every commit and on its own interval, metrics from commits and from the store, and
+ * the HTTP collector on the same server. Used by `start` (embedded) and `run --role all`.
+ */
+export async function composePipeline(parts: PipelineParts): Promise<ComposedPipeline> {
+  const { config, log, store, lake, logger } = parts;
+  const liveFeed = new LiveFeed();
+  const metrics = createShopMetrics(new Registry());
+  const detector = new DetectorLoop({
+    store,
+    options: alertOptionsFromConfig(config),
+    topic: RAW_TOPIC,
+    log,
+    onAlert: (id) => liveFeed.publishAlert({ id }),
+    onDelivery: (attempt) => recordDelivery(metrics, attempt),
+    onError: (err) => logger.warn({ err }, 'detector pass failed'),
+  });
+  const processor: StreamProcessor = new StreamProcessor(processorOptionsFromConfig(config), {
+    log,
+    lake: processorLake(lake),
+    store: processorStore(store),
+    onCommit: (c) => {
+      liveFeed.publishCommit({ windowsTouched: c.windowsTouched, committedAt: c.committedAtMs });
+      processorMetrics.onCommit(c);
+      detector.notifyCommit();
+    },
+    onEvent: (message, fields) => logger.info(fields, message),
+  });
+  const processorMetrics = new ProcessorMetricsAdapter(metrics, () => processor.stats());
+  const app = await buildApiServer({
+    store,
+    config,
+    liveFeed,
+    status: statusProvider(log, processor),
+    logger: false,
+    metrics: {
+      metrics,
+      refresh: async () => applyPipelineStatus(metrics, await readPipelineStatus(store, log, RAW_TOPIC, Date.now())),
+      readiness: { store: () => store.ping(), log: async () => void (await log.describeTopic(RAW_TOPIC)) },
+    },
+  });
+  await app.register(collectorPlugin, collectorDepsFromConfig(config, log, logger));
+  return {
+    app,
+    processor,
+    async run(signal) {
+      await processor.start();
+      await Promise.all([processor.run(signal), detector.run(signal)]);
+    },
+  };
+}
+
+/** Lag (log end offsets) and events/s of the in-process processor, for the API's pipeline panel. */
+function statusProvider(log: EventLog, processor: StreamProcessor): PipelineStatusProvider {
+  let last = { atMs: Date.now(), records: 0 };
+  let rate = 0;
+  return async () => {
+    const info = await log.describeTopic(RAW_TOPIC);
+    const now = Date.now();
+    const records = processor.stats().recordsProcessed;
+    if (now - last.atMs >= 1000) {
+      rate = ((records - last.records) * 1000) / (now - last.atMs);
+      last = { atMs: now, records };
+    }
+    return {
+      partitions: (info?.partitions ?? []).map((p) => ({ topic: RAW_TOPIC, partition: p.partition, endOffset: p.nextOffset })),
+      eventsPerSec: rate,
+    };
+  };
+}
