@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import type { Config } from '../config/index.js';
-import { ShopError } from '../errors/index.js';
 import { openEmbeddedLog } from '../log/embedded/index.js';
 import type { EventLog } from '../log/event-log.js';
+import { kafkaLogOptionsFromConfig, openKafkaLog } from '../log/kafka/index.js';
 
 export interface OpenEventLogOptions {
   /** `write` takes the embedded log's lock; `read` (stats, tail) works beside a running writer. */
@@ -14,9 +14,8 @@ export interface OpenEventLogOptions {
  * `log.brokers` is empty, Kafka otherwise.
  */
 export async function openEventLog(config: Readonly<Config>, options: OpenEventLogOptions): Promise<EventLog> {
-  if (config.log.brokers.trim() !== '') {
-    throw new ShopError('SHOP_CONFIG_INVALID', 'log.brokers is set, but this build has no Kafka adapter wired in yet; leave it empty for the embedded log');
-  }
+  // Kafka has no single-writer lock: `mode` only matters to the embedded log.
+  if (config.log.brokers.trim() !== '') return openKafkaLog(kafkaLogOptionsFromConfig(config));
   return openEmbeddedLog({
     dir: join(config.dataDir, 'log'),
     mode: options.mode,

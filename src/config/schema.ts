@@ -130,6 +130,13 @@ export const ConfigSchema = Type.Object(
       }),
       piiSalt: str('', 'Salt of the PII hash (piiMasking=hash).'),
       consumerGroup: str('shopstream-processor', 'Consumer group under which positions are mirrored to the log for lag monitoring.'),
+      membership: Type.Union([Type.Literal('auto'), Type.Literal('on'), Type.Literal('off')], {
+        default: 'auto',
+        description:
+          'Group membership of `process` (docs/adr/0001-processor-group-membership.md): `on` = processors share the partitions through a lease table in the serving DB and take over a dead member within memberLeaseMs; `off` = own all (or --partitions); `auto` = on with a PostgreSQL store (store.url), off with embedded PGlite (one process by construction).',
+      }),
+      heartbeatIntervalMs: int(1_000, 'Group membership: how often a processor renews its lease and recomputes its partitions.', 50),
+      memberLeaseMs: int(5_000, 'Group membership: a processor whose lease is not renewed for this long is dead; its partitions move to the others.', 100),
     }),
     alerts: section('The anomaly detector, its rules and webhook notifications (docs/alerts.md).', {
       metrics: str('events_total,events_purchase,revenue,aov,add_to_cart_rate,checkout_rate,purchase_conversion', 'Comma-separated kpi_minute metrics the EWMA rule scores.'),

@@ -33,6 +33,7 @@ export const ERROR_REGISTRY = {
   SHOP_STORE_QUERY_FAILED: { canRetry: false, description: 'A serving-database query failed; details carry the SQL and parameters.' },
   SHOP_STORE_MIGRATION_FAILED: { canRetry: false, description: 'A schema migration of the serving database failed.' },
   SHOP_STORE_FENCED: { canRetry: false, description: 'A newer processor owns the partition: this (zombie) processor must stop without committing.' },
+  SHOP_PROCESSOR_LEASE_EXPIRED: { canRetry: true, description: 'The processor could not renew its group-membership lease in time; it writes nothing until it has renewed it and re-checked its partitions.' },
   SHOP_LAKE_WRITE_FAILED: { canRetry: true, description: 'Writing a lake file failed.' },
   SHOP_LAKE_QUERY_FAILED: { canRetry: false, description: 'A DuckDB query over the lake failed.' },
   SHOP_LAKE_READ_ONLY: { canRetry: false, description: 'A write was attempted on a lake opened read-only.' },

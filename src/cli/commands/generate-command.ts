@@ -64,7 +64,7 @@ export function registerGenerateCommand(program: Command, ctx: CliContext): void
     .option('--spike-factor <x>', 'traffic multiplier of the spike scenario')
     .option('--start-time <iso>', 'event time of the first event (default: now)')
     .option('--mode <mode>', 'batch | realtime (default: realtime with --rate and --to log, else batch)')
-    .option('--to <target>', 'log | stdout | a file path', 'log')
+    .option('--to <target>', 'log | kafka (= log, requires log.brokers) | stdout | a file path', 'log')
     .action(async (flags: GenerateFlags) => {
       const config = ctx.config();
       const options = simulatorOptionsFrom(flags, config.simulator, Date.now());
@@ -83,7 +83,7 @@ export function simulatorOptionsFrom(
   const count = optionalNumber(flags.count, '--count');
   const durationSec = optionalNumber(flags.duration, '--duration');
   const rate = optionalNumber(flags.rate, '--rate');
-  const mode = flags.mode ?? (rate !== undefined && flags.to === 'log' ? 'realtime' : 'batch');
+  const mode = flags.mode ?? (rate !== undefined && (flags.to === 'log' || flags.to === 'kafka') ? 'realtime' : 'batch');
   if (mode !== 'batch' && mode !== 'realtime')
     throw badArgument(`--mode must be batch or realtime, got ${mode}`);
   if (count !== undefined && durationSec !== undefined)
@@ -128,7 +128,10 @@ function createCheckedSimulator(options: SimulatorOptions): Simulator {
 
 async function openSink(to: string, ctx: CliContext, config: Readonly<Config>): Promise<RecordSink> {
   if (to === 'stdout' || to === '-') return ndjsonStreamSink('stdout', ctx.stdout, false);
-  if (to !== 'log') return ndjsonFileSink(to);
+  if (to !== 'log' && to !== 'kafka') return ndjsonFileSink(to);
+  if (to === 'kafka' && config.log.brokers.trim() === '') {
+    throw new ShopError('SHOP_CLI_BAD_ARGUMENT', '--to kafka needs log.brokers (SHOPSTREAM_LOG_BROKERS or --config)');
+  }
   const log = await openEventLog(config, { mode: 'write' });
   try {
     await log.ensureTopic({
