@@ -6,6 +6,7 @@ import { registerProcessCommand } from './commands/process-command.js';
 import { registerKpisCommand } from './commands/kpis-command.js';
 import { registerStatusCommand } from './commands/status-command.js';
 import { registerStartCommand } from './commands/start-command.js';
+import { registerReplayCommand } from './commands/replay-command.js';
 import { registerImportCommand } from './commands/import-command.js';
 import { registerLogCommand } from './commands/log-command.js';
 import { registerLakeCommand } from './commands/lake-command.js';
@@ -14,6 +15,7 @@ import { registerGenerateCommand } from './commands/generate-command.js';
 import { registerDqCommand } from './commands/dq-command.js';
 import { registerRunCommand } from './commands/run-command.js';
 import { registerKeysCommand } from './commands/keys-command.js';
+import { registerBenchCommand } from './commands/bench-command.js';
 
 /** Every command of the CLI, in help order. Each lives in `commands/<name>-command.ts`. */
 export function registerCommands(program: Command, ctx: CliContext): void {
@@ -23,6 +25,7 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   registerKpisCommand(program, ctx);
   registerStatusCommand(program, ctx);
   registerStartCommand(program, ctx);
+  registerReplayCommand(program, ctx);
   registerLogCommand(program, ctx);
   registerLakeCommand(program, ctx);
   registerImportCommand(program, ctx);
@@ -31,4 +34,5 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   registerDqCommand(program, ctx);
   registerRunCommand(program, ctx);
   registerKeysCommand(program, ctx);
+  registerBenchCommand(program, ctx);
 }

@@ -1,0 +1,65 @@
+import type { Lake } from '../../lake/index.js';
+import { resetGold } from '../../store/reset-gold.js';
+import type { ServingStore } from '../../store/index.js';
+import { processorLake, processorStore } from '../processor/processor-adapters.js';
+import type { ProcessorLake } from '../processor/processor-ports.js';
+import { StreamProcessor, type StreamProcessorOptions } from '../processor/stream-processor.js';
+import { BronzeEventLog } from './bronze-event-log.js';
+
+export interface ReplayResult {
+  readonly records: number;
+  readonly removedFiles: number;
+  readonly elapsedMs: number;
+}
+
+/**
+ * Rebuilds Silver, quarantine and Gold from Bronze (after a rule change): (1) delete every Silver
+ * and quarantine file, (2) empty Gold and the accounting and rewind the positions in one
+ * transaction, (3) run the processor over Bronze with the current rules, writing Silver,
+ * quarantine and Gold but never Bronze (immutable). A crash mid-replay leaves a consistent
+ * prefix; running replay again starts over. Processors must be stopped first (a running one is
+ * fenced by the replay's claim and stops).
+ */
+export async function replayFromBronze(
+  lake: Lake,
+  store: ServingStore,
+  options: StreamProcessorOptions,
+  onProgress?: (records: number, total: number) => void,
+): Promise<ReplayResult> {
+  const started = Date.now();
+  const log = new BronzeEventLog(lake, options.topic);
+  const topic = await log.describeTopic(options.topic);
+  const partitions = (topic?.partitions ?? []).map((p) => p.partition);
+  const total = (topic?.partitions ?? []).reduce((n, p) => n + p.nextOffset - p.firstOffset, 0);
+  let removedFiles = 0;
+  for (const partition of partitions) {
+    removedFiles += (await lake.removeUncommitted({ partition, committedNextOffset: 0, tables: ['silver', 'quarantine'] })).length;
+  }
+  await resetGold(store, options.topic);
+  let records = 0;
+  const processor = new StreamProcessor(
+    { ...options, partitions },
+    {
+      log,
+      lake: withoutBronzeWrites(processorLake(lake), lake),
+      store: processorStore(store),
+      onCommit: (c) => {
+        records += c.records;
+        onProgress?.(records, total);
+      },
+    },
+  );
+  await processor.start();
+  await processor.drain();
+  return { records, removedFiles, elapsedMs: Date.now() - started };
+}
+
+/** Bronze is immutable: the replay reads it and never writes or removes a Bronze file. */
+function withoutBronzeWrites(inner: ProcessorLake, lake: Lake): ProcessorLake {
+  return {
+    ...inner,
+    writeBronze: async () => undefined,
+    removeUncommitted: async (_topic, partition, nextOffset) =>
+      (await lake.removeUncommitted({ partition, committedNextOffset: nextOffset, tables: ['silver', 'quarantine'] })).length,
+  };
+}
