@@ -95,11 +95,3 @@ export async function releasePartitions(
   }
 }
 
-/** Current epochs of the topic's partitions, for a processor checking which ones it still holds. */
-export async function currentEpochs(db: SqlExecutor, topic: string): Promise<Map<number, number>> {
-  const rows = await db.query<{ partition: number; epoch: number }>(
-    `SELECT partition, epoch FROM serving.processor_positions WHERE topic = $1`,
-    [topic],
-  );
-  return new Map(rows.map((r) => [r.partition, r.epoch]));
-}
