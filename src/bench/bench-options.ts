@@ -1,0 +1,87 @@
+import { ShopError } from '../errors/index.js';
+
+export const SCENARIO_NAMES = [
+  'ceiling',
+  'pipeline-embedded',
+  'pipeline-kafka',
+  'freshness',
+  'catch-up',
+  'collector',
+] as const;
+export type ScenarioName = (typeof SCENARIO_NAMES)[number];
+
+/** Sizes of one benchmark run. The defaults keep `npm run bench` within about five minutes. */
+export interface BenchOptions {
+  /** Scenarios to run, in SCENARIO_NAMES order; `ceiling` always runs (every rate is a ratio to it). */
+  readonly scenarios: readonly ScenarioName[];
+  /** pipeline-embedded / pipeline-kafka: events pre-generated into the log. */
+  readonly events: number;
+  /** ceiling: distinct lines validated per pass (passes repeat for at least ceilingMinMs). */
+  readonly ceilingEvents: number;
+  readonly ceilingMinMs: number;
+  /** freshness: how long the steady load runs. */
+  readonly durationS: number;
+  /** freshness and catch-up: steady simulated load, events per second. */
+  readonly ratePerSec: number;
+  /** catch-up: processor running before the outage. */
+  readonly warmupS: number;
+  /** catch-up: how long the processor is stopped under load (the issue's full size is 120). */
+  readonly outageS: number;
+  /** catch-up: recovered when every event of a commit is visible within this. */
+  readonly recoveredFreshnessMs: number;
+  /** collector: how long the loopback load generator posts. */
+  readonly collectorDurationS: number;
+  /** Fault mix of generated traffic, percent of records. */
+  readonly invalidPct: number;
+  readonly duplicatePct: number;
+  readonly latePct: number;
+  /** Folder of the JSON results (created when missing). */
+  readonly resultsDir: string;
+}
+
+export const DEFAULT_BENCH_OPTIONS: BenchOptions = Object.freeze({
+  scenarios: SCENARIO_NAMES,
+  events: 2_000_000,
+  ceilingEvents: 200_000,
+  ceilingMinMs: 3_000,
+  durationS: 60,
+  ratePerSec: 10_000,
+  warmupS: 10,
+  outageS: 60,
+  recoveredFreshnessMs: 1_000,
+  collectorDurationS: 10,
+  invalidPct: 2,
+  duplicatePct: 1,
+  latePct: 0.5,
+  resultsDir: 'bench-results',
+});
+
+/** `--scenario a,b --scenario c` -> the known names in run order; ceiling is always included. */
+export function parseScenarioList(values: readonly string[]): ScenarioName[] {
+  const asked = new Set<string>(values.flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v !== ''));
+  if (asked.size === 0 || asked.has('all')) return [...SCENARIO_NAMES];
+  for (const name of asked) {
+    if (!(SCENARIO_NAMES as readonly string[]).includes(name)) {
+      throw new ShopError('SHOP_CLI_BAD_ARGUMENT', `unknown scenario '${name}' (known: ${SCENARIO_NAMES.join(', ')}, all)`);
+    }
+  }
+  asked.add('ceiling');
+  return SCENARIO_NAMES.filter((n) => asked.has(n));
+}
+
+/** A positive number from a flag, else SHOP_CLI_BAD_ARGUMENT naming the flag. */
+export function positiveNumber(flag: string, text: string, integer: boolean): number {
+  const value = Number(text);
+  const ok = text.trim() !== '' && Number.isFinite(value) && value > 0 && (!integer || Number.isSafeInteger(value));
+  if (!ok) throw new ShopError('SHOP_CLI_BAD_ARGUMENT', `${flag} must be a positive ${integer ? 'integer' : 'number'}, got '${text}'`);
+  return value;
+}
+
+/** A percentage flag in 0..100. */
+export function percentage(flag: string, text: string): number {
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value) || value < 0 || value > 100) {
+    throw new ShopError('SHOP_CLI_BAD_ARGUMENT', `${flag} must be a percentage in 0..100, got '${text}'`);
+  }
+  return value;
+}
