@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { renderConfigDocs } from '../../config/render-config-docs.js';
+import { CONTRACT_SCHEMA_PATH, renderContractSchema } from '../../contract/event-schema.js';
 import { renderErrorDocs } from '../../errors/render-error-docs.js';
 import type { CliContext } from '../cli-context.js';
 
@@ -8,6 +9,7 @@ import type { CliContext } from '../cli-context.js';
 export const GENERATED_DOCS: Record<string, () => string> = {
   'docs/configuration.md': renderConfigDocs,
   'docs/errors.md': renderErrorDocs,
+  [CONTRACT_SCHEMA_PATH]: renderContractSchema,
 };
 
 export function registerDocsCommand(program: Command, ctx: CliContext): void {
@@ -15,7 +17,7 @@ export function registerDocsCommand(program: Command, ctx: CliContext): void {
     .command('docs')
     .description('Documentation generated from code')
     .command('generate')
-    .description('Rewrite docs/configuration.md and docs/errors.md from the schema and the error registry')
+    .description('Rewrite docs/configuration.md, docs/errors.md and docs/contract.schema.json from the code')
     .action(() => {
       for (const [path, render] of Object.entries(GENERATED_DOCS)) {
         writeFileSync(path, render());
