@@ -15,6 +15,7 @@ interface BenchFlags {
   scenario: string[];
   events?: string;
   ceilingEvents?: string;
+  ceilingMinMs?: string;
   durationS?: string;
   ratePerSec?: string;
   warmupS?: string;
@@ -35,6 +36,7 @@ export function registerBenchCommand(program: Command, ctx: CliContext): void {
     .option('--scenario <names>', `scenarios to run, repeatable or comma-separated: ${SCENARIO_NAMES.join(', ')}, all (ceiling always runs)`, collect, [])
     .option('--events <n>', `pipeline scenarios: events pre-generated into the log (default ${d.events})`)
     .option('--ceiling-events <n>', `ceiling: distinct lines per pass (default ${d.ceilingEvents})`)
+    .option('--ceiling-min-ms <ms>', `ceiling: passes repeat for at least this long (default ${d.ceilingMinMs})`)
     .option('--duration-s <s>', `freshness: seconds of steady load (default ${d.durationS})`)
     .option('--rate-per-sec <n>', `freshness and catch-up: steady load in events/s (default ${d.ratePerSec})`)
     .option('--warmup-s <s>', `catch-up: seconds of normal processing before the outage (default ${d.warmupS})`)
@@ -74,6 +76,7 @@ function benchOptionsFromFlags(f: BenchFlags): BenchOptions {
     scenarios: parseScenarioList(f.scenario),
     events: int('--events', f.events, d.events),
     ceilingEvents: int('--ceiling-events', f.ceilingEvents, d.ceilingEvents),
+    ceilingMinMs: int('--ceiling-min-ms', f.ceilingMinMs, d.ceilingMinMs),
     durationS: num('--duration-s', f.durationS, d.durationS),
     ratePerSec: int('--rate-per-sec', f.ratePerSec, d.ratePerSec),
     warmupS: num('--warmup-s', f.warmupS, d.warmupS),
