@@ -7,6 +7,7 @@ import { createLogger } from '../../observability/logger.js';
 import { collectorDepsFromConfig, collectorPlugin } from '../../sources/collector/index.js';
 import type { CliContext } from '../cli-context.js';
 import { openEventLog, retentionOf } from '../open-event-log.js';
+import { runAllRole, runApiRole, runProcessorRole, runSimulatorRole } from '../role-runners.js';
 import { onShutdownSignal } from '../shutdown-signal.js';
 
 /** One role of `shopstream run`: runs until `signal` aborts, then releases what it opened. */
@@ -15,6 +16,10 @@ type RoleRunner = (config: Readonly<Config>, ctx: CliContext, signal: AbortSigna
 /** The roles a process can take; adding a role is one entry here. */
 const ROLES: Readonly<Record<string, RoleRunner>> = {
   collector: runCollector,
+  processor: runProcessorRole,
+  api: runApiRole,
+  simulator: runSimulatorRole,
+  all: runAllRole,
 };
 
 export function registerRunCommand(program: Command, ctx: CliContext): void {
