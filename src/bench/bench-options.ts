@@ -41,13 +41,13 @@ export interface BenchOptions {
 
 export const DEFAULT_BENCH_OPTIONS: BenchOptions = Object.freeze({
   scenarios: SCENARIO_NAMES,
-  events: 2_000_000,
+  events: 500_000,
   ceilingEvents: 200_000,
   ceilingMinMs: 3_000,
   durationS: 60,
   ratePerSec: 10_000,
   warmupS: 10,
-  outageS: 60,
+  outageS: 30,
   recoveredFreshnessMs: 1_000,
   collectorDurationS: 10,
   invalidPct: 2,

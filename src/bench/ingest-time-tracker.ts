@@ -13,10 +13,11 @@ export interface CommitLag {
 }
 
 /**
- * Freshness bookkeeping for one processor at a time. The wrapped log remembers the ingest
- * reference of every record the processor reads; at the next commit (the processor commits exactly
- * what it read in that cycle, and onCommit fires after the serving-DB transaction) each record's
- * freshness is `committedAtMs - ingest reference`.
+ * Freshness bookkeeping for one processor at a time. The wrapped log queues the ingest reference
+ * of every record the processor reads, in read order; the processor commits batches strictly in
+ * read order (batch N+1 may be read before batch N commits), so a commit of `records` records
+ * covers the oldest `records` queued reads. onCommit fires after the serving-DB transaction, so
+ * each record's freshness is `committedAtMs - ingest reference`.
  *
  * Ingest reference = max(the event's ingest_time, the log append time). The simulator releases an
  * event when its event_time is due while its ingest_time lies 5..500 ms later, so the field alone
@@ -27,6 +28,7 @@ export class IngestTimeTracker {
   readonly lagsMs = new SampleList();
   readonly commits: CommitLag[] = [];
   private pending: number[] = [];
+  private pendingHead = 0;
   /** newestIngestMs[i] = newest ingest reference committed by commits[i] or any before it. */
   private readonly newestIngestMs: number[] = [];
 
@@ -53,20 +55,24 @@ export class IngestTimeTracker {
   onCommit(info: CommitInfo): void {
     let maxLagMs = 0;
     let newest = this.newestIngestMs.at(-1) ?? Number.NEGATIVE_INFINITY;
-    for (const ingestMs of this.pending) {
+    const end = Math.min(this.pending.length, this.pendingHead + info.records);
+    for (let i = this.pendingHead; i < end; i++) {
+      const ingestMs = this.pending[i]!;
       const lag = info.committedAtMs - ingestMs;
       this.lagsMs.push(lag);
       if (lag > maxLagMs) maxLagMs = lag;
       if (ingestMs > newest) newest = ingestMs;
     }
-    this.commits.push({ committedAtMs: info.committedAtMs, records: this.pending.length, maxLagMs });
+    this.commits.push({ committedAtMs: info.committedAtMs, records: end - this.pendingHead, maxLagMs });
     this.newestIngestMs.push(newest);
-    this.pending = [];
+    this.pendingHead = end;
+    if (this.pendingHead === this.pending.length) this.resetPending();
   }
 
   /** Forget reads that were never committed (a stopped processor). */
   resetPending(): void {
     this.pending = [];
+    this.pendingHead = 0;
   }
 
   /** Newest ingest reference among the records committed at or before `committedAtMs`. */

@@ -12,7 +12,10 @@ const APPEND_BATCH_RECORDS = 10_000;
  * pipeline-embedded / pipeline-kafka: `events` records (the fault mix of bench-traffic.ts) are
  * appended to the pipeline's log first (not timed), then one processor drains the log until
  * everything is committed to Bronze, Silver, quarantine and Gold (windows finalized). Timed: the
- * drain alone. Fails when the processor committed a different number of records than were appended.
+ * drain alone. Stage times are the processor's wall-clock sums: read + transform of batch N+1 run
+ * on this thread while batch N's lake write and commit run (mostly on DuckDB's and the database's
+ * threads), so shares overlap and do not add up to 100 %; the largest share is the bottleneck.
+ * Fails when the processor committed a different number of records than were appended.
  */
 export async function runPipelineBenchmark(ctx: ScenarioContext, pipeline: BenchPipeline): Promise<ScenarioOutcome> {
   const generated = await fillLog(ctx, pipeline);
