@@ -13,6 +13,7 @@ import { createShopMetrics } from '../observability/shop-metrics.js';
 import { readPipelineStatus } from '../pipeline/processor/pipeline-status.js';
 import { processorLake, processorStore } from '../pipeline/processor/processor-adapters.js';
 import { StreamProcessor } from '../pipeline/processor/stream-processor.js';
+import { downstreamPublisher } from '../pipeline/processor/downstream-publisher.js';
 import { collectorDepsFromConfig, collectorPlugin } from '../sources/collector/index.js';
 import type { ServingStore } from '../store/index.js';
 import { processorOptionsFromConfig } from './open-components.js';
@@ -55,6 +56,7 @@ export async function composePipeline(parts: PipelineParts): Promise<ComposedPip
     log,
     lake: processorLake(lake),
     store: processorStore(store),
+    ...(config.processor.publishDownstream ? { publishDownstream: downstreamPublisher(log, config.log.partitions) } : {}),
     onCommit: (c) => {
       liveFeed.publishCommit({ windowsTouched: c.windowsTouched, committedAt: c.committedAtMs });
       processorMetrics.onCommit(c);

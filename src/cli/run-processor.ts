@@ -4,6 +4,7 @@ import { createLogger, type Logger } from '../observability/logger.js';
 import { ProcessorGroup } from '../pipeline/membership/index.js';
 import { processorLake, processorStore } from '../pipeline/processor/processor-adapters.js';
 import { StreamProcessor, type CommitInfo } from '../pipeline/processor/stream-processor.js';
+import { downstreamPublisher } from '../pipeline/processor/downstream-publisher.js';
 import type { CliContext } from './cli-context.js';
 import { openEventLog } from './open-event-log.js';
 import { openLakeFromConfig, openStoreFromConfig, processorOptionsFromConfig } from './open-components.js';
@@ -29,7 +30,8 @@ export function usesMembership(config: Readonly<Config>, options: Omit<Processor
 /** `process` and `run --role processor`: composes log, lake, store and processor, runs, closes. */
 export async function runProcessorFromConfig(config: Readonly<Config>, ctx: CliContext, options: ProcessorRunOptions): Promise<void> {
   const logger = createLogger('processor');
-  const log = await openEventLog(config, { mode: 'read' });
+  const publish = config.processor.publishDownstream;
+  const log = await openEventLog(config, { mode: publish ? 'write' : 'read' });
   const store = await openStoreFromConfig(config).catch(async (err: unknown) => {
     await log.close();
     throw err;
@@ -58,6 +60,7 @@ export async function runProcessorFromConfig(config: Readonly<Config>, ctx: CliC
     store: processorStore(store),
     onEvent,
     onCommit: progressLogger(logger),
+    ...(publish ? { publishDownstream: downstreamPublisher(log, config.log.partitions) } : {}),
     ...(group === undefined ? {} : { mayWrite: group.mayWrite }),
   });
   const startedAt = performance.now();

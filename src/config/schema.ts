@@ -130,6 +130,7 @@ export const ConfigSchema = Type.Object(
       }),
       piiSalt: str('', 'Salt of the PII hash (piiMasking=hash).'),
       consumerGroup: str('shopstream-processor', 'Consumer group under which positions are mirrored to the log for lag monitoring.'),
+      publishDownstream: Type.Boolean({ default: false, description: 'After each commit, publish Silver events to ecom.events.clean.v1 and quarantined records (reasons in headers) to ecom.events.quarantine.v1 (at-least-once). Needs a writable log: Kafka, or the embedded log in `start`.' }),
       membership: Type.Union([Type.Literal('auto'), Type.Literal('on'), Type.Literal('off')], {
         default: 'auto',
         description:

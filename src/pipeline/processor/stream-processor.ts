@@ -1,6 +1,7 @@
 import type { ValidateOptions } from '../../contract/index.js';
 import { isShopError, ShopError } from '../../errors/index.js';
 import type { EventLog, LogRecord } from '../../log/event-log.js';
+import type { DownstreamPublisher } from './downstream-publisher.js';
 import { GoldAccumulator } from '../gold/gold-accumulator.js';
 import type { SilverRowOptions } from '../silver/silver-row.js';
 import type { PartitionState } from './partition-state.js';
@@ -28,6 +29,8 @@ export interface StreamProcessorDeps {
   readonly log: EventLog;
   readonly lake: ProcessorLake;
   readonly store: ProcessorStore;
+  /** Optional step 5b: publish committed Silver and quarantine rows to downstream topics. */
+  readonly publishDownstream?: DownstreamPublisher;
   /** Processing-time clock (ms); injectable for tests. */
   readonly nowMs?: () => number;
   /** Called after every serving-DB commit (live feed, metrics). */
@@ -262,6 +265,7 @@ export class StreamProcessor {
     this.idleFinalized = false;
     const windows = [...new Set(commit.counters.map((c) => c.windowStartMs))].sort((a, b) => a - b);
     this.deps.onCommit?.({ records, windowsTouched: windows, committedAtMs: this.lastDataAtMs, maxEventTimeMs });
+    if (this.deps.publishDownstream !== undefined) await this.deps.publishDownstream(batches);
     await this.mirrorGroupOffsets(batches);
   }
 

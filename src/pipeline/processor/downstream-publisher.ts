@@ -1,0 +1,52 @@
+import type { EventLog, ProducerRecord } from '../../log/event-log.js';
+import type { PartitionBatch } from './transform-batch.js';
+
+/** Validated events, one JSON object per record (PII masked as in Silver), key = user_id. */
+export const CLEAN_TOPIC = 'ecom.events.clean.v1';
+/** Quarantined records as read, key = the raw record's key, reasons in the `reasons` header. */
+export const QUARANTINE_TOPIC = 'ecom.events.quarantine.v1';
+
+export type DownstreamPublisher = (batches: readonly PartitionBatch[]) => Promise<void>;
+
+/**
+ * Publishes each committed batch's Silver events to CLEAN_TOPIC and its quarantined records to
+ * QUARANTINE_TOPIC, on the same partition number as their source record, with `source_partition`
+ * and `source_offset` headers. Called after the serving-DB commit (step 5), so it is best effort:
+ * a crash between the commit and the publish skips that batch downstream, and a retried append may
+ * repeat records (consumers dedupe on event_id, or on source_partition + source_offset). The lake
+ * and Gold stay exact; see docs/delivery-guarantees.md.
+ */
+export function downstreamPublisher(log: EventLog, partitions: number): DownstreamPublisher {
+  let ensured: Promise<void> | undefined;
+  const ensure = () =>
+    (ensured ??= Promise.all([
+      log.ensureTopic({ name: CLEAN_TOPIC, partitions }),
+      log.ensureTopic({ name: QUARANTINE_TOPIC, partitions }),
+    ]).then(() => undefined));
+  return async (batches) => {
+    await ensure();
+    const clean: ProducerRecord[] = [];
+    const quarantined: ProducerRecord[] = [];
+    for (const b of batches) {
+      const partition = b.partition % partitions;
+      for (const row of b.silver) {
+        clean.push({
+          key: Buffer.from(row.event.user_id),
+          value: Buffer.from(JSON.stringify(row.event)),
+          partition,
+          headers: { source_partition: String(row.partition), source_offset: String(row.offset) },
+        });
+      }
+      for (const row of b.quarantine) {
+        quarantined.push({
+          key: row.logKey === null ? null : Buffer.from(row.logKey),
+          value: row.rawJson === null ? Buffer.from(row.rawBytes ?? new Uint8Array()) : Buffer.from(row.rawJson),
+          partition,
+          headers: { reasons: row.reasons.join(','), source_partition: String(row.partition), source_offset: String(row.offset) },
+        });
+      }
+    }
+    if (clean.length > 0) await log.append(CLEAN_TOPIC, clean);
+    if (quarantined.length > 0) await log.append(QUARANTINE_TOPIC, quarantined);
+  };
+}
