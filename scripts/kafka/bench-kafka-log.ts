@@ -28,7 +28,9 @@ const valueBytes = Number(args['value-bytes']);
 const partitions = Number(args.partitions);
 
 function makeBatch(size: number, seed: number): ProducerRecord[] {
-  const filler = randomBytes(valueBytes).toString('base64').slice(0, valueBytes - 40);
+  const filler = randomBytes(valueBytes)
+    .toString('base64')
+    .slice(0, valueBytes - 40);
   return Array.from({ length: size }, (_, i) => ({
     key: Buffer.from(`user-${(seed + i) % 50_000}`),
     value: Buffer.from(`{"i":${seed + i},"pad":"${filler}"}`.padEnd(valueBytes, ' ')),
@@ -36,7 +38,9 @@ function makeBatch(size: number, seed: number): ProducerRecord[] {
 }
 
 async function produce(log: EventLog, topic: string): Promise<number> {
-  const batches = Array.from({ length: Math.ceil(total / batchSize) }, (_, b) => makeBatch(Math.min(batchSize, total - b * batchSize), b * batchSize));
+  const batches = Array.from({ length: Math.ceil(total / batchSize) }, (_, b) =>
+    makeBatch(Math.min(batchSize, total - b * batchSize), b * batchSize),
+  );
   const started = performance.now();
   for (const batch of batches) await log.append(topic, batch);
   return performance.now() - started;
@@ -46,7 +50,7 @@ async function readBack(log: EventLog, topic: string): Promise<{ ms: number; cou
   const started = performance.now();
   let count = 0;
   for (let partition = 0; partition < partitions; partition++) {
-    for (let offset = 0; ; ) {
+    for (let offset = 0; ;) {
       const got = await log.read(topic, partition, offset, { maxRecords: 50_000 });
       if (got.length === 0) break;
       count += got.length;
@@ -59,7 +63,9 @@ async function readBack(log: EventLog, topic: string): Promise<{ ms: number; cou
 function report(phase: string, count: number, ms: number): void {
   const perSec = Math.round((count / ms) * 1000);
   const mbPerSec = ((count * valueBytes) / 1e6 / (ms / 1000)).toFixed(1);
-  console.log(`${phase}: ${count} records in ${(ms / 1000).toFixed(2)} s = ${perSec.toLocaleString('en')} records/s (${mbPerSec} MB/s of values)`);
+  console.log(
+    `${phase}: ${count} records in ${(ms / 1000).toFixed(2)} s = ${perSec.toLocaleString('en')} records/s (${mbPerSec} MB/s of values)`,
+  );
 }
 
 const topic = `bench-kafka-log-${Date.now().toString(36)}`;

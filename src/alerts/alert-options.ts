@@ -45,13 +45,23 @@ export interface DeliveryOptions {
   readonly timeoutMs: number;
 }
 
-const list = (s: string) => s.split(',').map((v) => v.trim()).filter((v) => v !== '');
+const list = (s: string) =>
+  s
+    .split(',')
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
 
 export function alertOptionsFromConfig(config: Readonly<Config>): AlertOptions {
   const a = config.alerts;
   return {
     metrics: list(a.metrics),
-    ewma: { alpha: a.ewmaAlpha, historyWindows: a.historyWindows, minHistoryWindows: a.minHistoryWindows, warningZ: a.warningZ, criticalZ: a.criticalZ },
+    ewma: {
+      alpha: a.ewmaAlpha,
+      historyWindows: a.historyWindows,
+      minHistoryWindows: a.minHistoryWindows,
+      warningZ: a.warningZ,
+      criticalZ: a.criticalZ,
+    },
     minClicksForRates: a.minClicksForRates,
     minCartsForCheckoutRate: a.minCartsForCheckoutRate,
     cooldownMs: a.cooldownMs,
@@ -77,7 +87,8 @@ export function alertOptionsFromConfig(config: Readonly<Config>): AlertOptions {
   };
 }
 
-const THRESHOLD = /^(?:(channel|category|store)=([^:]+):)?([a-z_]+)\s*([<>])\s*(-?\d+(?:\.\d+)?)(?::(info|warning|critical))?$/;
+const THRESHOLD =
+  /^(?:(channel|category|store)=([^:]+):)?([a-z_]+)\s*([<>])\s*(-?\d+(?:\.\d+)?)(?::(info|warning|critical))?$/;
 
 /**
  * Parses `[dimension=value:]metric<op>number[:severity]` items (comma-separated; severity default
@@ -86,10 +97,15 @@ const THRESHOLD = /^(?:(channel|category|store)=([^:]+):)?([a-z_]+)\s*([<>])\s*(
 export function parseThresholds(spec: string): StaticThreshold[] {
   return list(spec).map((item) => {
     const m = THRESHOLD.exec(item);
-    if (m === null) throw new ShopError('SHOP_CONFIG_INVALID', `alerts.thresholds: cannot parse "${item}"`, { details: { item } });
+    if (m === null)
+      throw new ShopError('SHOP_CONFIG_INVALID', `alerts.thresholds: cannot parse "${item}"`, {
+        details: { item },
+      });
     const [, dimension, dimValue, metric, op, limit, severity] = m;
     return {
-      ...(dimension === undefined ? {} : { dimension: dimension as StaticThreshold['dimension'] & string, dimValue: dimValue! }),
+      ...(dimension === undefined
+        ? {}
+        : { dimension: dimension as StaticThreshold['dimension'] & string, dimValue: dimValue! }),
       metric: metric!,
       op: op as '<' | '>',
       limit: Number(limit),

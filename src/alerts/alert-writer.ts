@@ -25,16 +25,26 @@ const RETURNING = `RETURNING id, rule, metric, to_char(window_start AT TIME ZONE
  * - ok: open or acknowledged alerts of that rule and metric for earlier windows are resolved,
  *   with a `resolved` outbox row per webhook.
  */
-export async function writeOutcomes(store: ServingStore, outcomes: readonly RuleOutcome[], o: { cooldownMs: number; webhooks: readonly WebhookTarget[]; nowMs: number }): Promise<WriteResult> {
+export async function writeOutcomes(
+  store: ServingStore,
+  outcomes: readonly RuleOutcome[],
+  o: { cooldownMs: number; webhooks: readonly WebhookTarget[]; nowMs: number },
+): Promise<WriteResult> {
   const result: WriteResult = { raised: [], escalated: [], resolved: [], suppressed: [] };
   for (const out of outcomes) {
     if (out.kind === 'fire') await store.transaction((tx) => fireOne(tx, out.alert, o, result));
-    else if (out.kind === 'ok') await store.transaction(async (tx) => result.resolved.push(...(await resolveOlder(tx, out, o))));
+    else if (out.kind === 'ok')
+      await store.transaction(async (tx) => result.resolved.push(...(await resolveOlder(tx, out, o))));
   }
   return result;
 }
 
-async function fireOne(tx: SqlExecutor, a: AlertCandidate, o: { cooldownMs: number; webhooks: readonly WebhookTarget[]; nowMs: number }, result: WriteResult): Promise<void> {
+async function fireOne(
+  tx: SqlExecutor,
+  a: AlertCandidate,
+  o: { cooldownMs: number; webhooks: readonly WebhookTarget[]; nowMs: number },
+  result: WriteResult,
+): Promise<void> {
   const id = alertId(a.rule, a.metric, a.windowStartMs);
   const now = new Date(o.nowMs).toISOString();
   const escalated = await tx.query<{ id: string }>(
@@ -58,7 +68,19 @@ async function fireOne(tx: SqlExecutor, a: AlertCandidate, o: { cooldownMs: numb
     `INSERT INTO serving.alerts (id, rule, metric, window_start, severity, status, value, baseline, z_score, message, created_at, updated_at, details)
      VALUES ($1, $2, $3, $4::timestamptz, $5, 'open', $6, $7, $8, $9, $10::timestamptz, $10::timestamptz, $11::jsonb)
      ON CONFLICT (id) DO NOTHING ${RETURNING}`,
-    [id, a.rule, a.metric, new Date(a.windowStartMs).toISOString(), a.severity, a.value, a.baseline, a.zScore, a.message, now, JSON.stringify(a.details)],
+    [
+      id,
+      a.rule,
+      a.metric,
+      new Date(a.windowStartMs).toISOString(),
+      a.severity,
+      a.value,
+      a.baseline,
+      a.zScore,
+      a.message,
+      now,
+      JSON.stringify(a.details),
+    ],
   );
   const inserted = rows[0];
   if (inserted === undefined) return;
@@ -66,7 +88,11 @@ async function fireOne(tx: SqlExecutor, a: AlertCandidate, o: { cooldownMs: numb
   result.raised.push(id);
 }
 
-async function resolveOlder(tx: SqlExecutor, ok: Extract<RuleOutcome, { kind: 'ok' }>, o: { webhooks: readonly WebhookTarget[]; nowMs: number }): Promise<string[]> {
+async function resolveOlder(
+  tx: SqlExecutor,
+  ok: Extract<RuleOutcome, { kind: 'ok' }>,
+  o: { webhooks: readonly WebhookTarget[]; nowMs: number },
+): Promise<string[]> {
   const now = new Date(o.nowMs).toISOString();
   const rows = await tx.query<NotifiedAlert>(
     `UPDATE serving.alerts SET status = 'resolved', resolved_at = $4::timestamptz, updated_at = $4::timestamptz
@@ -78,7 +104,12 @@ async function resolveOlder(tx: SqlExecutor, ok: Extract<RuleOutcome, { kind: 'o
 }
 
 /** One outbox row per webhook; the primary key (alert, event, webhook) makes it at most one. */
-async function enqueue(tx: SqlExecutor, event: NotificationEvent, alert: NotifiedAlert, o: { webhooks: readonly WebhookTarget[]; nowMs: number }): Promise<void> {
+async function enqueue(
+  tx: SqlExecutor,
+  event: NotificationEvent,
+  alert: NotifiedAlert,
+  o: { webhooks: readonly WebhookTarget[]; nowMs: number },
+): Promise<void> {
   const now = new Date(o.nowMs).toISOString();
   for (const target of o.webhooks) {
     await tx.query(

@@ -17,7 +17,10 @@ const MIN = 60_000;
 /** Revenue alternates 1000 / 1100: a steady series with spread; window 20 jumps to 9000. */
 const revenueAt = (i: number) => (i === 20 ? 9000 : i % 2 === 0 ? 1000 : 1100);
 
-interface Received { headers: IncomingHttpHeaders; body: { event: string; dedupe_key: string; alert: { id: string } } }
+interface Received {
+  headers: IncomingHttpHeaders;
+  body: { event: string; dedupe_key: string; alert: { id: string } };
+}
 
 function receiver(port: number): Promise<{ server: Server; got: Received[] }> {
   const got: Received[] = [];
@@ -47,8 +50,23 @@ describe('DetectorLoop over a PGlite store with a real webhook receiver', () => 
   let clock = T0 + 22 * MIN;
   let up: { server: Server; got: Received[] } | undefined;
   const loop = () => {
-    const config = loadConfig({ overrides: { alerts: { metrics: 'revenue', webhookUrls: `http://127.0.0.1:${port}/hook`, deliveryBackoffBaseMs: 1000, deliveryTimeoutMs: 2000, noDataMinutes: 0 } } });
-    return new DetectorLoop({ store, options: alertOptionsFromConfig(config), topic: 'ecom.events.raw.v1', nowMs: () => clock });
+    const config = loadConfig({
+      overrides: {
+        alerts: {
+          metrics: 'revenue',
+          webhookUrls: `http://127.0.0.1:${port}/hook`,
+          deliveryBackoffBaseMs: 1000,
+          deliveryTimeoutMs: 2000,
+          noDataMinutes: 0,
+        },
+      },
+    });
+    return new DetectorLoop({
+      store,
+      options: alertOptionsFromConfig(config),
+      topic: 'ecom.events.raw.v1',
+      nowMs: () => clock,
+    });
   };
 
   before(async () => {
@@ -57,7 +75,14 @@ describe('DetectorLoop over a PGlite store with a real webhook receiver', () => 
     await store.migrate();
     port = await freePort();
     for (let i = 0; i <= 21; i++) {
-      await seedWindow(store, { windowStartMs: T0 + i * MIN, clicks: 500, carts: 100, checkouts: 50, purchases: 20, revenue: revenueAt(i) });
+      await seedWindow(store, {
+        windowStartMs: T0 + i * MIN,
+        clicks: 500,
+        carts: 100,
+        checkouts: 50,
+        purchases: 20,
+        revenue: revenueAt(i),
+      });
     }
   });
   after(async () => {
@@ -72,7 +97,10 @@ describe('DetectorLoop over a PGlite store with a real webhook receiver', () => 
     assert.deepEqual(pass.written.raised, [id]);
     assert.equal(pass.deliveries.length, 1);
     assert.equal(pass.deliveries[0]!.ok, false);
-    const rows = await store.query<{ severity: string; status: string }>(`SELECT severity, status FROM serving.alerts WHERE id = $1`, [id]);
+    const rows = await store.query<{ severity: string; status: string }>(
+      `SELECT severity, status FROM serving.alerts WHERE id = $1`,
+      [id],
+    );
     assert.deepEqual(rows, [{ severity: 'critical', status: 'open' }]);
   });
 
@@ -95,17 +123,32 @@ describe('DetectorLoop over a PGlite store with a real webhook receiver', () => 
     const id = `ewma:revenue:${new Date(T0 + 20 * MIN).toISOString()}`;
     assert.equal(up.got[0]!.headers['idempotency-key'], `${id}:raised`);
     assert.equal(up.got[0]!.body.alert.id, id);
-    const log = await store.query<{ attempt: number; ok: boolean }>(`SELECT attempt, ok FROM serving.alert_deliveries ORDER BY id`);
-    assert.deepEqual(log, [{ attempt: 1, ok: false }, { attempt: 2, ok: true }]);
+    const log = await store.query<{ attempt: number; ok: boolean }>(
+      `SELECT attempt, ok FROM serving.alert_deliveries ORDER BY id`,
+    );
+    assert.deepEqual(log, [
+      { attempt: 1, ok: false },
+      { attempt: 2, ok: true },
+    ]);
   });
 
   it('auto-resolves when the metric recovers, notifying the resolution once', async () => {
     for (let i = 22; i <= 23; i++) {
-      await seedWindow(store, { windowStartMs: T0 + i * MIN, clicks: 500, carts: 100, checkouts: 50, purchases: 20, revenue: revenueAt(i) });
+      await seedWindow(store, {
+        windowStartMs: T0 + i * MIN,
+        clicks: 500,
+        carts: 100,
+        checkouts: 50,
+        purchases: 20,
+        revenue: revenueAt(i),
+      });
     }
     const pass = await loop().runOnce();
     assert.deepEqual(pass.written.resolved, [`ewma:revenue:${new Date(T0 + 20 * MIN).toISOString()}`]);
     await loop().runOnce();
-    assert.deepEqual(up!.got.map((g) => g.body.event), ['raised', 'resolved']);
+    assert.deepEqual(
+      up!.got.map((g) => g.body.event),
+      ['raised', 'resolved'],
+    );
   });
 });

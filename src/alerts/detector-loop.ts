@@ -59,15 +59,26 @@ export class DetectorLoop {
     const { store, options, topic } = this.deps;
     const now = this.nowMs();
     this.remember(await readPipelineSnapshot(store, topic, now, this.deps.log));
-    const outcomes = [...(await evaluateKpiRules(store, options, untilMs)), ...evaluatePipelineRules(this.history, options)];
-    const written = await writeOutcomes(store, outcomes, { cooldownMs: options.cooldownMs, webhooks: options.webhooks, nowMs: now });
+    const outcomes = [
+      ...(await evaluateKpiRules(store, options, untilMs)),
+      ...evaluatePipelineRules(this.history, options),
+    ];
+    const written = await writeOutcomes(store, outcomes, {
+      cooldownMs: options.cooldownMs,
+      webhooks: options.webhooks,
+      nowMs: now,
+    });
     for (const id of [...written.raised, ...written.escalated, ...written.resolved]) this.deps.onAlert?.(id);
     const deliveries = await this.deliver(now);
     return { written, deliveries };
   }
 
   private async deliver(now: number): Promise<DeliveryAttempt[]> {
-    const attempts = await deliverDue(this.deps.store, { ...this.deps.options.delivery, nowMs: now, ...(this.deps.fetchFn ? { fetchFn: this.deps.fetchFn } : {}) });
+    const attempts = await deliverDue(this.deps.store, {
+      ...this.deps.options.delivery,
+      nowMs: now,
+      ...(this.deps.fetchFn ? { fetchFn: this.deps.fetchFn } : {}),
+    });
     for (const a of attempts) this.deps.onDelivery?.(a);
     return attempts;
   }

@@ -1,6 +1,13 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { detectEwma, ewmaBaseline, residuals, scoreLatest, severityOfZ, type EwmaOptions } from './ewma-detector.js';
+import {
+  detectEwma,
+  ewmaBaseline,
+  residuals,
+  scoreLatest,
+  severityOfZ,
+  type EwmaOptions,
+} from './ewma-detector.js';
 import { passesCooldown } from './alert-cooldown.js';
 import type { AlertCandidate } from './alert-types.js';
 
@@ -58,7 +65,11 @@ describe('EWMA baseline and residuals (hand-computed)', () => {
 
   it('raises nothing on a flat series (zero spread)', () => {
     assert.equal(scoreLatest([7, 7, 7, 7, 7, 7, 7], O), undefined);
-    const out = detectEwma('revenue', [7, 7, 7, 7, 7, 7, 7].map((value, i) => ({ windowStartMs: i * MIN, value })), O);
+    const out = detectEwma(
+      'revenue',
+      [7, 7, 7, 7, 7, 7, 7].map((value, i) => ({ windowStartMs: i * MIN, value })),
+      O,
+    );
     assert.deepEqual(out, { kind: 'skip', rule: 'ewma', metric: 'revenue', reason: 'short_or_flat_history' });
   });
 
@@ -84,16 +95,31 @@ describe('detectEwma rule', () => {
   });
 
   it('reports ok when the scored window is normal', () => {
-    const out = detectEwma('revenue', [...points.slice(0, 5), { windowStartMs: points[5]!.windowStartMs, value: 13 }], O);
+    const out = detectEwma(
+      'revenue',
+      [...points.slice(0, 5), { windowStartMs: points[5]!.windowStartMs, value: 13 }],
+      O,
+    );
     assert.equal(out.kind, 'ok');
   });
 
   it('skips a rate whose scored window has too small a denominator', () => {
     const rate = points.map((p, i) => ({ ...p, denominator: i === 5 ? 49 : 80 }));
     assert.deepEqual(detectEwma('purchase_conversion', rate, O, 50), {
-      kind: 'skip', rule: 'ewma', metric: 'purchase_conversion', reason: 'denominator_too_small',
+      kind: 'skip',
+      rule: 'ewma',
+      metric: 'purchase_conversion',
+      reason: 'denominator_too_small',
     });
-    assert.equal(detectEwma('purchase_conversion', rate.map((p) => ({ ...p, denominator: 50 })), O, 50).kind, 'fire');
+    assert.equal(
+      detectEwma(
+        'purchase_conversion',
+        rate.map((p) => ({ ...p, denominator: 50 })),
+        O,
+        50,
+      ).kind,
+      'fire',
+    );
   });
 
   it('leaves low-denominator windows out of the history', () => {
@@ -106,7 +132,15 @@ describe('detectEwma rule', () => {
 
 describe('cooldown', () => {
   const at = (minute: number, severity: AlertCandidate['severity']): AlertCandidate => ({
-    rule: 'ewma', metric: 'revenue', windowStartMs: minute * MIN, severity, value: 1, baseline: 1, zScore: 3, message: '', details: {},
+    rule: 'ewma',
+    metric: 'revenue',
+    windowStartMs: minute * MIN,
+    severity,
+    value: 1,
+    baseline: 1,
+    zScore: 3,
+    message: '',
+    details: {},
   });
   it('suppresses a warning within the cooldown, never a critical', () => {
     assert.equal(passesCooldown(at(14, 'warning'), 10 * MIN, 10 * MIN), false);

@@ -72,15 +72,26 @@ export interface SeriesPoint {
  * window to score. For rate metrics (`minDenominator` set), windows whose denominator is below it
  * are left out of the series, and a scored window below it is skipped.
  */
-export function detectEwma(metric: string, points: readonly SeriesPoint[], o: EwmaOptions, minDenominator?: number): RuleOutcome {
+export function detectEwma(
+  metric: string,
+  points: readonly SeriesPoint[],
+  o: EwmaOptions,
+  minDenominator?: number,
+): RuleOutcome {
   const scored = points.at(-1);
   if (scored === undefined) return { kind: 'skip', rule: 'ewma', metric, reason: 'no_data' };
-  const guarded = minDenominator === undefined ? points : points.filter((p) => (p.denominator ?? 0) >= minDenominator);
-  if (guarded.at(-1) !== scored) return { kind: 'skip', rule: 'ewma', metric, reason: 'denominator_too_small' };
-  const score = scoreLatest(guarded.map((p) => p.value), o);
+  const guarded =
+    minDenominator === undefined ? points : points.filter((p) => (p.denominator ?? 0) >= minDenominator);
+  if (guarded.at(-1) !== scored)
+    return { kind: 'skip', rule: 'ewma', metric, reason: 'denominator_too_small' };
+  const score = scoreLatest(
+    guarded.map((p) => p.value),
+    o,
+  );
   if (score === undefined) return { kind: 'skip', rule: 'ewma', metric, reason: 'short_or_flat_history' };
   const severity = severityOfZ(score.z, o);
-  if (severity === undefined) return { kind: 'ok', rule: 'ewma', metric, windowStartMs: scored.windowStartMs };
+  if (severity === undefined)
+    return { kind: 'ok', rule: 'ewma', metric, windowStartMs: scored.windowStartMs };
   const direction = score.residual > 0 ? 'above' : 'below';
   return {
     kind: 'fire',
@@ -93,7 +104,11 @@ export function detectEwma(metric: string, points: readonly SeriesPoint[], o: Ew
       baseline: score.baseline,
       zScore: score.z,
       message: `${metric} = ${round(scored.value)} is ${direction} its baseline ${round(score.baseline)} (z = ${round(score.z)})`,
-      details: { residual: score.residual, historyWindows: score.historyUsed, denominator: scored.denominator ?? null },
+      details: {
+        residual: score.residual,
+        historyWindows: score.historyUsed,
+        denominator: scored.denominator ?? null,
+      },
     },
   };
 }

@@ -24,7 +24,12 @@ export const denominatorOf = (metric: string): string | undefined => DENOMINATOR
  * one minute before the newest window starting before `untilMs` (all windows when undefined).
  * Minutes without a row are filled with 0 (no event = every count and rate is 0).
  */
-export async function readKpiSeries(db: SqlExecutor, metrics: readonly string[], windows: number, untilMs?: number): Promise<KpiSeries> {
+export async function readKpiSeries(
+  db: SqlExecutor,
+  metrics: readonly string[],
+  windows: number,
+  untilMs?: number,
+): Promise<KpiSeries> {
   const until = untilMs === undefined ? null : new Date(untilMs).toISOString();
   const newest = await db.query<{ w: Date | null }>(
     `SELECT max(window_start) AS w FROM serving.kpi_minute WHERE $1::timestamptz IS NULL OR window_start < $1::timestamptz`,
@@ -49,7 +54,11 @@ export async function readKpiSeries(db: SqlExecutor, metrics: readonly string[],
     const points: SeriesPoint[] = [];
     for (let w = firstMs; w <= scoredMs; w += MINUTE_MS) {
       const value = cell.get(`${w}|${metric}`) ?? 0;
-      points.push(den === undefined ? { windowStartMs: w, value } : { windowStartMs: w, value, denominator: cell.get(`${w}|${den}`) ?? 0 });
+      points.push(
+        den === undefined
+          ? { windowStartMs: w, value }
+          : { windowStartMs: w, value, denominator: cell.get(`${w}|${den}`) ?? 0 },
+      );
     }
     byMetric.set(metric, points);
   }

@@ -27,41 +27,72 @@ export interface PartitionSnapshot {
  * the minute of the newest event, so it is raised once per outage and resolves when data returns.
  */
 export function detectNoData(s: PipelineSnapshot, noDataMs: number): RuleOutcome {
-  if (noDataMs === 0 || s.maxEventTimeMs === null) return { kind: 'skip', rule: 'no_data', metric: 'freshness', reason: 'off_or_no_history' };
+  if (noDataMs === 0 || s.maxEventTimeMs === null)
+    return { kind: 'skip', rule: 'no_data', metric: 'freshness', reason: 'off_or_no_history' };
   const ageMs = s.atMs - s.maxEventTimeMs;
   const windowStartMs = minuteOf(s.maxEventTimeMs);
   if (ageMs <= noDataMs) return { kind: 'ok', rule: 'no_data', metric: 'freshness', windowStartMs };
-  return fire('no_data', 'freshness', windowStartMs, 'critical', ageMs / 1000, noDataMs / 1000,
-    `no events for ${Math.round(ageMs / 1000)} s (newest event ${new Date(s.maxEventTimeMs).toISOString()})`);
+  return fire(
+    'no_data',
+    'freshness',
+    windowStartMs,
+    'critical',
+    ageMs / 1000,
+    noDataMs / 1000,
+    `no events for ${Math.round(ageMs / 1000)} s (newest event ${new Date(s.maxEventTimeMs).toISOString()})`,
+  );
 }
 
 /** `lag` (critical): some partition has records waiting while its last commit is older than maxLagMs. */
 export function detectLag(s: PipelineSnapshot, maxLagMs: number): RuleOutcome {
   const waiting = s.partitions.filter((p) => (p.lag ?? 0) > 0);
-  if (maxLagMs === 0 || s.partitions.every((p) => p.lag === null)) return { kind: 'skip', rule: 'lag', metric: 'processing_lag', reason: 'off_or_log_not_visible' };
+  if (maxLagMs === 0 || s.partitions.every((p) => p.lag === null))
+    return { kind: 'skip', rule: 'lag', metric: 'processing_lag', reason: 'off_or_log_not_visible' };
   const oldest = Math.min(...waiting.map((p) => p.lastCommitMs ?? 0));
   const lagMs = waiting.length === 0 ? 0 : s.atMs - oldest;
-  if (lagMs <= maxLagMs) return { kind: 'ok', rule: 'lag', metric: 'processing_lag', windowStartMs: minuteOf(s.atMs) };
-  return fire('lag', 'processing_lag', minuteOf(oldest), 'critical', lagMs / 1000, maxLagMs / 1000,
-    `records waiting for ${Math.round(lagMs / 1000)} s (${waiting.map((p) => `p${p.partition}: ${p.lag}`).join(', ')})`);
+  if (lagMs <= maxLagMs)
+    return { kind: 'ok', rule: 'lag', metric: 'processing_lag', windowStartMs: minuteOf(s.atMs) };
+  return fire(
+    'lag',
+    'processing_lag',
+    minuteOf(oldest),
+    'critical',
+    lagMs / 1000,
+    maxLagMs / 1000,
+    `records waiting for ${Math.round(lagMs / 1000)} s (${waiting.map((p) => `p${p.partition}: ${p.lag}`).join(', ')})`,
+  );
 }
 
 /**
  * `data_quality` (warning): valid share = Δsilver / (Δsilver + Δquarantine) between the oldest
  * snapshot within `windowMs` and the newest is below `minValidPct`. Nothing judged = skip.
  */
-export function detectValidShare(history: readonly PipelineSnapshot[], minValidPct: number, windowMs: number): RuleOutcome {
+export function detectValidShare(
+  history: readonly PipelineSnapshot[],
+  minValidPct: number,
+  windowMs: number,
+): RuleOutcome {
   const last = history.at(-1);
   const first = last === undefined ? undefined : history.find((h) => h.atMs >= last.atMs - windowMs);
-  if (last === undefined || first === undefined || first === last) return { kind: 'skip', rule: 'data_quality', metric: 'valid_share', reason: 'no_history' };
+  if (last === undefined || first === undefined || first === last)
+    return { kind: 'skip', rule: 'data_quality', metric: 'valid_share', reason: 'no_history' };
   const silver = last.silverRows - first.silverRows;
   const judged = silver + last.quarantineRows - first.quarantineRows;
-  if (judged <= 0) return { kind: 'skip', rule: 'data_quality', metric: 'valid_share', reason: 'nothing_judged' };
+  if (judged <= 0)
+    return { kind: 'skip', rule: 'data_quality', metric: 'valid_share', reason: 'nothing_judged' };
   const validPct = (100 * silver) / judged;
   const windowStartMs = minuteOf(first.atMs);
-  if (validPct >= minValidPct) return { kind: 'ok', rule: 'data_quality', metric: 'valid_share', windowStartMs: minuteOf(last.atMs) };
-  return fire('data_quality', 'valid_share', windowStartMs, 'warning', validPct, minValidPct,
-    `valid share ${validPct.toFixed(2)} % < ${minValidPct} % (${judged - silver} of ${judged} events quarantined)`);
+  if (validPct >= minValidPct)
+    return { kind: 'ok', rule: 'data_quality', metric: 'valid_share', windowStartMs: minuteOf(last.atMs) };
+  return fire(
+    'data_quality',
+    'valid_share',
+    windowStartMs,
+    'warning',
+    validPct,
+    minValidPct,
+    `valid share ${validPct.toFixed(2)} % < ${minValidPct} % (${judged - silver} of ${judged} events quarantined)`,
+  );
 }
 
 /**
@@ -69,23 +100,48 @@ export function detectValidShare(history: readonly PipelineSnapshot[], minValidP
  * its lag is > 0; or its epoch was bumped (re-claimed) more than `maxEpochBumps` times within
  * `epochWindowMs` (a crash-looping processor).
  */
-export function detectStuckProcessor(history: readonly PipelineSnapshot[], o: { stuckAfterMs: number; maxEpochBumps: number; epochWindowMs: number }): RuleOutcome[] {
+export function detectStuckProcessor(
+  history: readonly PipelineSnapshot[],
+  o: { stuckAfterMs: number; maxEpochBumps: number; epochWindowMs: number },
+): RuleOutcome[] {
   const last = history.at(-1);
   if (last === undefined) return [];
   return last.partitions.flatMap((p) => {
     const metric = `partition_${p.partition}`;
     const nowWindow = minuteOf(last.atMs);
-    const seen = history.map((h) => ({ atMs: h.atMs, p: h.partitions.find((q) => q.partition === p.partition) }));
-    const bumps = epochBumps(seen.filter((s) => s.atMs >= last.atMs - o.epochWindowMs).map((s) => s.p?.epoch));
-    const crash: RuleOutcome = bumps > o.maxEpochBumps
-      ? fire('crash_loop', metric, nowWindow, 'critical', bumps, o.maxEpochBumps, `partition ${p.partition} was re-claimed ${bumps} times within ${o.epochWindowMs / 1000} s`)
-      : { kind: 'ok', rule: 'crash_loop', metric, windowStartMs: nowWindow };
+    const seen = history.map((h) => ({
+      atMs: h.atMs,
+      p: h.partitions.find((q) => q.partition === p.partition),
+    }));
+    const bumps = epochBumps(
+      seen.filter((s) => s.atMs >= last.atMs - o.epochWindowMs).map((s) => s.p?.epoch),
+    );
+    const crash: RuleOutcome =
+      bumps > o.maxEpochBumps
+        ? fire(
+            'crash_loop',
+            metric,
+            nowWindow,
+            'critical',
+            bumps,
+            o.maxEpochBumps,
+            `partition ${p.partition} was re-claimed ${bumps} times within ${o.epochWindowMs / 1000} s`,
+          )
+        : { kind: 'ok', rule: 'crash_loop', metric, windowStartMs: nowWindow };
     const sinceMs = unchangedSinceMs(seen, p.nextOffset);
     const stuckMs = last.atMs - sinceMs;
-    const stuck: RuleOutcome = (p.lag ?? 0) > 0 && stuckMs >= o.stuckAfterMs
-      ? fire('stuck_processor', metric, minuteOf(sinceMs), 'critical', stuckMs / 1000, o.stuckAfterMs / 1000,
-          `partition ${p.partition} has not advanced from offset ${p.nextOffset} for ${Math.round(stuckMs / 1000)} s with ${p.lag} records waiting`)
-      : { kind: 'ok', rule: 'stuck_processor', metric, windowStartMs: nowWindow };
+    const stuck: RuleOutcome =
+      (p.lag ?? 0) > 0 && stuckMs >= o.stuckAfterMs
+        ? fire(
+            'stuck_processor',
+            metric,
+            minuteOf(sinceMs),
+            'critical',
+            stuckMs / 1000,
+            o.stuckAfterMs / 1000,
+            `partition ${p.partition} has not advanced from offset ${p.nextOffset} for ${Math.round(stuckMs / 1000)} s with ${p.lag} records waiting`,
+          )
+        : { kind: 'ok', rule: 'stuck_processor', metric, windowStartMs: nowWindow };
     return [crash, stuck];
   });
 }
@@ -102,12 +158,36 @@ function epochBumps(epochs: readonly (number | undefined)[]): number {
 }
 
 /** Time of the first observation of the trailing run in which the partition sat at `offset`. */
-function unchangedSinceMs(seen: readonly { atMs: number; p: PartitionSnapshot | undefined }[], offset: number): number {
+function unchangedSinceMs(
+  seen: readonly { atMs: number; p: PartitionSnapshot | undefined }[],
+  offset: number,
+): number {
   let since = seen.at(-1)!.atMs;
   for (let i = seen.length - 1; i >= 0 && seen[i]!.p?.nextOffset === offset; i--) since = seen[i]!.atMs;
   return since;
 }
 
-function fire(rule: string, metric: string, windowStartMs: number, severity: 'warning' | 'critical', value: number, limit: number, message: string): RuleOutcome {
-  return { kind: 'fire', alert: { rule, metric, windowStartMs, severity, value, baseline: limit, zScore: null, message, details: {} } };
+function fire(
+  rule: string,
+  metric: string,
+  windowStartMs: number,
+  severity: 'warning' | 'critical',
+  value: number,
+  limit: number,
+  message: string,
+): RuleOutcome {
+  return {
+    kind: 'fire',
+    alert: {
+      rule,
+      metric,
+      windowStartMs,
+      severity,
+      value,
+      baseline: limit,
+      zScore: null,
+      message,
+      details: {},
+    },
+  };
 }

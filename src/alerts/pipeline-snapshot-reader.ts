@@ -6,8 +6,19 @@ import type { PipelineSnapshot } from './pipeline-health-rules.js';
  * One snapshot of the processor for `topic`: positions, epochs and last commits from the serving
  * DB, accounting totals, and (when `log` is given) lag = log end - committed position.
  */
-export async function readPipelineSnapshot(db: SqlExecutor, topic: string, atMs: number, log?: EventLog): Promise<PipelineSnapshot> {
-  const positions = await db.query<{ partition: number; next_offset: number; epoch: number; committed_at: Date | null; max_event_time: Date | null }>(
+export async function readPipelineSnapshot(
+  db: SqlExecutor,
+  topic: string,
+  atMs: number,
+  log?: EventLog,
+): Promise<PipelineSnapshot> {
+  const positions = await db.query<{
+    partition: number;
+    next_offset: number;
+    epoch: number;
+    committed_at: Date | null;
+    max_event_time: Date | null;
+  }>(
     `SELECT partition, next_offset, epoch, committed_at, max_event_time FROM serving.processor_positions WHERE topic = $1 ORDER BY partition`,
     [topic],
   );
@@ -18,7 +29,9 @@ export async function readPipelineSnapshot(db: SqlExecutor, topic: string, atMs:
   );
   const info = log === undefined ? undefined : await log.describeTopic(topic);
   const ends = new Map((info?.partitions ?? []).map((p) => [p.partition, p.nextOffset]));
-  const eventTimes = positions.map((p) => (p.max_event_time ? new Date(p.max_event_time).getTime() : Number.NEGATIVE_INFINITY));
+  const eventTimes = positions.map((p) =>
+    p.max_event_time ? new Date(p.max_event_time).getTime() : Number.NEGATIVE_INFINITY,
+  );
   const maxEvent = Math.max(...eventTimes);
   return {
     atMs,

@@ -9,7 +9,11 @@ export const thresholdMetric = (t: StaticThreshold): string =>
  * The `threshold` rule: fires when the scored window's value is below (`<`) or above (`>`) the
  * limit; ok otherwise. `value` undefined (the window has no row for it) counts as 0.
  */
-export function detectThreshold(t: StaticThreshold, windowStartMs: number, value: number | undefined): RuleOutcome {
+export function detectThreshold(
+  t: StaticThreshold,
+  windowStartMs: number,
+  value: number | undefined,
+): RuleOutcome {
   const metric = thresholdMetric(t);
   const v = value ?? 0;
   const breached = t.op === '<' ? v < t.limit : v > t.limit;

@@ -23,8 +23,10 @@ interface DueRow {
 }
 
 /** Delay before attempt n+1 after n failed attempts: min(maxMs, baseMs * 2^(n-1)). */
-export const backoffMs = (failedAttempts: number, o: Pick<DeliveryOptions, 'backoffBaseMs' | 'backoffMaxMs'>): number =>
-  Math.min(o.backoffMaxMs, o.backoffBaseMs * 2 ** Math.max(0, failedAttempts - 1));
+export const backoffMs = (
+  failedAttempts: number,
+  o: Pick<DeliveryOptions, 'backoffBaseMs' | 'backoffMaxMs'>,
+): number => Math.min(o.backoffMaxMs, o.backoffBaseMs * 2 ** Math.max(0, failedAttempts - 1));
 
 /**
  * Sends the due outbox rows (status pending, next_attempt_at <= now), oldest first, at most
@@ -34,7 +36,10 @@ export const backoffMs = (failedAttempts: number, o: Pick<DeliveryOptions, 'back
  * `alert_deliveries`. Delivery is at least once per row; with the `Idempotency-Key` header
  * (`<alert id>:<event>`) a deduplicating receiver sees it exactly once.
  */
-export async function deliverDue(store: ServingStore, o: DeliveryOptions & { nowMs: number; limit?: number; fetchFn?: typeof fetch }): Promise<DeliveryAttempt[]> {
+export async function deliverDue(
+  store: ServingStore,
+  o: DeliveryOptions & { nowMs: number; limit?: number; fetchFn?: typeof fetch },
+): Promise<DeliveryAttempt[]> {
   const now = new Date(o.nowMs).toISOString();
   const leaseUntil = new Date(o.nowMs + o.timeoutMs + 1000).toISOString();
   const due = await store.query<DueRow>(
@@ -51,7 +56,11 @@ export async function deliverDue(store: ServingStore, o: DeliveryOptions & { now
   return out;
 }
 
-async function deliverOne(store: ServingStore, row: DueRow, o: DeliveryOptions & { nowMs: number; fetchFn?: typeof fetch }): Promise<DeliveryAttempt> {
+async function deliverOne(
+  store: ServingStore,
+  row: DueRow,
+  o: DeliveryOptions & { nowMs: number; fetchFn?: typeof fetch },
+): Promise<DeliveryAttempt> {
   const started = performance.now();
   const { statusCode, error } = await post(row, o);
   const durationMs = performance.now() - started;
@@ -64,18 +73,49 @@ async function deliverOne(store: ServingStore, row: DueRow, o: DeliveryOptions &
       `UPDATE serving.alert_outbox SET attempts = $4, status = $5, sent_at = CASE WHEN $5 = 'sent' THEN $6::timestamptz ELSE NULL END,
               next_attempt_at = $7::timestamptz, last_error = $8
         WHERE alert_id = $1 AND event = $2 AND webhook = $3`,
-      [row.alert_id, row.event, row.webhook, attempt, ok ? 'sent' : dead ? 'dead' : 'pending', new Date(o.nowMs).toISOString(), next, error],
+      [
+        row.alert_id,
+        row.event,
+        row.webhook,
+        attempt,
+        ok ? 'sent' : dead ? 'dead' : 'pending',
+        new Date(o.nowMs).toISOString(),
+        next,
+        error,
+      ],
     );
     await tx.query(
       `INSERT INTO serving.alert_deliveries (alert_id, event, webhook, attempt, attempted_at, ok, status_code, error, duration_ms)
        VALUES ($1, $2, $3, $4, $5::timestamptz, $6, $7, $8, $9)`,
-      [row.alert_id, row.event, row.webhook, attempt, new Date(o.nowMs).toISOString(), ok, statusCode, error, durationMs],
+      [
+        row.alert_id,
+        row.event,
+        row.webhook,
+        attempt,
+        new Date(o.nowMs).toISOString(),
+        ok,
+        statusCode,
+        error,
+        durationMs,
+      ],
     );
   });
-  return { alertId: row.alert_id, event: row.event, webhook: row.webhook, format: row.format, ok, statusCode, durationMs, dead };
+  return {
+    alertId: row.alert_id,
+    event: row.event,
+    webhook: row.webhook,
+    format: row.format,
+    ok,
+    statusCode,
+    durationMs,
+    dead,
+  };
 }
 
-async function post(row: DueRow, o: { timeoutMs: number; fetchFn?: typeof fetch }): Promise<{ statusCode: number | null; error: string | null }> {
+async function post(
+  row: DueRow,
+  o: { timeoutMs: number; fetchFn?: typeof fetch },
+): Promise<{ statusCode: number | null; error: string | null }> {
   try {
     const res = await (o.fetchFn ?? fetch)(row.webhook, {
       method: 'POST',
@@ -92,6 +132,9 @@ async function post(row: DueRow, o: { timeoutMs: number; fetchFn?: typeof fetch 
     return { statusCode: res.status, error: res.ok ? null : `HTTP ${res.status}` };
   } catch (err) {
     const cause = err instanceof Error && err.cause instanceof Error ? `: ${err.cause.message}` : '';
-    return { statusCode: null, error: `${err instanceof Error ? err.message : String(err)}${cause}`.slice(0, 500) };
+    return {
+      statusCode: null,
+      error: `${err instanceof Error ? err.message : String(err)}${cause}`.slice(0, 500),
+    };
   }
 }

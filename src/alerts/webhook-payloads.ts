@@ -29,7 +29,10 @@ const COLOR: Readonly<Record<string, string>> = { critical: '#d32f2f', warning: 
 
 /** Slack-compatible (incoming webhook): `text` plus one attachment with the facts as fields. */
 export function slackPayload(event: NotificationEvent, alert: NotifiedAlert): Record<string, unknown> {
-  const head = event === 'resolved' ? `Resolved: ${alert.rule} ${alert.metric}` : `[${alert.severity.toUpperCase()}] ${alert.rule} ${alert.metric}`;
+  const head =
+    event === 'resolved'
+      ? `Resolved: ${alert.rule} ${alert.metric}`
+      : `[${alert.severity.toUpperCase()}] ${alert.rule} ${alert.metric}`;
   const field = (title: string, value: string) => ({ title, value, short: true });
   return {
     text: `${head}: ${alert.message}`,

@@ -58,11 +58,19 @@ export const DEFAULT_BENCH_OPTIONS: BenchOptions = Object.freeze({
 
 /** `--scenario a,b --scenario c` -> the known names in run order; ceiling is always included. */
 export function parseScenarioList(values: readonly string[]): ScenarioName[] {
-  const asked = new Set<string>(values.flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v !== ''));
+  const asked = new Set<string>(
+    values
+      .flatMap((v) => v.split(','))
+      .map((v) => v.trim())
+      .filter((v) => v !== ''),
+  );
   if (asked.size === 0 || asked.has('all')) return [...SCENARIO_NAMES];
   for (const name of asked) {
     if (!(SCENARIO_NAMES as readonly string[]).includes(name)) {
-      throw new ShopError('SHOP_CLI_BAD_ARGUMENT', `unknown scenario '${name}' (known: ${SCENARIO_NAMES.join(', ')}, all)`);
+      throw new ShopError(
+        'SHOP_CLI_BAD_ARGUMENT',
+        `unknown scenario '${name}' (known: ${SCENARIO_NAMES.join(', ')}, all)`,
+      );
     }
   }
   asked.add('ceiling');
@@ -72,8 +80,13 @@ export function parseScenarioList(values: readonly string[]): ScenarioName[] {
 /** A positive number from a flag, else SHOP_CLI_BAD_ARGUMENT naming the flag. */
 export function positiveNumber(flag: string, text: string, integer: boolean): number {
   const value = Number(text);
-  const ok = text.trim() !== '' && Number.isFinite(value) && value > 0 && (!integer || Number.isSafeInteger(value));
-  if (!ok) throw new ShopError('SHOP_CLI_BAD_ARGUMENT', `${flag} must be a positive ${integer ? 'integer' : 'number'}, got '${text}'`);
+  const ok =
+    text.trim() !== '' && Number.isFinite(value) && value > 0 && (!integer || Number.isSafeInteger(value));
+  if (!ok)
+    throw new ShopError(
+      'SHOP_CLI_BAD_ARGUMENT',
+      `${flag} must be a positive ${integer ? 'integer' : 'number'}, got '${text}'`,
+    );
   return value;
 }
 

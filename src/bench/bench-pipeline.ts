@@ -1,6 +1,10 @@
 import type { Config } from '../config/index.js';
 import { openEventLog } from '../cli/open-event-log.js';
-import { openLakeFromConfig, openStoreFromConfig, processorOptionsFromConfig } from '../cli/open-components.js';
+import {
+  openLakeFromConfig,
+  openStoreFromConfig,
+  processorOptionsFromConfig,
+} from '../cli/open-components.js';
 import type { Lake } from '../lake/index.js';
 import { openKafkaLog, kafkaLogOptionsFromConfig } from '../log/kafka/index.js';
 import type { EventLog } from '../log/event-log.js';
@@ -37,9 +41,16 @@ export async function openBenchPipeline(
     lake: { ...base.lake, dir: '' },
   };
   const log =
-    logKind === 'kafka' ? await openKafkaLog(kafkaLogOptionsFromConfig(config)) : await openEventLog({ ...config, log: { ...config.log, brokers: '' } }, { mode: 'write' });
-  const topic = logKind === 'kafka' ? `shopstream.bench.${Date.now()}` : processorOptionsFromConfig(config).topic;
-  await log.ensureTopic({ name: topic, partitions: config.log.partitions, replicationFactor: config.log.replicationFactor });
+    logKind === 'kafka'
+      ? await openKafkaLog(kafkaLogOptionsFromConfig(config))
+      : await openEventLog({ ...config, log: { ...config.log, brokers: '' } }, { mode: 'write' });
+  const topic =
+    logKind === 'kafka' ? `shopstream.bench.${Date.now()}` : processorOptionsFromConfig(config).topic;
+  await log.ensureTopic({
+    name: topic,
+    partitions: config.log.partitions,
+    replicationFactor: config.log.replicationFactor,
+  });
   const store = await openStoreFromConfig(config);
   const lake = await openLakeFromConfig(config);
   return {
@@ -51,7 +62,12 @@ export async function openBenchPipeline(
     newProcessor: (deps = {}) =>
       new StreamProcessor(
         { ...processorOptionsFromConfig(config), topic },
-        { log: deps.log ?? log, lake: processorLake(lake), store: processorStore(store), ...(deps.onCommit ? { onCommit: deps.onCommit } : {}) },
+        {
+          log: deps.log ?? log,
+          lake: processorLake(lake),
+          store: processorStore(store),
+          ...(deps.onCommit ? { onCommit: deps.onCommit } : {}),
+        },
       ),
     close: async () => {
       await Promise.allSettled([lake.close(), store.close()]);

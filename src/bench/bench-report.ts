@@ -19,7 +19,10 @@ export interface BenchReport {
 }
 
 /** Adds ratioToCeiling to every figure: value / ceiling for events/s figures, null otherwise. */
-export function withCeilingRatios(results: readonly ScenarioResult[], ceiling: number | null): ScenarioResult[] {
+export function withCeilingRatios(
+  results: readonly ScenarioResult[],
+  ceiling: number | null,
+): ScenarioResult[] {
   return results.map((r) => {
     if (r.status !== 'ok') return r;
     const figures = r.figures.map((f): BenchFigure => ({ ...f, ratioToCeiling: ratio(f, ceiling) }));

@@ -13,14 +13,22 @@ export interface BenchFigure {
 }
 
 export type ScenarioOutcome =
-  | { readonly status: 'ok'; readonly figures: readonly BenchFigure[]; readonly details?: Record<string, unknown> }
+  | {
+      readonly status: 'ok';
+      readonly figures: readonly BenchFigure[];
+      readonly details?: Record<string, unknown>;
+    }
   | { readonly status: 'skipped'; readonly reason: string };
 
 export type ScenarioResult = {
   readonly scenario: ScenarioName;
   readonly elapsedMs: number;
 } & (
-  | { readonly status: 'ok'; readonly figures: readonly BenchFigure[]; readonly details: Record<string, unknown> }
+  | {
+      readonly status: 'ok';
+      readonly figures: readonly BenchFigure[];
+      readonly details: Record<string, unknown>;
+    }
   | { readonly status: 'skipped' | 'failed'; readonly reason: string }
 );
 
@@ -41,7 +49,11 @@ export interface BenchScenario {
   run(ctx: ScenarioContext): Promise<ScenarioOutcome>;
 }
 
-export const rate = (name: string, value: number): BenchFigure => ({ name, value: Math.round(value), unit: 'events/s' });
+export const rate = (name: string, value: number): BenchFigure => ({
+  name,
+  value: Math.round(value),
+  unit: 'events/s',
+});
 export const figure = (name: string, value: number, unit: FigureUnit): BenchFigure => ({
   name,
   value: Math.round(value * 100) / 100,

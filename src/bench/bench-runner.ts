@@ -21,7 +21,10 @@ export interface RunBenchDeps {
  * afterwards. A scenario that throws is recorded as failed (with the message) and the run goes on.
  * Writes the report to `<resultsDir>/<startedAt>.json` and returns it with the file's path.
  */
-export async function runBench(options: BenchOptions, deps: RunBenchDeps): Promise<{ report: BenchReport; file: string }> {
+export async function runBench(
+  options: BenchOptions,
+  deps: RunBenchDeps,
+): Promise<{ report: BenchReport; file: string }> {
   const startedAt = new Date();
   const machine = machineInfo();
   const results: ScenarioResult[] = [];
@@ -31,7 +34,9 @@ export async function runBench(options: BenchOptions, deps: RunBenchDeps): Promi
     deps.progress(`[${name}] ${scenario.description}`);
     results.push(await runOne(scenario, options, deps));
     const last = results[results.length - 1]!;
-    deps.progress(`[${name}] ${last.status} in ${(last.elapsedMs / 1000).toFixed(1)} s${last.status === 'ok' ? '' : `: ${last.reason}`}`);
+    deps.progress(
+      `[${name}] ${last.status} in ${(last.elapsedMs / 1000).toFixed(1)} s${last.status === 'ok' ? '' : `: ${last.reason}`}`,
+    );
   }
   const ceiling = ceilingOf(results);
   const finishedAt = new Date();
@@ -54,7 +59,11 @@ export async function runBench(options: BenchOptions, deps: RunBenchDeps): Promi
   return { report, file };
 }
 
-async function runOne(scenario: BenchScenario, options: BenchOptions, deps: RunBenchDeps): Promise<ScenarioResult> {
+async function runOne(
+  scenario: BenchScenario,
+  options: BenchOptions,
+  deps: RunBenchDeps,
+): Promise<ScenarioResult> {
   const workDir = await mkdtemp(join(tmpdir(), `shopstream-bench-${scenario.name}-`));
   const t0 = performance.now();
   const progress = (message: string) => deps.progress(`[${scenario.name}] ${message}`);
@@ -62,11 +71,22 @@ async function runOne(scenario: BenchScenario, options: BenchOptions, deps: RunB
     const outcome = await scenario.run({ options, config: deps.config, workDir, progress });
     const elapsedMs = Math.round(performance.now() - t0);
     return outcome.status === 'ok'
-      ? { scenario: scenario.name, elapsedMs, status: 'ok', figures: outcome.figures, details: outcome.details ?? {} }
+      ? {
+          scenario: scenario.name,
+          elapsedMs,
+          status: 'ok',
+          figures: outcome.figures,
+          details: outcome.details ?? {},
+        }
       : { scenario: scenario.name, elapsedMs, status: 'skipped', reason: outcome.reason };
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
-    return { scenario: scenario.name, elapsedMs: Math.round(performance.now() - t0), status: 'failed', reason };
+    return {
+      scenario: scenario.name,
+      elapsedMs: Math.round(performance.now() - t0),
+      status: 'failed',
+      reason,
+    };
   } finally {
     await rm(workDir, { recursive: true, force: true });
   }

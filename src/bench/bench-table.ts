@@ -14,22 +14,38 @@ export function renderBenchTable(report: BenchReport): string {
       continue;
     }
     for (const f of r.figures) {
-      rows.push([r.scenario, f.name, formatValue(f.value), f.unit, f.ratioToCeiling == null ? '' : f.ratioToCeiling.toFixed(3)]);
+      rows.push([
+        r.scenario,
+        f.name,
+        formatValue(f.value),
+        f.unit,
+        f.ratioToCeiling == null ? '' : f.ratioToCeiling.toFixed(3),
+      ]);
     }
   }
   return header + '\n' + alignColumns(rows) + `\ntotal ${(report.elapsedMs / 1000).toFixed(1)} s\n`;
 }
 
 function formatValue(value: number): string {
-  return Number.isInteger(value) ? value.toLocaleString('en-US') : value.toLocaleString('en-US', { maximumFractionDigits: 2 });
+  return Number.isInteger(value)
+    ? value.toLocaleString('en-US')
+    : value.toLocaleString('en-US', { maximumFractionDigits: 2 });
 }
 
 function alignColumns(rows: readonly string[][]): string {
-  const widths = rows[0]!.map((_, col) => Math.max(...rows.map((r) => (col === 2 && r[1] === 'skipped') || (col === 2 && r[1] === 'failed') ? 0 : (r[col] ?? '').length)));
+  const widths = rows[0]!.map((_, col) =>
+    Math.max(
+      ...rows.map((r) =>
+        (col === 2 && r[1] === 'skipped') || (col === 2 && r[1] === 'failed') ? 0 : (r[col] ?? '').length,
+      ),
+    ),
+  );
   return rows
     .map((r) =>
       r
-        .map((cell, col) => (col === 2 && /^[\d,.-]+$/.test(cell) ? cell.padStart(widths[col]!) : cell.padEnd(widths[col]!)))
+        .map((cell, col) =>
+          col === 2 && /^[\d,.-]+$/.test(cell) ? cell.padStart(widths[col]!) : cell.padEnd(widths[col]!),
+        )
         .join('  ')
         .trimEnd(),
     )

@@ -2,7 +2,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
 import { buildApiServer } from '../api/build-api-server.js';
 import { LiveFeed } from '../api/live/live-feed.js';
-import { createSimulator, eventLogSink, runSimulation, type RunSimulationResult } from '../sources/simulator/index.js';
+import {
+  createSimulator,
+  eventLogSink,
+  runSimulation,
+  type RunSimulationResult,
+} from '../sources/simulator/index.js';
 import { openBenchPipeline, type BenchPipeline } from './bench-pipeline.js';
 import type { ScenarioContext } from './bench-result.js';
 import { benchSimulatorOptions } from './bench-traffic.js';
@@ -31,9 +36,19 @@ export class LivePipeline {
 
   static async open(ctx: ScenarioContext): Promise<LivePipeline> {
     const pipeline = await openBenchPipeline(ctx.config, ctx.workDir, 'embedded');
-    const config = { ...pipeline.config, log: { ...pipeline.config.log, brokers: '' }, api: { ...pipeline.config.api, readAuth: 'open' as const } };
+    const config = {
+      ...pipeline.config,
+      log: { ...pipeline.config.log, brokers: '' },
+      api: { ...pipeline.config.api, readAuth: 'open' as const },
+    };
     const feed = new LiveFeed();
-    const app = await buildApiServer({ store: pipeline.store, config, liveFeed: feed, pollStore: false, logger: false });
+    const app = await buildApiServer({
+      store: pipeline.store,
+      config,
+      liveFeed: feed,
+      pollStore: false,
+      logger: false,
+    });
     await app.listen({ host: '127.0.0.1', port: 0 });
     const address = app.server.address();
     const port = typeof address === 'object' && address !== null ? address.port : 0;

@@ -9,6 +9,13 @@ import { pipelineKafkaScenario } from './scenarios/pipeline-kafka.js';
 
 /** Every benchmark scenario by name (the run order is SCENARIO_NAMES). */
 export function scenarioCatalog(): ReadonlyMap<ScenarioName, BenchScenario> {
-  const all: BenchScenario[] = [ceilingScenario, pipelineEmbeddedScenario, pipelineKafkaScenario, freshnessScenario, catchUpScenario, collectorScenario];
+  const all: BenchScenario[] = [
+    ceilingScenario,
+    pipelineEmbeddedScenario,
+    pipelineKafkaScenario,
+    freshnessScenario,
+    catchUpScenario,
+    collectorScenario,
+  ];
   return new Map(all.map((s) => [s.name, s]));
 }

@@ -17,16 +17,19 @@ export class SseLatencyClient {
   /** Resolves once the stream's `hello` event arrived (the server has registered the client). */
   connect(port: number): Promise<void> {
     return new Promise((resolve, reject) => {
-      const req = request({ host: '127.0.0.1', port, path: '/api/v1/stream', headers: { accept: 'text/event-stream' } }, (res) => {
-        if (res.statusCode !== 200) {
-          reject(new Error(`live stream answered HTTP ${res.statusCode}`));
-          res.resume();
-          return;
-        }
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => this.onChunk(chunk, resolve));
-        res.on('error', () => undefined);
-      });
+      const req = request(
+        { host: '127.0.0.1', port, path: '/api/v1/stream', headers: { accept: 'text/event-stream' } },
+        (res) => {
+          if (res.statusCode !== 200) {
+            reject(new Error(`live stream answered HTTP ${res.statusCode}`));
+            res.resume();
+            return;
+          }
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => this.onChunk(chunk, resolve));
+          res.on('error', () => undefined);
+        },
+      );
       req.on('error', reject);
       req.end();
       this.req = req;

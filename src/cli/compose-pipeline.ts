@@ -8,7 +8,11 @@ import type { Config } from '../config/index.js';
 import type { Lake } from '../lake/index.js';
 import { RAW_TOPIC, type EventLog } from '../log/event-log.js';
 import type { Logger } from '../observability/logger.js';
-import { ProcessorMetricsAdapter, applyPipelineStatus, recordDelivery } from '../observability/processor-metrics.js';
+import {
+  ProcessorMetricsAdapter,
+  applyPipelineStatus,
+  recordDelivery,
+} from '../observability/processor-metrics.js';
 import { createShopMetrics } from '../observability/shop-metrics.js';
 import { readPipelineStatus } from '../pipeline/processor/pipeline-status.js';
 import { processorLake, processorStore } from '../pipeline/processor/processor-adapters.js';
@@ -56,7 +60,9 @@ export async function composePipeline(parts: PipelineParts): Promise<ComposedPip
     log,
     lake: processorLake(lake),
     store: processorStore(store),
-    ...(config.processor.publishDownstream ? { publishDownstream: downstreamPublisher(log, config.log.partitions) } : {}),
+    ...(config.processor.publishDownstream
+      ? { publishDownstream: downstreamPublisher(log, config.log.partitions) }
+      : {}),
     onCommit: (c) => {
       liveFeed.publishCommit({ windowsTouched: c.windowsTouched, committedAt: c.committedAtMs });
       processorMetrics.onCommit(c);
@@ -73,7 +79,8 @@ export async function composePipeline(parts: PipelineParts): Promise<ComposedPip
     logger: false,
     metrics: {
       metrics,
-      refresh: async () => applyPipelineStatus(metrics, await readPipelineStatus(store, log, RAW_TOPIC, Date.now())),
+      refresh: async () =>
+        applyPipelineStatus(metrics, await readPipelineStatus(store, log, RAW_TOPIC, Date.now())),
       readiness: { store: () => store.ping(), log: async () => void (await log.describeTopic(RAW_TOPIC)) },
     },
   });
@@ -101,7 +108,11 @@ function statusProvider(log: EventLog, processor: StreamProcessor): PipelineStat
       last = { atMs: now, records };
     }
     return {
-      partitions: (info?.partitions ?? []).map((p) => ({ topic: RAW_TOPIC, partition: p.partition, endOffset: p.nextOffset })),
+      partitions: (info?.partitions ?? []).map((p) => ({
+        topic: RAW_TOPIC,
+        partition: p.partition,
+        endOffset: p.nextOffset,
+      })),
       eventsPerSec: rate,
     };
   };

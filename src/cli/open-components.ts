@@ -16,7 +16,10 @@ export function lakeDirOf(config: Readonly<Config>): string {
   return config.lake.dir === '' ? join(config.dataDir, 'lake') : config.lake.dir;
 }
 
-export function openLakeFromConfig(config: Readonly<Config>, options: { readOnly?: boolean } = {}): Promise<Lake> {
+export function openLakeFromConfig(
+  config: Readonly<Config>,
+  options: { readOnly?: boolean } = {},
+): Promise<Lake> {
   return openLake({
     dir: lakeDirOf(config),
     compression: config.lake.compression,

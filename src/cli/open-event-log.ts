@@ -13,7 +13,10 @@ export interface OpenEventLogOptions {
  * The one place that picks the event-log adapter: the embedded log under `<dataDir>/log` when
  * `log.brokers` is empty, Kafka otherwise.
  */
-export async function openEventLog(config: Readonly<Config>, options: OpenEventLogOptions): Promise<EventLog> {
+export async function openEventLog(
+  config: Readonly<Config>,
+  options: OpenEventLogOptions,
+): Promise<EventLog> {
   // Kafka has no single-writer lock: `mode` only matters to the embedded log.
   if (config.log.brokers.trim() !== '') return openKafkaLog(kafkaLogOptionsFromConfig(config));
   return openEmbeddedLog({

@@ -17,15 +17,29 @@ import { simulatorOptionsFromConfig } from './simulator-from-config.js';
  */
 
 /** A processor: joins the processor group (processor.membership) and processes its share. */
-export function runProcessorRole(config: Readonly<Config>, ctx: CliContext, signal: AbortSignal): Promise<void> {
+export function runProcessorRole(
+  config: Readonly<Config>,
+  ctx: CliContext,
+  signal: AbortSignal,
+): Promise<void> {
   return runProcessorFromConfig(config, ctx, { signal });
 }
 
 /** The API and dashboard alone, polling the serving store for the live stream. */
-export async function runApiRole(config: Readonly<Config>, ctx: CliContext, signal: AbortSignal): Promise<void> {
+export async function runApiRole(
+  config: Readonly<Config>,
+  ctx: CliContext,
+  signal: AbortSignal,
+): Promise<void> {
   const store = await openStoreFromConfig(config);
   try {
-    const app = await buildApiServer({ store, config, liveFeed: new LiveFeed(), pollStore: true, logger: false });
+    const app = await buildApiServer({
+      store,
+      config,
+      liveFeed: new LiveFeed(),
+      pollStore: true,
+      logger: false,
+    });
     const address = await app.listen({ host: config.api.host, port: config.api.port });
     ctx.stdout.write(`api listening on ${address}\n`);
     await untilAborted(signal);
@@ -36,10 +50,16 @@ export async function runApiRole(config: Readonly<Config>, ctx: CliContext, sign
 }
 
 /** Realtime simulated traffic at simulator.ratePerSec into the raw topic (created when missing). */
-export async function runSimulatorRole(config: Readonly<Config>, ctx: CliContext, signal: AbortSignal): Promise<void> {
+export async function runSimulatorRole(
+  config: Readonly<Config>,
+  ctx: CliContext,
+  signal: AbortSignal,
+): Promise<void> {
   const log = await openRawTopic(config);
   try {
-    const sim = createSimulator(simulatorOptionsFromConfig(config, { mode: 'realtime', startTimeMs: Date.now() }));
+    const sim = createSimulator(
+      simulatorOptionsFromConfig(config, { mode: 'realtime', startTimeMs: Date.now() }),
+    );
     ctx.stdout.write(`simulating ${config.simulator.ratePerSec} events/s into ${RAW_TOPIC}\n`);
     const result = await runSimulation(sim, eventLogSink(log), { batchSize: 5_000, idleWaitMs: 50, signal });
     ctx.stderr.write(`simulated ${result.written} records\n`);
@@ -53,7 +73,11 @@ export async function runSimulatorRole(config: Readonly<Config>, ctx: CliContext
  * simulator, collector, processor (owning every partition: run no other processor beside it),
  * detector, API and dashboard.
  */
-export async function runAllRole(config: Readonly<Config>, ctx: CliContext, signal: AbortSignal): Promise<void> {
+export async function runAllRole(
+  config: Readonly<Config>,
+  ctx: CliContext,
+  signal: AbortSignal,
+): Promise<void> {
   const logger = createLogger('all');
   const log = await openRawTopic(config);
   const store = await openStoreFromConfig(config);
@@ -62,8 +86,13 @@ export async function runAllRole(config: Readonly<Config>, ctx: CliContext, sign
     const pipeline = await composePipeline({ config, log, store, lake, logger });
     const address = await pipeline.app.listen({ host: config.api.host, port: config.api.port });
     ctx.stdout.write(`shopstream (all roles) listening on ${address}\n`);
-    const sim = createSimulator(simulatorOptionsFromConfig(config, { mode: 'realtime', startTimeMs: Date.now() }));
-    await Promise.all([pipeline.run(signal), runSimulation(sim, eventLogSink(log), { batchSize: 5_000, idleWaitMs: 50, signal })]);
+    const sim = createSimulator(
+      simulatorOptionsFromConfig(config, { mode: 'realtime', startTimeMs: Date.now() }),
+    );
+    await Promise.all([
+      pipeline.run(signal),
+      runSimulation(sim, eventLogSink(log), { batchSize: 5_000, idleWaitMs: 50, signal }),
+    ]);
     await pipeline.app.close();
   } finally {
     await Promise.allSettled([lake.close(), store.close()]);
@@ -74,7 +103,12 @@ export async function runAllRole(config: Readonly<Config>, ctx: CliContext, sign
 async function openRawTopic(config: Readonly<Config>): Promise<EventLog> {
   const log = await openEventLog(config, { mode: 'write' });
   try {
-    await log.ensureTopic({ name: RAW_TOPIC, partitions: config.log.partitions, replicationFactor: config.log.replicationFactor, ...retentionOf(config) });
+    await log.ensureTopic({
+      name: RAW_TOPIC,
+      partitions: config.log.partitions,
+      replicationFactor: config.log.replicationFactor,
+      ...retentionOf(config),
+    });
   } catch (err) {
     await log.close();
     throw err;
@@ -83,5 +117,7 @@ async function openRawTopic(config: Readonly<Config>): Promise<EventLog> {
 }
 
 function untilAborted(signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })));
+  return new Promise((resolve) =>
+    signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true }),
+  );
 }

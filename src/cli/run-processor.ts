@@ -21,14 +21,21 @@ export interface ProcessorRunOptions {
  * Group membership is used by a long-running processor without --partitions when
  * processor.membership is `on`, or `auto` with a PostgreSQL store (several processes can share it).
  */
-export function usesMembership(config: Readonly<Config>, options: Omit<ProcessorRunOptions, 'signal'>): boolean {
+export function usesMembership(
+  config: Readonly<Config>,
+  options: Omit<ProcessorRunOptions, 'signal'>,
+): boolean {
   if (options.once === true || options.partitions !== undefined) return false;
   const mode = config.processor.membership;
   return mode === 'on' || (mode === 'auto' && config.store.url.trim() !== '');
 }
 
 /** `process` and `run --role processor`: composes log, lake, store and processor, runs, closes. */
-export async function runProcessorFromConfig(config: Readonly<Config>, ctx: CliContext, options: ProcessorRunOptions): Promise<void> {
+export async function runProcessorFromConfig(
+  config: Readonly<Config>,
+  ctx: CliContext,
+  options: ProcessorRunOptions,
+): Promise<void> {
   const logger = createLogger('processor');
   const publish = config.processor.publishDownstream;
   const log = await openEventLog(config, { mode: publish ? 'write' : 'read' });
@@ -70,7 +77,10 @@ export async function runProcessorFromConfig(config: Readonly<Config>, ctx: CliC
       return;
     }
     if (group !== undefined) {
-      logger.info({ memberId: processorOptions.owner, group: config.processor.consumerGroup }, 'joining the processor group');
+      logger.info(
+        { memberId: processorOptions.owner, group: config.processor.consumerGroup },
+        'joining the processor group',
+      );
       await group.run(processor, options.signal);
     } else {
       await processor.start();
@@ -97,6 +107,12 @@ function progressLogger(logger: Logger): (info: CommitInfo) => void {
     committed += info.records;
     if (info.committedAtMs - lastLogMs < 1000) return;
     lastLogMs = info.committedAtMs;
-    logger.info({ committedRecords: committed, maxEventTime: info.maxEventTimeMs === null ? null : new Date(info.maxEventTimeMs).toISOString() }, 'progress');
+    logger.info(
+      {
+        committedRecords: committed,
+        maxEventTime: info.maxEventTimeMs === null ? null : new Date(info.maxEventTimeMs).toISOString(),
+      },
+      'progress',
+    );
   };
 }

@@ -13,7 +13,9 @@ test('defaults apply and the result is frozen', () => {
 });
 
 test('env overrides defaults and is converted to the schema type', () => {
-  const config = loadConfig({ env: { SHOPSTREAM_LOG_PARTITIONS: '8', SHOPSTREAM_DATA_DIR: '/tmp/x', PATH: '/bin' } });
+  const config = loadConfig({
+    env: { SHOPSTREAM_LOG_PARTITIONS: '8', SHOPSTREAM_DATA_DIR: '/tmp/x', PATH: '/bin' },
+  });
   assert.equal(config.log.partitions, 8);
   assert.equal(config.dataDir, '/tmp/x');
 });
@@ -24,16 +26,30 @@ test('overrides win over env', () => {
 });
 
 test('unknown keys are rejected with a coded error', () => {
-  assert.throws(() => loadConfig({ overrides: { log: { partitons: 3 } } }), (e) => isShopError(e, 'SHOP_CONFIG_UNKNOWN_KEY'));
-  assert.throws(() => loadConfig({ env: { SHOPSTREAM_NOPE: '1' } }), (e) => isShopError(e, 'SHOP_CONFIG_UNKNOWN_KEY'));
+  assert.throws(
+    () => loadConfig({ overrides: { log: { partitons: 3 } } }),
+    (e) => isShopError(e, 'SHOP_CONFIG_UNKNOWN_KEY'),
+  );
+  assert.throws(
+    () => loadConfig({ env: { SHOPSTREAM_NOPE: '1' } }),
+    (e) => isShopError(e, 'SHOP_CONFIG_UNKNOWN_KEY'),
+  );
 });
 
 test('values outside the schema are rejected', () => {
-  assert.throws(() => loadConfig({ overrides: { log: { partitions: 0 } } }), (e) => isShopError(e, 'SHOP_CONFIG_INVALID'));
-  assert.throws(() => loadConfig({ overrides: { log: { fsync: 'sometimes' } } }), (e) => isShopError(e, 'SHOP_CONFIG_INVALID'));
+  assert.throws(
+    () => loadConfig({ overrides: { log: { partitions: 0 } } }),
+    (e) => isShopError(e, 'SHOP_CONFIG_INVALID'),
+  );
+  assert.throws(
+    () => loadConfig({ overrides: { log: { fsync: 'sometimes' } } }),
+    (e) => isShopError(e, 'SHOP_CONFIG_INVALID'),
+  );
 });
 
 test('test-harness and dev-script variables are not configuration', () => {
-  const config = loadConfig({ env: { SHOPSTREAM_TEST_PG_URL: 'postgres://x', SHOPSTREAM_DEV_KAFKA_PORT: '1' } });
+  const config = loadConfig({
+    env: { SHOPSTREAM_TEST_PG_URL: 'postgres://x', SHOPSTREAM_DEV_KAFKA_PORT: '1' },
+  });
   assert.equal(config.dataDir, './data');
 });

@@ -41,7 +41,8 @@ export function loadConfig(sources: ConfigSources = {}): Readonly<Config> {
 function readConfigFile(path: string): Record<string, unknown> {
   try {
     const parsed: unknown = JSON.parse(readFileSync(path, 'utf8'));
-    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not a JSON object');
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+      throw new Error('not a JSON object');
     return parsed as Record<string, unknown>;
   } catch (cause) {
     throw new ShopError('SHOP_CONFIG_FILE_UNREADABLE', `cannot read config file ${path}`, { cause });
@@ -64,7 +65,8 @@ function fromEnv(env: Readonly<Record<string, string | undefined>>): Record<stri
     if (!name.startsWith(ENV_PREFIX) || value === undefined) continue;
     if (NOT_CONFIG_PREFIXES.some((prefix) => name.startsWith(prefix))) continue;
     const path = known.get(name);
-    if (path === undefined) throw new ShopError('SHOP_CONFIG_UNKNOWN_KEY', `unknown environment variable ${name}`);
+    if (path === undefined)
+      throw new ShopError('SHOP_CONFIG_UNKNOWN_KEY', `unknown environment variable ${name}`);
     setPath(out, path, value);
   }
   return out;
@@ -84,7 +86,8 @@ function rejectUnknownKeys(schema: TSchema, value: unknown, at: string): void {
   const props = (schema as TObject).properties;
   for (const [key, child] of Object.entries(value)) {
     const childSchema = Object.hasOwn(props, key) ? props[key] : undefined;
-    if (childSchema === undefined) throw new ShopError('SHOP_CONFIG_UNKNOWN_KEY', `unknown configuration key ${at}${key}`);
+    if (childSchema === undefined)
+      throw new ShopError('SHOP_CONFIG_UNKNOWN_KEY', `unknown configuration key ${at}${key}`);
     rejectUnknownKeys(childSchema, child, `${at}${key}.`);
   }
 }

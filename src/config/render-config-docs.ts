@@ -5,7 +5,8 @@ const ENV_PREFIX = 'SHOPSTREAM_';
 const toEnvName = (key: string) => key.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
 
 function typeOf(schema: TSchema): string {
-  if (Array.isArray(schema.anyOf)) return (schema.anyOf as TSchema[]).map((s) => JSON.stringify(s.const)).join(' \\| ');
+  if (Array.isArray(schema.anyOf))
+    return (schema.anyOf as TSchema[]).map((s) => JSON.stringify(s.const)).join(' \\| ');
   return String(schema.type);
 }
 
@@ -40,6 +41,15 @@ export function renderConfigDocs(): string {
     }
     lines.push('');
   }
-  lines.splice(8, 0, '## Top level', '', '| key | environment variable | type | default | description |', '|---|---|---|---|---|', ...top, '');
+  lines.splice(
+    8,
+    0,
+    '## Top level',
+    '',
+    '| key | environment variable | type | default | description |',
+    '|---|---|---|---|---|',
+    ...top,
+    '',
+  );
   return lines.join('\n');
 }

@@ -9,7 +9,8 @@ import { Type, type Static, type TSchema } from '@sinclair/typebox';
 const str = (def: string, description: string) => Type.String({ default: def, description });
 const int = (def: number, description: string, min = 0) =>
   Type.Integer({ default: def, minimum: min, description });
-const num = (def: number, description: string, min = 0) => Type.Number({ default: def, minimum: min, description });
+const num = (def: number, description: string, min = 0) =>
+  Type.Number({ default: def, minimum: min, description });
 
 const section = <T extends Record<string, TSchema>>(description: string, fields: T) =>
   Type.Object(fields, { additionalProperties: false, default: {}, description });
@@ -17,14 +18,34 @@ const section = <T extends Record<string, TSchema>>(description: string, fields:
 export const ConfigSchema = Type.Object(
   {
     dataDir: str('./data', 'Folder for the embedded log, the embedded serving DB and the local lake.'),
-    contract: section('Limits of the event contract v1 validator (docs/contract.md); record size is log.maxRecordBytes.', {
-      maxFutureMs: int(24 * 3600 * 1000, 'event_time may lie at most this far after ingest_time (else event_time_in_future).'),
-      maxIdChars: int(1024, 'Longest id-like string field (ids, source, category, ...), in UTF-16 code units (else value_too_long).', 1),
-      maxTextChars: int(4096, 'Longest page_url, referrer or user_agent, in UTF-16 code units (else value_too_long).', 1),
-      referenceOnly: Type.Boolean({ default: false, description: 'Apply only the nine reference rules and the four reference event types.' }),
-    }),
+    contract: section(
+      'Limits of the event contract v1 validator (docs/contract.md); record size is log.maxRecordBytes.',
+      {
+        maxFutureMs: int(
+          24 * 3600 * 1000,
+          'event_time may lie at most this far after ingest_time (else event_time_in_future).',
+        ),
+        maxIdChars: int(
+          1024,
+          'Longest id-like string field (ids, source, category, ...), in UTF-16 code units (else value_too_long).',
+          1,
+        ),
+        maxTextChars: int(
+          4096,
+          'Longest page_url, referrer or user_agent, in UTF-16 code units (else value_too_long).',
+          1,
+        ),
+        referenceOnly: Type.Boolean({
+          default: false,
+          description: 'Apply only the nine reference rules and the four reference event types.',
+        }),
+      },
+    ),
     log: section('The event log (embedded file log, or Kafka when `log.brokers` is set).', {
-      brokers: str('', 'Comma-separated Kafka bootstrap servers; empty = the embedded log under dataDir/log.'),
+      brokers: str(
+        '',
+        'Comma-separated Kafka bootstrap servers; empty = the embedded log under dataDir/log.',
+      ),
       partitions: int(4, 'Partitions of the raw topic when shopstream creates it.', 1),
       replicationFactor: int(1, 'Replication factor of topics shopstream creates (Kafka only).', 1),
       fsync: Type.Union([Type.Literal('always'), Type.Literal('interval'), Type.Literal('never')], {
@@ -32,31 +53,73 @@ export const ConfigSchema = Type.Object(
         description:
           'Embedded log durability: `always` fsyncs before an append is acknowledged; `interval` every fsyncIntervalMs; `never` leaves it to the OS.',
       }),
-      fsyncIntervalMs: int(200, 'With fsync=interval: the longest time an acknowledged append may sit unsynced.', 1),
+      fsyncIntervalMs: int(
+        200,
+        'With fsync=interval: the longest time an acknowledged append may sit unsynced.',
+        1,
+      ),
       segmentBytes: int(64 * 1024 * 1024, 'Embedded log: roll to a new segment file past this size.', 1024),
       retentionMs: int(7 * 24 * 3600 * 1000, 'Delete whole segments older than this (0 = keep forever).'),
       retentionBytes: int(0, 'Keep at most about this many bytes per partition (0 = no limit).'),
       maxRecordBytes: int(1024 * 1024, 'Largest record the log accepts.', 1),
     }),
-    store: section('The serving database (embedded PGlite, or a PostgreSQL server when `store.url` is set).', {
-      url: str('', 'Empty = embedded PGlite under dataDir/serving; `postgres://user:password@host:port/db` = a PostgreSQL server.'),
-      poolSize: int(10, 'PostgreSQL: most pooled connections per process.', 1),
-      statementTimeoutMs: int(30_000, 'PostgreSQL: server-side statement_timeout of every connection (0 = none).'),
-      connectTimeoutMs: int(5_000, 'PostgreSQL: longest wait for a connection before the store reports itself unavailable.', 1),
-    }),
+    store: section(
+      'The serving database (embedded PGlite, or a PostgreSQL server when `store.url` is set).',
+      {
+        url: str(
+          '',
+          'Empty = embedded PGlite under dataDir/serving; `postgres://user:password@host:port/db` = a PostgreSQL server.',
+        ),
+        poolSize: int(10, 'PostgreSQL: most pooled connections per process.', 1),
+        statementTimeoutMs: int(
+          30_000,
+          'PostgreSQL: server-side statement_timeout of every connection (0 = none).',
+        ),
+        connectTimeoutMs: int(
+          5_000,
+          'PostgreSQL: longest wait for a connection before the store reports itself unavailable.',
+          1,
+        ),
+      },
+    ),
     kafka: section('Kafka client settings, used when `log.brokers` is set (docs/kafka.md).', {
-      clientId: str('shopstream', 'Client id prefix the broker sees (`<clientId>-producer`, `-admin`, `-reader`).'),
-      requestTimeoutMs: int(10_000, 'Deadline of every broker call; an unreachable broker fails with SHOP_LOG_UNAVAILABLE after it.', 100),
+      clientId: str(
+        'shopstream',
+        'Client id prefix the broker sees (`<clientId>-producer`, `-admin`, `-reader`).',
+      ),
+      requestTimeoutMs: int(
+        10_000,
+        'Deadline of every broker call; an unreachable broker fails with SHOP_LOG_UNAVAILABLE after it.',
+        100,
+      ),
       connectTimeoutMs: int(3_000, 'TCP/TLS connect timeout of one connection attempt.', 100),
-      maxBatchBytes: int(8 * 1024 * 1024, 'Largest batch per partition in one produce request; also `max.message.bytes` of topics shopstream creates.', 1024),
+      maxBatchBytes: int(
+        8 * 1024 * 1024,
+        'Largest batch per partition in one produce request; also `max.message.bytes` of topics shopstream creates.',
+        1024,
+      ),
       maxFetchBytes: int(4 * 1024 * 1024, 'Most bytes one read fetches from a partition.', 1024),
-      tls: Type.Boolean({ default: false, description: 'Connect with TLS (managed services: MSK, Event Hubs, Confluent Cloud).' }),
-      saslMechanism: Type.Union([Type.Literal(''), Type.Literal('PLAIN'), Type.Literal('SCRAM-SHA-256'), Type.Literal('SCRAM-SHA-512')], {
-        default: '',
-        description: 'SASL mechanism; empty = no SASL.',
+      tls: Type.Boolean({
+        default: false,
+        description: 'Connect with TLS (managed services: MSK, Event Hubs, Confluent Cloud).',
       }),
+      saslMechanism: Type.Union(
+        [
+          Type.Literal(''),
+          Type.Literal('PLAIN'),
+          Type.Literal('SCRAM-SHA-256'),
+          Type.Literal('SCRAM-SHA-512'),
+        ],
+        {
+          default: '',
+          description: 'SASL mechanism; empty = no SASL.',
+        },
+      ),
       saslUsername: str('', 'SASL user name (Event Hubs: `$ConnectionString`).'),
-      saslPassword: str('', 'SASL password (Event Hubs: the connection string). Prefer the environment variable over a file.'),
+      saslPassword: str(
+        '',
+        'SASL password (Event Hubs: the connection string). Prefer the environment variable over a file.',
+      ),
     }),
     simulator: section('The traffic simulator used by `generate` and `start`.', {
       ratePerSec: int(200, 'Events per second of simulated traffic in `start` (0 = as fast as possible).'),
@@ -67,20 +130,32 @@ export const ConfigSchema = Type.Object(
       duplicatePct: num(0.5, 'Share of duplicated events (same event_id re-sent), in percent.'),
       latePct: num(0.2, 'Share of late events, in percent.'),
       lateMaxMs: int(10 * 60 * 1000, 'How late a late event may be, in milliseconds.'),
-      outOfOrderPct: num(0.5, 'Share of events delivered out of order (held back a few records), in percent.'),
-      outOfOrderWindowEvents: int(200, 'An out-of-order event is delivered 1..this many records after its place.', 1),
+      outOfOrderPct: num(
+        0.5,
+        'Share of events delivered out of order (held back a few records), in percent.',
+      ),
+      outOfOrderWindowEvents: int(
+        200,
+        'An out-of-order event is delivered 1..this many records after its place.',
+        1,
+      ),
       trafficShape: Type.Union([Type.Literal('realistic'), Type.Literal('flat')], {
         default: 'realistic',
-        description: '`realistic` = diurnal and weekly curve (ratePerSec is the weekly average); `flat` = ratePerSec at every hour.',
+        description:
+          '`realistic` = diurnal and weekly curve (ratePerSec is the weekly average); `flat` = ratePerSec at every hour.',
       }),
       scenario: Type.Union([Type.Literal('none'), Type.Literal('spike'), Type.Literal('drop')], {
         default: 'none',
-        description: 'Alert-testing scenario: `spike` multiplies traffic by spikeFactor, `drop` breaks the checkout (no purchases) for scenarioDurationS.',
+        description:
+          'Alert-testing scenario: `spike` multiplies traffic by spikeFactor, `drop` breaks the checkout (no purchases) for scenarioDurationS.',
       }),
       scenarioStartS: int(300, 'Seconds of event time after the start at which the scenario begins.'),
       scenarioDurationS: int(300, 'How long the scenario lasts, in seconds of event time.'),
       spikeFactor: num(5, 'Traffic multiplier during a spike scenario.', 0.01),
-      backfillMinutes: int(60, '`start` on an empty log first generates this many minutes of history (batch mode) so the dashboard has a past.'),
+      backfillMinutes: int(
+        60,
+        '`start` on an empty log first generates this many minutes of history (batch mode) so the dashboard has a past.',
+      ),
     }),
     api: section('The serving API and the dashboard it serves (`start`, `api`).', {
       host: str('127.0.0.1', 'Interface the API listens on.'),
@@ -90,73 +165,181 @@ export const ConfigSchema = Type.Object(
         description:
           'Who may read: `open` = anyone, `key` = a viewer or admin key is required; `auto` = open in embedded mode (log.brokers empty), key in distributed mode. Writes always need an admin key.',
       }),
-      adminKeys: str('', 'Comma-separated admin API keys, each `sha256:<hex>` (preferred) or a plain value hashed at load.'),
-      viewerKeys: str('', 'Comma-separated viewer (read-only) API keys, `sha256:<hex>` or plain values hashed at load.'),
+      adminKeys: str(
+        '',
+        'Comma-separated admin API keys, each `sha256:<hex>` (preferred) or a plain value hashed at load.',
+      ),
+      viewerKeys: str(
+        '',
+        'Comma-separated viewer (read-only) API keys, `sha256:<hex>` or plain values hashed at load.',
+      ),
       corsOrigins: str('', 'Comma-separated origins allowed by CORS (`*` = any); empty = same-origin only.'),
-      rateLimitPerMin: int(1200, 'Requests per minute per client (API key, else IP), token bucket; 0 = unlimited.'),
+      rateLimitPerMin: int(
+        1200,
+        'Requests per minute per client (API key, else IP), token bucket; 0 = unlimited.',
+      ),
       bodyLimitBytes: int(64 * 1024, 'Largest request body accepted.', 1),
-      streamPollIntervalMs: int(500, 'Distributed mode: how often the API polls the store for new commits to push on the live stream.', 50),
+      streamPollIntervalMs: int(
+        500,
+        'Distributed mode: how often the API polls the store for new commits to push on the live stream.',
+        50,
+      ),
       streamHeartbeatMs: int(15_000, 'Interval of keep-alive comments on the live stream.', 1000),
       webDir: str('', 'Folder of the built dashboard served at `/`; empty = web/dist of the installation.'),
     }),
     collector: section('The HTTP collector: native and Segment-compatible ingestion (docs/collector.md).', {
-      host: str('127.0.0.1', 'Interface `run --role collector` listens on (inside `start` the collector shares the API port).'),
+      host: str(
+        '127.0.0.1',
+        'Interface `run --role collector` listens on (inside `start` the collector shares the API port).',
+      ),
       port: int(8081, 'TCP port of `run --role collector` (0 = any free port).'),
       requireWriteKey: Type.Union([Type.Literal('auto'), Type.Literal('always'), Type.Literal('never')], {
         default: 'auto',
-        description: 'Whether requests need a write key (`shopstream keys create`): `auto` = required in distributed mode (log.brokers set), optional in embedded mode. A presented unknown key is always 401.',
+        description:
+          'Whether requests need a write key (`shopstream keys create`): `auto` = required in distributed mode (log.brokers set), optional in embedded mode. A presented unknown key is always 401.',
       }),
       corsOrigins: str('*', 'Comma-separated browser origins allowed to send events (`*` = any).'),
       maxEventBytes: int(32 * 1024, 'Largest single event (JSON bytes), as Segment.', 1),
       maxBatchBytes: int(500 * 1024, 'Largest Segment request body (decompressed), as Segment.', 1),
       maxBatchEvents: int(2500, 'Most events in one request (Segment batch or native array/NDJSON).', 1),
       maxNativeBodyBytes: int(4 * 1024 * 1024, 'Largest `POST /v1/events` body (decompressed).', 1),
-      rateLimitEventsPerSec: int(0, 'Events per second per write key (per client IP without a key), token bucket with one second of burst; 0 = unlimited.'),
-      maxInFlightBytes: int(64 * 1024 * 1024, 'Back-pressure: most bytes of accepted-but-not-yet-durable events held in memory; beyond it requests get 503.', 1024),
+      rateLimitEventsPerSec: int(
+        0,
+        'Events per second per write key (per client IP without a key), token bucket with one second of burst; 0 = unlimited.',
+      ),
+      maxInFlightBytes: int(
+        64 * 1024 * 1024,
+        'Back-pressure: most bytes of accepted-but-not-yet-durable events held in memory; beyond it requests get 503.',
+        1024,
+      ),
       maxAppendRecords: int(20_000, 'Micro-batching: most records grouped into one log append.', 1),
       maxConcurrentAppends: int(2, 'Micro-batching: most log appends in flight at once.', 1),
-      ackTimeoutMs: int(800, 'A request whose events are not durable after this long gets 503 (the log is slow or unavailable).', 1),
-      retryAfterMs: int(1000, 'After a failed or timed-out append, requests get 503 with Retry-After for this long before the log is tried again.', 1),
-      customerPartitions: int(4, 'Partitions of the customer topic (identify/group/alias) when the collector creates it.', 1),
+      ackTimeoutMs: int(
+        800,
+        'A request whose events are not durable after this long gets 503 (the log is slow or unavailable).',
+        1,
+      ),
+      retryAfterMs: int(
+        1000,
+        'After a failed or timed-out append, requests get 503 with Retry-After for this long before the log is tried again.',
+        1,
+      ),
+      customerPartitions: int(
+        4,
+        'Partitions of the customer topic (identify/group/alias) when the collector creates it.',
+        1,
+      ),
     }),
     processor: section('The stream processor (Bronze, Silver + quarantine + dedupe, Gold).', {
-      watermarkMs: int(3_600_000, 'Event-time watermark: dedupe horizon, and events older than stream time minus this are quarantined as late_beyond_watermark.', 1),
-      maxBatchRecords: int(50_000, 'Most records read from one partition per cycle (bigger = faster, fewer lake files).', 1),
+      watermarkMs: int(
+        3_600_000,
+        'Event-time watermark: dedupe horizon, and events older than stream time minus this are quarantined as late_beyond_watermark.',
+        1,
+      ),
+      maxBatchRecords: int(
+        50_000,
+        'Most records read from one partition per cycle (bigger = faster, fewer lake files).',
+        1,
+      ),
       maxWaitMs: int(100, 'How long a cycle waits for new records when the log is idle.'),
-      idleFinalizeMs: int(5_000, 'Processing time without new records after which every open window is marked final.', 1),
+      idleFinalizeMs: int(
+        5_000,
+        'Processing time without new records after which every open window is marked final.',
+        1,
+      ),
       piiMasking: Type.Union([Type.Literal('off'), Type.Literal('redact'), Type.Literal('hash')], {
         default: 'off',
-        description: 'Masking of ip_address and user_agent in Silver: keep, null out, or replace by a salted SHA-256 prefix.',
+        description:
+          'Masking of ip_address and user_agent in Silver: keep, null out, or replace by a salted SHA-256 prefix.',
       }),
       piiSalt: str('', 'Salt of the PII hash (piiMasking=hash).'),
-      consumerGroup: str('shopstream-processor', 'Consumer group under which positions are mirrored to the log for lag monitoring.'),
-      publishDownstream: Type.Boolean({ default: false, description: 'After each commit, publish Silver events to ecom.events.clean.v1 and quarantined records (reasons in headers) to ecom.events.quarantine.v1 (at-least-once). Needs a writable log: Kafka, or the embedded log in `start`.' }),
+      consumerGroup: str(
+        'shopstream-processor',
+        'Consumer group under which positions are mirrored to the log for lag monitoring.',
+      ),
+      publishDownstream: Type.Boolean({
+        default: false,
+        description:
+          'After each commit, publish Silver events to ecom.events.clean.v1 and quarantined records (reasons in headers) to ecom.events.quarantine.v1 (at-least-once). Needs a writable log: Kafka, or the embedded log in `start`.',
+      }),
       membership: Type.Union([Type.Literal('auto'), Type.Literal('on'), Type.Literal('off')], {
         default: 'auto',
         description:
           'Group membership of `process` (docs/adr/0001-processor-group-membership.md): `on` = processors share the partitions through a lease table in the serving DB and take over a dead member within memberLeaseMs; `off` = own all (or --partitions); `auto` = on with a PostgreSQL store (store.url), off with embedded PGlite (one process by construction).',
       }),
-      heartbeatIntervalMs: int(1_000, 'Group membership: how often a processor renews its lease and recomputes its partitions.', 50),
-      memberLeaseMs: int(5_000, 'Group membership: a processor whose lease is not renewed for this long is dead; its partitions move to the others.', 100),
+      heartbeatIntervalMs: int(
+        1_000,
+        'Group membership: how often a processor renews its lease and recomputes its partitions.',
+        50,
+      ),
+      memberLeaseMs: int(
+        5_000,
+        'Group membership: a processor whose lease is not renewed for this long is dead; its partitions move to the others.',
+        100,
+      ),
     }),
     alerts: section('The anomaly detector, its rules and webhook notifications (docs/alerts.md).', {
-      metrics: str('events_total,events_purchase,revenue,aov,add_to_cart_rate,checkout_rate,purchase_conversion', 'Comma-separated kpi_minute metrics the EWMA rule scores.'),
+      metrics: str(
+        'events_total,events_purchase,revenue,aov,add_to_cart_rate,checkout_rate,purchase_conversion',
+        'Comma-separated kpi_minute metrics the EWMA rule scores.',
+      ),
       ewmaAlpha: num(0.2, 'Smoothing factor of the EWMA baseline (0 < alpha <= 1).', 0.000001),
-      historyWindows: int(30, 'N: the z-score compares the scored residual with the previous N residuals (population std).', 2),
-      minHistoryWindows: int(10, 'Fewer previous residuals than this = too short a history: nothing is raised.', 2),
+      historyWindows: int(
+        30,
+        'N: the z-score compares the scored residual with the previous N residuals (population std).',
+        2,
+      ),
+      minHistoryWindows: int(
+        10,
+        'Fewer previous residuals than this = too short a history: nothing is raised.',
+        2,
+      ),
       warningZ: num(3, '|z| at or above this raises a warning.'),
       criticalZ: num(5, '|z| at or above this raises a critical alert.'),
-      minClicksForRates: int(50, 'add_to_cart_rate and purchase_conversion are scored only when the window has at least this many clicks.'),
-      minCartsForCheckoutRate: int(30, 'checkout_rate is scored only when the window has at least this many add_to_cart events.'),
-      cooldownMs: int(600_000, 'After an alert on a metric, further warnings on it are suppressed this long; a critical is never suppressed.'),
-      intervalMs: int(10_000, 'The detector loop evaluates every rule this often (and after processor commits in `start`).', 100),
-      thresholds: str('', 'Static thresholds, comma-separated `[dimension=value:]metric<op>number[:severity]` with op `<` or `>`, e.g. `revenue<1:critical,channel=web:events_total<10`.'),
-      noDataMinutes: int(5, 'No committed event newer than this many minutes (by the detector clock) raises a critical no_data alert (0 = off).'),
-      maxLagSeconds: int(120, 'Records waiting in the log while the last commit is older than this raises a critical lag alert (0 = off).'),
-      minValidPct: num(99, 'Valid share (silver / (silver + quarantine)) below this over dqWindowMinutes raises a warning.'),
+      minClicksForRates: int(
+        50,
+        'add_to_cart_rate and purchase_conversion are scored only when the window has at least this many clicks.',
+      ),
+      minCartsForCheckoutRate: int(
+        30,
+        'checkout_rate is scored only when the window has at least this many add_to_cart events.',
+      ),
+      cooldownMs: int(
+        600_000,
+        'After an alert on a metric, further warnings on it are suppressed this long; a critical is never suppressed.',
+      ),
+      intervalMs: int(
+        10_000,
+        'The detector loop evaluates every rule this often (and after processor commits in `start`).',
+        100,
+      ),
+      thresholds: str(
+        '',
+        'Static thresholds, comma-separated `[dimension=value:]metric<op>number[:severity]` with op `<` or `>`, e.g. `revenue<1:critical,channel=web:events_total<10`.',
+      ),
+      noDataMinutes: int(
+        5,
+        'No committed event newer than this many minutes (by the detector clock) raises a critical no_data alert (0 = off).',
+      ),
+      maxLagSeconds: int(
+        120,
+        'Records waiting in the log while the last commit is older than this raises a critical lag alert (0 = off).',
+      ),
+      minValidPct: num(
+        99,
+        'Valid share (silver / (silver + quarantine)) below this over dqWindowMinutes raises a warning.',
+      ),
       dqWindowMinutes: int(5, 'Event-time span of the data-quality rule, in minutes.', 1),
-      stuckAfterMs: int(60_000, 'Positions not advancing this long while lag > 0 raises a critical stuck-processor alert.', 1),
-      maxEpochBumps: int(3, 'More epoch bumps (re-claims) of a partition than this within epochWindowMs = crash-looping processor (critical).', 1),
+      stuckAfterMs: int(
+        60_000,
+        'Positions not advancing this long while lag > 0 raises a critical stuck-processor alert.',
+        1,
+      ),
+      maxEpochBumps: int(
+        3,
+        'More epoch bumps (re-claims) of a partition than this within epochWindowMs = crash-looping processor (critical).',
+        1,
+      ),
       epochWindowMs: int(600_000, 'Window over which epoch bumps are counted.', 1),
       webhookUrls: str('', 'Comma-separated webhook URLs receiving the generic JSON payload.'),
       slackWebhookUrls: str('', 'Comma-separated Slack incoming-webhook URLs (Slack-compatible payload).'),
@@ -167,11 +350,21 @@ export const ConfigSchema = Type.Object(
     }),
     dq: section('The data-quality suite (`shopstream dq run`, docs/data-quality.md).', {
       intervalMs: int(0, 'Scheduled runs in `start` every this many ms (0 = on demand only).'),
-      lookbackHours: int(24, 'Completeness, uniqueness, validity and consistency look at Silver events of this many hours before the newest one.', 1),
+      lookbackHours: int(
+        24,
+        'Completeness, uniqueness, validity and consistency look at Silver events of this many hours before the newest one.',
+        1,
+      ),
       maxNullPct: num(0, 'Largest accepted null rate of a required Silver field, in percent.'),
       maxQuarantinePct: num(1, 'Largest accepted quarantine share of all judged events, in percent.'),
-      freshnessMaxMinutes: int(10, 'The newest Silver event may be at most this old (by the run clock); 0 = freshness not checked.'),
-      volumeMaxChangePct: num(50, 'Events of the newest complete hour may differ at most this much from the same hour one day and one week before (skipped when that hour has no data).'),
+      freshnessMaxMinutes: int(
+        10,
+        'The newest Silver event may be at most this old (by the run clock); 0 = freshness not checked.',
+      ),
+      volumeMaxChangePct: num(
+        50,
+        'Events of the newest complete hour may differ at most this much from the same hour one day and one week before (skipped when that hour has no data).',
+      ),
     }),
     lake: section('The Bronze/Silver/quarantine lake: Parquet files written through DuckDB.', {
       dir: str('', 'Folder of the lake; empty = `<dataDir>/lake`.'),
@@ -180,7 +373,10 @@ export const ConfigSchema = Type.Object(
         description: 'Parquet compression codec of lake files.',
       }),
       rowGroupRows: int(122_880, 'Rows per Parquet row group.', 2048),
-      fsync: Type.Boolean({ default: true, description: 'fsync each lake file (and its folder) before it is renamed into place.' }),
+      fsync: Type.Boolean({
+        default: true,
+        description: 'fsync each lake file (and its folder) before it is renamed into place.',
+      }),
     }),
   },
   { additionalProperties: false },

@@ -11,7 +11,11 @@ export class ShopError extends Error {
   readonly canRetry: boolean;
   readonly details: Readonly<Record<string, unknown>>;
 
-  constructor(code: ErrorCode, message: string, options: { cause?: unknown; details?: Record<string, unknown> } = {}) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options: { cause?: unknown; details?: Record<string, unknown> } = {},
+  ) {
     super(`${code}: ${message}`, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'ShopError';
     this.code = code;

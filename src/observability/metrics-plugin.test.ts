@@ -25,13 +25,37 @@ describe('/metrics and /ready', () => {
     dir = await mkdtemp(join(tmpdir(), 'shopstream-metrics-'));
     store = await openPgliteStore({ dataDir: dir });
     await store.migrate();
-    await seedPipeline(store, { partition: 0, nextOffset: 110, committedAtMs: NOW, maxEventTimeMs: NOW - 2500, silver: 100, quarantine: 7, duplicates: 3, reasons: { invalid_event_type: 5, missing_user_id: 2 } });
-    await seedPipeline(store, { partition: 1, nextOffset: 20, committedAtMs: NOW, maxEventTimeMs: NOW - 4000, silver: 20, quarantine: 0, duplicates: 0, reasons: {} });
+    await seedPipeline(store, {
+      partition: 0,
+      nextOffset: 110,
+      committedAtMs: NOW,
+      maxEventTimeMs: NOW - 2500,
+      silver: 100,
+      quarantine: 7,
+      duplicates: 3,
+      reasons: { invalid_event_type: 5, missing_user_id: 2 },
+    });
+    await seedPipeline(store, {
+      partition: 1,
+      nextOffset: 20,
+      committedAtMs: NOW,
+      maxEventTimeMs: NOW - 4000,
+      silver: 20,
+      quarantine: 0,
+      duplicates: 0,
+      reasons: {},
+    });
     app = Fastify({ logger: false });
     registerMetricsRoutes(app, {
       metrics,
-      refresh: async () => applyPipelineStatus(metrics, await readPipelineStatus(store, undefined, 'ecom.events.raw.v1', NOW)),
-      readiness: { store: () => store.ping(), log: async () => { if (!logUp) throw new Error('log closed'); } },
+      refresh: async () =>
+        applyPipelineStatus(metrics, await readPipelineStatus(store, undefined, 'ecom.events.raw.v1', NOW)),
+      readiness: {
+        store: () => store.ping(),
+        log: async () => {
+          if (!logUp) throw new Error('log closed');
+        },
+      },
     });
   });
   after(async () => {
@@ -60,14 +84,27 @@ describe('/metrics and /ready', () => {
     let storeCommit = 0;
     let read = 0;
     const adapter = new ProcessorMetricsAdapter(metrics, () => ({
-      cycles: 1, commits: 1, recordsProcessed: 0,
+      cycles: 1,
+      commits: 1,
+      recordsProcessed: 0,
       stageMs: { read, parse: 0, validate: 0, dedupe: 0, aggregate: 0, lakeWrite: 0, storeCommit },
     }));
-    read = 30; storeCommit = 20; // first cycle: 50 ms, commit 20 ms
+    read = 30;
+    storeCommit = 20; // first cycle: 50 ms, commit 20 ms
     adapter.onCommit({ records: 500, windowsTouched: [NOW], committedAtMs: NOW, maxEventTimeMs: NOW });
-    read = 40; storeCommit = 25; // second cycle: 15 ms, commit 5 ms
+    read = 40;
+    storeCommit = 25; // second cycle: 15 ms, commit 5 ms
     adapter.onCommit({ records: 250, windowsTouched: [NOW], committedAtMs: NOW, maxEventTimeMs: NOW });
-    recordDelivery(metrics, { alertId: 'a', event: 'raised', webhook: 'w', format: 'json', ok: true, statusCode: 204, durationMs: 1, dead: false });
+    recordDelivery(metrics, {
+      alertId: 'a',
+      event: 'raised',
+      webhook: 'w',
+      format: 'json',
+      ok: true,
+      statusCode: 204,
+      durationMs: 1,
+      dead: false,
+    });
     const body = (await app.inject({ url: '/metrics' })).body;
     assert.match(body, /shopstream_processor_records_total 750\n/);
     assert.match(body, /shopstream_batch_duration_seconds_sum 0.065\n/);

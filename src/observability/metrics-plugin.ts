@@ -32,6 +32,8 @@ export function registerMetricsRoutes(app: FastifyInstance, o: MetricsPluginOpti
       }),
     );
     const ready = checks.every(([, v]) => v === 'ok');
-    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not_ready', checks: Object.fromEntries(checks) });
+    return reply
+      .code(ready ? 200 : 503)
+      .send({ status: ready ? 'ready' : 'not_ready', checks: Object.fromEntries(checks) });
   });
 }

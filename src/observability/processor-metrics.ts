@@ -11,7 +11,10 @@ import type { RecordStage, ShopMetrics } from './shop-metrics.js';
 export class ProcessorMetricsAdapter {
   private lastStageMs: Record<string, number> | undefined;
 
-  constructor(private readonly metrics: ShopMetrics, private readonly stats: () => ProcessorStats) {}
+  constructor(
+    private readonly metrics: ShopMetrics,
+    private readonly stats: () => ProcessorStats,
+  ) {}
 
   onCommit(info: CommitInfo): void {
     this.metrics.processedRecords.inc(info.records);
@@ -46,7 +49,8 @@ export function applyPipelineStatus(metrics: ShopMetrics, s: PipelineStatus): vo
   metrics.quarantined.reset();
   for (const [reason, n] of Object.entries(t.reasonCounts)) metrics.quarantined.inc({ reason }, n);
   metrics.partitionLag.reset();
-  for (const p of s.partitions) if (p.lag !== null) metrics.partitionLag.set({ partition: String(p.partition) }, p.lag);
+  for (const p of s.partitions)
+    if (p.lag !== null) metrics.partitionLag.set({ partition: String(p.partition) }, p.lag);
   if (s.freshnessMs !== null) metrics.freshnessSeconds.set(s.freshnessMs / 1000);
 }
 

@@ -32,17 +32,73 @@ export function createShopMetrics(registry: Registry = new Registry()): ShopMetr
   const registers = [registry];
   return {
     registry,
-    stageRecords: new Counter({ name: 'shopstream_stage_records_total', help: 'Records per pipeline stage (read, bronze, silver, quarantine, duplicates, late), from the serving DB accounting', labelNames: ['stage'], registers }),
-    quarantined: new Counter({ name: 'shopstream_quarantined_events_total', help: 'Quarantined events by reason code', labelNames: ['reason'], registers }),
-    partitionLag: new Gauge({ name: 'shopstream_partition_lag_records', help: 'Records in the log not yet committed, per partition', labelNames: ['partition'], registers }),
-    freshnessSeconds: new Gauge({ name: 'shopstream_freshness_seconds', help: 'Now minus the newest committed event time', registers }),
-    processedRecords: new Counter({ name: 'shopstream_processor_records_total', help: 'Records committed by the processor(s) of this process', registers }),
-    commits: new Counter({ name: 'shopstream_processor_commits_total', help: 'Serving-DB commits of the processor(s) of this process', registers }),
-    batchSeconds: new Histogram({ name: 'shopstream_batch_duration_seconds', help: 'Time of one committed processor cycle (read to commit)', buckets: LATENCY_BUCKETS_S, registers }),
-    commitSeconds: new Histogram({ name: 'shopstream_commit_duration_seconds', help: 'Time of the fenced serving-DB commit of one cycle', buckets: LATENCY_BUCKETS_S, registers }),
-    stageSeconds: new Counter({ name: 'shopstream_processor_stage_seconds_total', help: 'Processor wall time per stage', labelNames: ['stage'], registers }),
-    alertsRaised: new Counter({ name: 'shopstream_alerts_raised_total', help: 'Alerts raised by the detector of this process', labelNames: ['rule', 'severity'], registers }),
-    alertDeliveries: new Counter({ name: 'shopstream_alert_deliveries_total', help: 'Webhook delivery attempts by payload format and outcome (sent, failed, dead)', labelNames: ['format', 'outcome'], registers }),
-    dqScore: new Gauge({ name: 'shopstream_data_quality_score', help: 'Score (0-100) of the newest data-quality run of this process', registers }),
+    stageRecords: new Counter({
+      name: 'shopstream_stage_records_total',
+      help: 'Records per pipeline stage (read, bronze, silver, quarantine, duplicates, late), from the serving DB accounting',
+      labelNames: ['stage'],
+      registers,
+    }),
+    quarantined: new Counter({
+      name: 'shopstream_quarantined_events_total',
+      help: 'Quarantined events by reason code',
+      labelNames: ['reason'],
+      registers,
+    }),
+    partitionLag: new Gauge({
+      name: 'shopstream_partition_lag_records',
+      help: 'Records in the log not yet committed, per partition',
+      labelNames: ['partition'],
+      registers,
+    }),
+    freshnessSeconds: new Gauge({
+      name: 'shopstream_freshness_seconds',
+      help: 'Now minus the newest committed event time',
+      registers,
+    }),
+    processedRecords: new Counter({
+      name: 'shopstream_processor_records_total',
+      help: 'Records committed by the processor(s) of this process',
+      registers,
+    }),
+    commits: new Counter({
+      name: 'shopstream_processor_commits_total',
+      help: 'Serving-DB commits of the processor(s) of this process',
+      registers,
+    }),
+    batchSeconds: new Histogram({
+      name: 'shopstream_batch_duration_seconds',
+      help: 'Time of one committed processor cycle (read to commit)',
+      buckets: LATENCY_BUCKETS_S,
+      registers,
+    }),
+    commitSeconds: new Histogram({
+      name: 'shopstream_commit_duration_seconds',
+      help: 'Time of the fenced serving-DB commit of one cycle',
+      buckets: LATENCY_BUCKETS_S,
+      registers,
+    }),
+    stageSeconds: new Counter({
+      name: 'shopstream_processor_stage_seconds_total',
+      help: 'Processor wall time per stage',
+      labelNames: ['stage'],
+      registers,
+    }),
+    alertsRaised: new Counter({
+      name: 'shopstream_alerts_raised_total',
+      help: 'Alerts raised by the detector of this process',
+      labelNames: ['rule', 'severity'],
+      registers,
+    }),
+    alertDeliveries: new Counter({
+      name: 'shopstream_alert_deliveries_total',
+      help: 'Webhook delivery attempts by payload format and outcome (sent, failed, dead)',
+      labelNames: ['format', 'outcome'],
+      registers,
+    }),
+    dqScore: new Gauge({
+      name: 'shopstream_data_quality_score',
+      help: 'Score (0-100) of the newest data-quality run of this process',
+      registers,
+    }),
   };
 }

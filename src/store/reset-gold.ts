@@ -20,6 +20,9 @@ const DERIVED_TABLES = [
 export async function resetGold(store: ServingStore, topic: string): Promise<void> {
   await store.transaction(async (tx) => {
     for (const table of DERIVED_TABLES) await tx.query(`DELETE FROM ${table}`);
-    await tx.query(`UPDATE serving.processor_positions SET next_offset = 0, max_event_time = NULL WHERE topic = $1`, [topic]);
+    await tx.query(
+      `UPDATE serving.processor_positions SET next_offset = 0, max_event_time = NULL WHERE topic = $1`,
+      [topic],
+    );
   });
 }

@@ -10,7 +10,14 @@ const MAX_RECORD_BYTES = 256 * 1024;
 async function embeddedHarness(segmentBytes: number): Promise<EventLogHarness> {
   const dir = await mkdtemp(join(tmpdir(), 'shopstream-conformance-'));
   const open = (): Promise<EventLog> =>
-    openEmbeddedLog({ dir, mode: 'write', fsync: 'always', fsyncIntervalMs: 100, segmentBytes, maxRecordBytes: MAX_RECORD_BYTES });
+    openEmbeddedLog({
+      dir,
+      mode: 'write',
+      fsync: 'always',
+      fsyncIntervalMs: 100,
+      segmentBytes,
+      maxRecordBytes: MAX_RECORD_BYTES,
+    });
   let log = await open();
   return {
     get log() {

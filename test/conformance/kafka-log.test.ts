@@ -3,7 +3,13 @@ import { spawn } from 'node:child_process';
 import { describe, test } from 'node:test';
 import type { EventLog, LogRecord } from '../../src/log/event-log.js';
 import { partitionForKey } from '../../src/log/partitioner.js';
-import { kafkaJarsDir, openTestKafkaLog, testKafkaBootstrap, uniqueTopic, type TestKafkaLog } from '../helpers/kafka.js';
+import {
+  kafkaJarsDir,
+  openTestKafkaLog,
+  testKafkaBootstrap,
+  uniqueTopic,
+  type TestKafkaLog,
+} from '../helpers/kafka.js';
 import { eventLogConformance, type EventLogHarness } from './event-log-suite.js';
 
 const MAX_RECORD_BYTES = 256 * 1024;
@@ -38,14 +44,27 @@ describe('kafka adapter: agreement with the Java client', () => {
       const topic = uniqueTopic('java-partitioner');
       const partitions = 7;
       await log.ensureTopic({ name: topic, partitions });
-      const keys = [...Array.from({ length: 300 }, (_, i) => `user-${i}`), '21', 'foobar', 'é', 'größe-✓', 'a', 'ab', 'abc', 'abcd'];
+      const keys = [
+        ...Array.from({ length: 300 }, (_, i) => `user-${i}`),
+        '21',
+        'foobar',
+        'é',
+        'größe-✓',
+        'a',
+        'ab',
+        'abc',
+        'abcd',
+      ];
       await produceWithJavaConsoleProducer((await testKafkaBootstrap()).split(',')[0]!, topic, keys);
       const landed = new Map<string, number>();
       for (let partition = 0; partition < partitions; partition++) {
-        for (const record of await readPartition(log, topic, partition)) landed.set(record.key!.toString('utf8'), partition);
+        for (const record of await readPartition(log, topic, partition))
+          landed.set(record.key!.toString('utf8'), partition);
       }
       assert.equal(landed.size, keys.length);
-      const mismatches = keys.filter((k) => landed.get(k) !== partitionForKey(Buffer.from(k, 'utf8'), partitions));
+      const mismatches = keys.filter(
+        (k) => landed.get(k) !== partitionForKey(Buffer.from(k, 'utf8'), partitions),
+      );
       assert.deepEqual(mismatches, []);
       assert.ok(new Set(landed.values()).size === partitions, 'the keys should cover every partition');
     } finally {
@@ -55,10 +74,27 @@ describe('kafka adapter: agreement with the Java client', () => {
 });
 
 /** One `key<TAB>value` line per key through org.apache.kafka.tools.ConsoleProducer (no partition given). */
-async function produceWithJavaConsoleProducer(bootstrap: string, topic: string, keys: readonly string[]): Promise<void> {
+async function produceWithJavaConsoleProducer(
+  bootstrap: string,
+  topic: string,
+  keys: readonly string[],
+): Promise<void> {
   const jars = await kafkaJarsDir();
-  const args = ['-cp', `${jars}/*`, 'org.apache.kafka.tools.ConsoleProducer', '--bootstrap-server', bootstrap, '--topic', topic,
-    '--property', 'parse.key=true', '--property', 'key.separator=\t', '--producer-property', 'acks=all'];
+  const args = [
+    '-cp',
+    `${jars}/*`,
+    'org.apache.kafka.tools.ConsoleProducer',
+    '--bootstrap-server',
+    bootstrap,
+    '--topic',
+    topic,
+    '--property',
+    'parse.key=true',
+    '--property',
+    'key.separator=\t',
+    '--producer-property',
+    'acks=all',
+  ];
   const child = spawn('java', args, { stdio: ['pipe', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));

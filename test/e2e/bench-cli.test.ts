@@ -12,10 +12,28 @@ import { runCli, tempDataDir } from '../helpers/cli.js';
 const STAGES = ['read', 'parse', 'validate', 'dedupe', 'aggregate', 'lakeWrite', 'storeCommit'];
 const ORDER = ['ceiling', 'pipeline-embedded', 'pipeline-kafka', 'freshness', 'catch-up', 'collector'];
 
-interface Figure { name: string; value: number; unit: string; ratioToCeiling: number | null }
-interface Scenario { scenario: string; status: string; elapsedMs: number; reason?: string; figures?: Figure[]; details?: Record<string, unknown> }
+interface Figure {
+  name: string;
+  value: number;
+  unit: string;
+  ratioToCeiling: number | null;
+}
+interface Scenario {
+  scenario: string;
+  status: string;
+  elapsedMs: number;
+  reason?: string;
+  figures?: Figure[];
+  details?: Record<string, unknown>;
+}
 interface Report {
-  machine: { cores: number; cpuModel: string; totalMemoryMiB: number; nodeVersion: string; loadAverage: number[] };
+  machine: {
+    cores: number;
+    cpuModel: string;
+    totalMemoryMiB: number;
+    nodeVersion: string;
+    loadAverage: number[];
+  };
   git: { commit: string | null };
   options: { events: number; durationS: number };
   ceilingEventsPerSec: number;
@@ -36,9 +54,29 @@ describe('shopstream bench (tiny sizes)', () => {
   before(async () => {
     tmp = await tempDataDir('bench-e2e');
     const resultsDir = join(tmp.dir, 'results');
-    const args = ['bench', '--scenario', 'all', '--events', '20000', '--duration-s', '3', '--rate-per-sec', '2000',
-      '--warmup-s', '2', '--outage-s', '2', '--collector-duration-s', '1', '--ceiling-events', '5000',
-      '--ceiling-min-ms', '200', '--results-dir', resultsDir];
+    const args = [
+      'bench',
+      '--scenario',
+      'all',
+      '--events',
+      '20000',
+      '--duration-s',
+      '3',
+      '--rate-per-sec',
+      '2000',
+      '--warmup-s',
+      '2',
+      '--outage-s',
+      '2',
+      '--collector-duration-s',
+      '1',
+      '--ceiling-events',
+      '5000',
+      '--ceiling-min-ms',
+      '200',
+      '--results-dir',
+      resultsDir,
+    ];
     const result = await runCli(args, { dataDir: join(tmp.dir, 'data') });
     assert.equal(result.code, 0, result.stderr);
     stdout = result.stdout;
@@ -60,8 +98,12 @@ describe('shopstream bench (tiny sizes)', () => {
   });
 
   it('runs every scenario in order and says why one was skipped', () => {
-    assert.deepEqual(report.scenarios.map((s) => s.scenario), ORDER);
-    for (const s of report.scenarios.filter((x) => x.scenario !== 'pipeline-kafka')) assert.equal(s.status, 'ok', `${s.scenario}: ${s.reason}`);
+    assert.deepEqual(
+      report.scenarios.map((s) => s.scenario),
+      ORDER,
+    );
+    for (const s of report.scenarios.filter((x) => x.scenario !== 'pipeline-kafka'))
+      assert.equal(s.status, 'ok', `${s.scenario}: ${s.reason}`);
     const kafka = report.scenarios.find((s) => s.scenario === 'pipeline-kafka')!;
     assert.equal(kafka.status, 'skipped');
     assert.match(kafka.reason!, /no broker configured/);
@@ -74,7 +116,11 @@ describe('shopstream bench (tiny sizes)', () => {
     assert.equal(figureOf(ceiling, 'events/s').ratioToCeiling, 1);
     for (const s of report.scenarios) {
       for (const f of s.figures ?? []) {
-        if (f.unit === 'events/s') assert.equal(f.ratioToCeiling, Math.round((f.value / report.ceilingEventsPerSec) * 10_000) / 10_000);
+        if (f.unit === 'events/s')
+          assert.equal(
+            f.ratioToCeiling,
+            Math.round((f.value / report.ceilingEventsPerSec) * 10_000) / 10_000,
+          );
         else assert.equal(f.ratioToCeiling, null, `${s.scenario} ${f.name}`);
       }
     }
@@ -105,7 +151,11 @@ describe('shopstream bench: bad arguments', () => {
   it('exits 2 with a coded message, never a crash', async () => {
     const tmp = await tempDataDir('bench-args');
     try {
-      for (const args of [['--events', 'many'], ['--scenario', 'warp-speed'], ['--invalid-pct', '150']]) {
+      for (const args of [
+        ['--events', 'many'],
+        ['--scenario', 'warp-speed'],
+        ['--invalid-pct', '150'],
+      ]) {
         const r = await runCli(['bench', ...args], { dataDir: tmp.dir });
         assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
         assert.match(r.stderr, /^error /m);

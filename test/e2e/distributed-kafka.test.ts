@@ -52,7 +52,9 @@ after(async () => {
 });
 
 /** A fresh PostgreSQL database and data dir (lake) for one run. */
-async function freshRun(label: string): Promise<{ db: TestDatabase; dir: string; env: Record<string, string> }> {
+async function freshRun(
+  label: string,
+): Promise<{ db: TestDatabase; dir: string; env: Record<string, string> }> {
   const db = await createTestDatabase();
   const data = await tempDataDir(`dist-${label}`);
   cleanups.push(() => db.drop(), data.cleanup);
@@ -60,77 +62,129 @@ async function freshRun(label: string): Promise<{ db: TestDatabase; dir: string;
 }
 
 function twoProcessors(dir: string, runEnv: Record<string, string>): [ProcessorChild, ProcessorChild] {
-  return [startProcessor(['process'], dir, runEnv), startProcessor(['run', '--role', 'processor'], dir, runEnv)];
+  return [
+    startProcessor(['process'], dir, runEnv),
+    startProcessor(['run', '--role', 'processor'], dir, runEnv),
+  ];
 }
 
-test('(a) simulator -> Kafka -> two processors -> PostgreSQL -> API: Gold = single processor = recompute', { timeout: 300_000 }, async () => {
-  const run = await freshRun('two');
-  const processors = twoProcessors(run.dir, run.env);
-  try {
-    await runCliOk(['generate', '--to', 'kafka', '--count', String(EVENTS), '--seed', '11', '--invalid-pct', '2', '--duplicate-pct', '2'], { dataDir: run.dir, env: run.env });
-    const ends = await rawEndOffsets(broker.bootstrap);
-    totalRecords = [...ends.values()].reduce((s, n) => s + n, 0);
-    assert.ok(totalRecords >= EVENTS);
-    await waitCaughtUp(run.db.url, ends);
-    const owners = (await committedPositions(run.db.url)).owners;
-    assert.equal(owners.size, 2, `two processors share the partitions (owners ${[...owners].join(', ')})`);
-  } finally {
-    await stopGracefully(...processors);
-  }
-  const reference = await freshRun('single');
-  await runCliOk(['process', '--once'], { dataDir: reference.dir, env: reference.env });
-  single = await verifyRun(reference.dir, reference.db.url, totalRecords);
-  const group = await verifyRun(run.dir, run.db.url, totalRecords);
-  assertSameGold(group.gold, single.gold);
-  assert.equal(group.silverRows, single.silverRows);
-  await assertApiServes(run.dir, run.env, group.gold);
-});
+test(
+  '(a) simulator -> Kafka -> two processors -> PostgreSQL -> API: Gold = single processor = recompute',
+  { timeout: 300_000 },
+  async () => {
+    const run = await freshRun('two');
+    const processors = twoProcessors(run.dir, run.env);
+    try {
+      await runCliOk(
+        [
+          'generate',
+          '--to',
+          'kafka',
+          '--count',
+          String(EVENTS),
+          '--seed',
+          '11',
+          '--invalid-pct',
+          '2',
+          '--duplicate-pct',
+          '2',
+        ],
+        { dataDir: run.dir, env: run.env },
+      );
+      const ends = await rawEndOffsets(broker.bootstrap);
+      totalRecords = [...ends.values()].reduce((s, n) => s + n, 0);
+      assert.ok(totalRecords >= EVENTS);
+      await waitCaughtUp(run.db.url, ends);
+      const owners = (await committedPositions(run.db.url)).owners;
+      assert.equal(owners.size, 2, `two processors share the partitions (owners ${[...owners].join(', ')})`);
+    } finally {
+      await stopGracefully(...processors);
+    }
+    const reference = await freshRun('single');
+    await runCliOk(['process', '--once'], { dataDir: reference.dir, env: reference.env });
+    single = await verifyRun(reference.dir, reference.db.url, totalRecords);
+    const group = await verifyRun(run.dir, run.db.url, totalRecords);
+    assertSameGold(group.gold, single.gold);
+    assert.equal(group.silverRows, single.silverRows);
+    await assertApiServes(run.dir, run.env, group.gold);
+  },
+);
 
-test('(b) one processor killed with SIGKILL mid-way: the other takes its partitions over, Gold unchanged', { timeout: 300_000 }, async () => {
-  assert.ok(totalRecords > 0, 'runs after (a)');
-  const run = await freshRun('kill');
-  const [victim, survivor] = twoProcessors(run.dir, run.env);
-  try {
-    await waitFor('both processors to own partitions', () => claimedPartitions(victim).length > 0 && claimedPartitions(survivor).length > 0);
-    await waitFor('the victim to commit', () => victim.stderr().includes('"progress"'));
-    victim.child.kill('SIGKILL');
-    await victim.closed;
-    const atKill = await committedPositions(run.db.url);
-    assert.ok(atKill.committed < totalRecords, `killed mid-way (${atKill.committed} of ${totalRecords} committed)`);
-    await waitCaughtUp(run.db.url, await rawEndOffsets(broker.bootstrap));
-    assert.deepEqual([...new Set(claimedPartitions(survivor))].sort(), [0, 1, 2, 3], 'the survivor took every partition over');
-    assert.equal(survivor.child.exitCode, null, 'the survivor still runs');
-  } finally {
-    await stopGracefully(victim, survivor);
-  }
-  const group = await verifyRun(run.dir, run.db.url, totalRecords);
-  assertSameGold(group.gold, single.gold);
-  assert.equal(group.silverRows, single.silverRows, 'the same events survive dedupe across the failover');
-});
+test(
+  '(b) one processor killed with SIGKILL mid-way: the other takes its partitions over, Gold unchanged',
+  { timeout: 300_000 },
+  async () => {
+    assert.ok(totalRecords > 0, 'runs after (a)');
+    const run = await freshRun('kill');
+    const [victim, survivor] = twoProcessors(run.dir, run.env);
+    try {
+      await waitFor(
+        'both processors to own partitions',
+        () => claimedPartitions(victim).length > 0 && claimedPartitions(survivor).length > 0,
+      );
+      await waitFor('the victim to commit', () => victim.stderr().includes('"progress"'));
+      victim.child.kill('SIGKILL');
+      await victim.closed;
+      const atKill = await committedPositions(run.db.url);
+      assert.ok(
+        atKill.committed < totalRecords,
+        `killed mid-way (${atKill.committed} of ${totalRecords} committed)`,
+      );
+      await waitCaughtUp(run.db.url, await rawEndOffsets(broker.bootstrap));
+      assert.deepEqual(
+        [...new Set(claimedPartitions(survivor))].sort(),
+        [0, 1, 2, 3],
+        'the survivor took every partition over',
+      );
+      assert.equal(survivor.child.exitCode, null, 'the survivor still runs');
+    } finally {
+      await stopGracefully(victim, survivor);
+    }
+    const group = await verifyRun(run.dir, run.db.url, totalRecords);
+    assertSameGold(group.gold, single.gold);
+    assert.equal(group.silverRows, single.silverRows, 'the same events survive dedupe across the failover');
+  },
+);
 
-test('(c) the broker restarted mid-way: processors retry and finish, Gold unchanged', { timeout: 300_000 }, async () => {
-  assert.ok(totalRecords > 0, 'runs after (a)');
-  const run = await freshRun('restart');
-  const processors = twoProcessors(run.dir, run.env);
-  try {
-    await waitFor('both processors to commit', () => processors.every((p) => p.stderr().includes('"progress"')));
-    await broker.stop();
-    const atStop = await committedPositions(run.db.url);
-    assert.ok(atStop.committed < totalRecords, `stopped mid-way (${atStop.committed} of ${totalRecords} committed)`);
-    await new Promise((r) => setTimeout(r, 2_000));
-    await broker.start();
-    await waitCaughtUp(run.db.url, await rawEndOffsets(broker.bootstrap));
-    for (const p of processors) assert.equal(p.child.exitCode, null, 'both processors survived the outage');
-    assert.ok(processors.some((p) => p.stderr().includes('SHOP_LOG_')), 'the outage surfaced as coded log errors that were retried');
-  } finally {
-    await stopGracefully(...processors);
-  }
-  const group = await verifyRun(run.dir, run.db.url, totalRecords);
-  assertSameGold(group.gold, single.gold);
-});
+test(
+  '(c) the broker restarted mid-way: processors retry and finish, Gold unchanged',
+  { timeout: 300_000 },
+  async () => {
+    assert.ok(totalRecords > 0, 'runs after (a)');
+    const run = await freshRun('restart');
+    const processors = twoProcessors(run.dir, run.env);
+    try {
+      await waitFor('both processors to commit', () =>
+        processors.every((p) => p.stderr().includes('"progress"')),
+      );
+      await broker.stop();
+      const atStop = await committedPositions(run.db.url);
+      assert.ok(
+        atStop.committed < totalRecords,
+        `stopped mid-way (${atStop.committed} of ${totalRecords} committed)`,
+      );
+      await new Promise((r) => setTimeout(r, 2_000));
+      await broker.start();
+      await waitCaughtUp(run.db.url, await rawEndOffsets(broker.bootstrap));
+      for (const p of processors) assert.equal(p.child.exitCode, null, 'both processors survived the outage');
+      assert.ok(
+        processors.some((p) => p.stderr().includes('SHOP_LOG_')),
+        'the outage surfaced as coded log errors that were retried',
+      );
+    } finally {
+      await stopGracefully(...processors);
+    }
+    const group = await verifyRun(run.dir, run.db.url, totalRecords);
+    assertSameGold(group.gold, single.gold);
+  },
+);
 
 /** `run --role api` on the run's database serves the same events_total as Gold. */
-async function assertApiServes(dir: string, runEnv: Record<string, string>, gold: ReadonlyMap<string, number>): Promise<void> {
+async function assertApiServes(
+  dir: string,
+  runEnv: Record<string, string>,
+  gold: ReadonlyMap<string, number>,
+): Promise<void> {
   const api = startProcessor(['run', '--role', 'api'], dir, runEnv);
   let stdout = '';
   api.child.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));
@@ -145,7 +199,11 @@ async function assertApiServes(dir: string, runEnv: Record<string, string>, gold
     assert.equal(res.status, 200);
     const body = (await res.json()) as { points: Array<{ ts: string; value: number }> };
     const served = body.points.reduce((s, p) => s + p.value, 0);
-    assert.equal(served, totals.reduce((s, [, v]) => s + v, 0), 'the API serves the committed Gold');
+    assert.equal(
+      served,
+      totals.reduce((s, [, v]) => s + v, 0),
+      'the API serves the committed Gold',
+    );
   } finally {
     await stopGracefully(api);
   }

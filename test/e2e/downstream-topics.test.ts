@@ -17,25 +17,41 @@ test('with processor.publishDownstream, committed Silver and quarantine rows rea
     const file = join(dir, 'ref.ndjson');
     writeFileSync(file, cases.map((c) => JSON.stringify(c.event)).join('\n') + '\n');
     await runCliOk(['import', file], { dataDir: dir });
-    await runCliOk(['process', '--once'], { dataDir: dir, env: { SHOPSTREAM_PROCESSOR_PUBLISH_DOWNSTREAM: 'true' } });
+    await runCliOk(['process', '--once'], {
+      dataDir: dir,
+      env: { SHOPSTREAM_PROCESSOR_PUBLISH_DOWNSTREAM: 'true' },
+    });
 
     const config = loadConfig({ overrides: { dataDir: dir } });
     const log = await openEmbeddedLog({ ...config.log, dir: join(dir, 'log'), mode: 'read' });
     const readAll = async (topic: string): Promise<LogRecord[]> => {
       const info = await log.describeTopic(topic);
       const out: LogRecord[] = [];
-      for (const p of info?.partitions ?? []) out.push(...(await log.read(topic, p.partition, p.firstOffset, { maxRecords: 1000 })));
+      for (const p of info?.partitions ?? [])
+        out.push(...(await log.read(topic, p.partition, p.firstOffset, { maxRecords: 1000 })));
       return out;
     };
     const clean = await readAll(CLEAN_TOPIC);
     const quarantined = await readAll(QUARANTINE_TOPIC);
     await log.close();
 
-    const validIds = cases.filter((c) => c.expected === 'silver').map((c) => (c.event as { event_id: string }).event_id);
-    assert.deepEqual(clean.map((r) => (JSON.parse(r.value.toString()) as { event_id: string }).event_id).sort(), [...validIds].sort());
+    const validIds = cases
+      .filter((c) => c.expected === 'silver')
+      .map((c) => (c.event as { event_id: string }).event_id);
+    assert.deepEqual(
+      clean.map((r) => (JSON.parse(r.value.toString()) as { event_id: string }).event_id).sort(),
+      [...validIds].sort(),
+    );
     const reasons = quarantined.map((r) => r.headers?.['reasons']).sort();
-    assert.deepEqual(reasons, cases.filter((c) => c.expected === 'quarantine').map((c) => c.expected_reasons).sort());
-    for (const r of [...clean, ...quarantined]) assert.ok(r.headers?.['source_offset'] !== undefined, 'lineage header');
+    assert.deepEqual(
+      reasons,
+      cases
+        .filter((c) => c.expected === 'quarantine')
+        .map((c) => c.expected_reasons)
+        .sort(),
+    );
+    for (const r of [...clean, ...quarantined])
+      assert.ok(r.headers?.['source_offset'] !== undefined, 'lineage header');
   } finally {
     await cleanup();
   }

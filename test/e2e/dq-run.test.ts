@@ -10,7 +10,10 @@ import { join } from 'node:path';
 import { openPgliteStore } from '../../src/store/pglite/pglite-store.js';
 import { runCliOk, tempDataDir } from '../helpers/cli.js';
 
-interface Run { score: number; checks: { name: string; passed: boolean }[] }
+interface Run {
+  score: number;
+  checks: { name: string; passed: boolean }[];
+}
 
 async function silverFile(dir: string): Promise<string> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
@@ -22,11 +25,30 @@ async function silverFile(dir: string): Promise<string> {
 describe('shopstream dq run', () => {
   let tmp: { dir: string; cleanup: () => Promise<void> };
   const dq = async () => JSON.parse(await runCliOk(['dq', 'run', '--json'], { dataDir: tmp.dir })) as Run;
-  const failed = (r: Run) => r.checks.filter((c) => !c.passed).map((c) => c.name).sort();
+  const failed = (r: Run) =>
+    r.checks
+      .filter((c) => !c.passed)
+      .map((c) => c.name)
+      .sort();
 
   before(async () => {
     tmp = await tempDataDir('dq');
-    await runCliOk(['generate', '--count', '20000', '--invalid-pct', '0', '--duplicate-pct', '0', '--late-pct', '0', '--to', 'log'], { dataDir: tmp.dir });
+    await runCliOk(
+      [
+        'generate',
+        '--count',
+        '20000',
+        '--invalid-pct',
+        '0',
+        '--duplicate-pct',
+        '0',
+        '--late-pct',
+        '0',
+        '--to',
+        'log',
+      ],
+      { dataDir: tmp.dir },
+    );
     await runCliOk(['process', '--once'], { dataDir: tmp.dir });
   });
   after(() => tmp.cleanup());
@@ -42,21 +64,33 @@ describe('shopstream dq run', () => {
     await copyFile(file, file.replace(/\.parquet$/, '-copy.parquet'));
     const store = await openPgliteStore({ dataDir: join(tmp.dir, 'serving') });
     try {
-      await store.query(`INSERT INTO serving.kpi_counts (window_start, counter, value) VALUES ('2020-01-01T00:00:00Z', 'revenue', -5)`);
+      await store.query(
+        `INSERT INTO serving.kpi_counts (window_start, counter, value) VALUES ('2020-01-01T00:00:00Z', 'revenue', -5)`,
+      );
       await store.query(`UPDATE serving.partition_accounting SET quarantine_rows = silver_rows / 10`);
-      await store.query(`INSERT INTO serving.quarantine_reasons (topic, partition, reason, count) VALUES ('ecom.events.raw.v1', 0, 'missing_user_id', 1)`);
+      await store.query(
+        `INSERT INTO serving.quarantine_reasons (topic, partition, reason, count) VALUES ('ecom.events.raw.v1', 0, 'missing_user_id', 1)`,
+      );
     } finally {
       await store.close();
     }
     const run = await dq();
     const names = failed(run);
-    for (const expected of ['uniqueness.event_id', 'validity.quarantine_share', 'consistency.minute.revenue_non_negative', 'consistency.minute.no_purchase_no_revenue', 'consistency.day.revenue_non_negative']) {
+    for (const expected of [
+      'uniqueness.event_id',
+      'validity.quarantine_share',
+      'consistency.minute.revenue_non_negative',
+      'consistency.minute.no_purchase_no_revenue',
+      'consistency.day.revenue_non_negative',
+    ]) {
       assert.ok(names.includes(expected), `${expected} not reported: ${names.join(', ')}`);
     }
     assert.ok(run.score < 100);
     const store2 = await openPgliteStore({ dataDir: join(tmp.dir, 'serving') });
     try {
-      const rows = await store2.query<{ n: number }>(`SELECT count(*)::int AS n FROM serving.data_quality_runs`);
+      const rows = await store2.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM serving.data_quality_runs`,
+      );
       assert.equal(rows[0]!.n, 2);
     } finally {
       await store2.close();

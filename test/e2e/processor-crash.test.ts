@@ -15,7 +15,12 @@ import { loadConfig } from '../../src/config/index.js';
 import { openLake, queryLake, recomputeKpiMinuteFromSilver } from '../../src/lake/index.js';
 import { openEmbeddedLog } from '../../src/log/embedded/index.js';
 import { RAW_TOPIC } from '../../src/log/event-log.js';
-import { createSimulator, DEFAULT_SIMULATOR_OPTIONS, eventLogSink, runSimulation } from '../../src/sources/simulator/index.js';
+import {
+  createSimulator,
+  DEFAULT_SIMULATOR_OPTIONS,
+  eventLogSink,
+  runSimulation,
+} from '../../src/sources/simulator/index.js';
 import { openServingStore, queryKpis, readAccounting } from '../../src/store/index.js';
 import { runCliOk, spawnCli, tempDataDir } from '../helpers/cli.js';
 import { createTestDatabase } from '../helpers/postgres.js';
@@ -50,7 +55,8 @@ async function killMidWork(dataDir: string, env: Record<string, string>, seed: n
   let stderr = '';
   child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
   const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
-  for (let i = 0; i < 1200 && !stderr.includes('"progress"'); i++) await new Promise((r) => setTimeout(r, 50));
+  for (let i = 0; i < 1200 && !stderr.includes('"progress"'); i++)
+    await new Promise((r) => setTimeout(r, 50));
   await new Promise((r) => setTimeout(r, (seed * 7919) % 1000));
   child.kill('SIGKILL');
   await closed;
@@ -61,7 +67,10 @@ async function verify(dataDir: string, storeUrl: string, logRecords: number): Pr
   const store = await openServingStore({ ...config.store, dataDir });
   const lake = await openLake({ dir: join(dataDir, 'lake'), readOnly: true });
   try {
-    const bronze = await queryLake(lake, `SELECT count(*) AS n, count(DISTINCT (partition, "offset")) AS d FROM bronze`);
+    const bronze = await queryLake(
+      lake,
+      `SELECT count(*) AS n, count(DISTINCT (partition, "offset")) AS d FROM bronze`,
+    );
     assert.equal(Number(bronze[0]!['n']), logRecords, 'Bronze holds every log record');
     assert.equal(Number(bronze[0]!['d']), logRecords, 'Bronze holds every log record once');
     const silver = await queryLake(lake, `SELECT count(*) AS n, count(DISTINCT event_id) AS d FROM silver`);
@@ -76,16 +85,27 @@ async function verify(dataDir: string, storeUrl: string, logRecords: number): Pr
     assert.equal(sum('silverRows') + sum('quarantineRows') + sum('duplicatesDropped'), logRecords);
     assert.equal(sum('silverRows'), Number(silver[0]!['n']), 'accounting agrees with Silver');
     assert.equal(sum('quarantineRows'), Number(quarantine[0]!['n']), 'accounting agrees with quarantine');
-    assert.ok(sum('duplicatesDropped') > 0 && sum('quarantineRows') > 0, 'the run had duplicates and bad events');
+    assert.ok(
+      sum('duplicatesDropped') > 0 && sum('quarantineRows') > 0,
+      'the run had duplicates and bad events',
+    );
 
-    const served = await queryKpis(store, { fromMs: 0, toMs: Date.UTC(9999, 0, 1), grain: 'minute', limit: 10_000_000 });
+    const served = await queryKpis(store, {
+      fromMs: 0,
+      toMs: Date.UTC(9999, 0, 1),
+      grain: 'minute',
+      limit: 10_000_000,
+    });
     const recomputed = await recomputeKpiMinuteFromSilver(lake);
     const key = (w: string, m: string) => `${new Date(w).toISOString()} ${m}`;
     const expected = new Map(recomputed.map((r) => [key(r.window_start, r.metric), r.value]));
     assert.equal(served.length, expected.size, 'same windows x metrics');
     for (const p of served) {
       const want = expected.get(key(p.windowStart, p.metric));
-      assert.ok(want !== undefined && Math.abs(p.value - want) <= 1e-6 * Math.max(1, Math.abs(want)), `${p.windowStart} ${p.metric}: served ${p.value}, recomputed ${want}`);
+      assert.ok(
+        want !== undefined && Math.abs(p.value - want) <= 1e-6 * Math.max(1, Math.abs(want)),
+        `${p.windowStart} ${p.metric}: served ${p.value}, recomputed ${want}`,
+      );
     }
   } finally {
     await Promise.allSettled([lake.close(), store.close()]);
@@ -99,8 +119,13 @@ async function crashScenario(storeUrl: string, label: string): Promise<void> {
     assert.ok(records >= EVENTS);
     const env = { ...PROCESS_ENV, ...(storeUrl === '' ? {} : { SHOPSTREAM_STORE_URL: storeUrl }) };
     for (let k = 0; k < KILLS; k++) await killMidWork(dir, env, k + 1);
-    const afterKills = JSON.parse(await runCliOk(['status', '--json'], { dataDir: dir, env })) as { totals: { recordsRead: number } };
-    assert.ok(afterKills.totals.recordsRead > 0 && afterKills.totals.recordsRead < records, `the kills hit mid-run (${afterKills.totals.recordsRead} of ${records} committed)`);
+    const afterKills = JSON.parse(await runCliOk(['status', '--json'], { dataDir: dir, env })) as {
+      totals: { recordsRead: number };
+    };
+    assert.ok(
+      afterKills.totals.recordsRead > 0 && afterKills.totals.recordsRead < records,
+      `the kills hit mid-run (${afterKills.totals.recordsRead} of ${records} committed)`,
+    );
     await runCliOk(['process', '--once'], { dataDir: dir, env });
     await verify(dir, storeUrl, records);
   } finally {
@@ -108,15 +133,23 @@ async function crashScenario(storeUrl: string, label: string): Promise<void> {
   }
 }
 
-test('kill -9 five times mid-run on PGlite: Gold = recompute, no duplicates, invariant holds', { timeout: 600_000 }, async () => {
-  await crashScenario('', 'pglite');
-});
+test(
+  'kill -9 five times mid-run on PGlite: Gold = recompute, no duplicates, invariant holds',
+  { timeout: 600_000 },
+  async () => {
+    await crashScenario('', 'pglite');
+  },
+);
 
-test('kill -9 five times mid-run on PostgreSQL: Gold = recompute, no duplicates, invariant holds', { timeout: 600_000 }, async () => {
-  const db = await createTestDatabase();
-  try {
-    await crashScenario(db.url, 'postgres');
-  } finally {
-    await db.drop();
-  }
-});
+test(
+  'kill -9 five times mid-run on PostgreSQL: Gold = recompute, no duplicates, invariant holds',
+  { timeout: 600_000 },
+  async () => {
+    const db = await createTestDatabase();
+    try {
+      await crashScenario(db.url, 'postgres');
+    } finally {
+      await db.drop();
+    }
+  },
+);

@@ -17,9 +17,20 @@ let cleanup: () => Promise<void> = async () => undefined;
 type Fields = Record<string, unknown>;
 function ev(id: string, type: string, time: string, extra: Fields = {}): string {
   return JSON.stringify({
-    event_id: id, event_version: 1, event_type: type, event_time: time, ingest_time: time,
-    user_id: 'user_1', session_id: 's1', product_id: null, quantity: null, price: null,
-    currency: null, order_id: null, source: 'test', ...extra,
+    event_id: id,
+    event_version: 1,
+    event_type: type,
+    event_time: time,
+    ingest_time: time,
+    user_id: 'user_1',
+    session_id: 's1',
+    product_id: null,
+    quantity: null,
+    price: null,
+    currency: null,
+    order_id: null,
+    source: 'test',
+    ...extra,
   });
 }
 const D = '2026-03-02T';
@@ -27,7 +38,9 @@ const D = '2026-03-02T';
 /** Invalid lines of the contract fixtures (every reason code) that fit on one NDJSON line. */
 function invalidFixtureLines(): Array<{ line: string; reasons: string[] }> {
   const path = join(REPO_ROOT, 'test/fixtures/contract/reason-codes.jsonl');
-  return jsonLines<{ raw?: string; event?: unknown; fill?: unknown; expected_reasons: string[] }>(readFileSync(path, 'utf8'))
+  return jsonLines<{ raw?: string; event?: unknown; fill?: unknown; expected_reasons: string[] }>(
+    readFileSync(path, 'utf8'),
+  )
     .filter((c) => c.expected_reasons.length > 0 && c.fill === undefined)
     .map((c) => ({ line: c.raw ?? JSON.stringify(c.event), reasons: c.expected_reasons }))
     .filter((c) => c.line.trim() !== '' && !c.line.includes('\n') && !c.line.includes('\r'));
@@ -41,8 +54,20 @@ const lines = [
   ev('e1', 'click', `${D}10:00:00.000Z`, { product_id: 'p1' }), // duplicate of e1: dropped
   ev('e4', 'click', `${D}10:01:00.000Z`, { product_id: 'p3' }), // :00.000 opens the next minute
   ev('e6', 'checkout', `${D}10:01:05.000Z`),
-  ev('e5', 'purchase', `${D}10:01:10.000Z`, { product_id: 'p1', quantity: 3, price: 5.5, currency: 'EUR', order_id: 'o1' }),
-  ev('e7', 'purchase', `${D}10:01:20.000Z`, { product_id: 'p2', quantity: 1, price: 20, currency: 'EUR', order_id: 'o2' }),
+  ev('e5', 'purchase', `${D}10:01:10.000Z`, {
+    product_id: 'p1',
+    quantity: 3,
+    price: 5.5,
+    currency: 'EUR',
+    order_id: 'o1',
+  }),
+  ev('e7', 'purchase', `${D}10:01:20.000Z`, {
+    product_id: 'p2',
+    quantity: 1,
+    price: 20,
+    currency: 'EUR',
+    order_id: 'o2',
+  }),
   ...invalid.map((c) => c.line),
   ev('e8', 'click', `${D}12:00:00.000Z`, { product_id: 'p1' }), // stream time 12:00 -> horizon 11:00
   ev('e9', 'click', `${D}11:30:00.000Z`, { product_id: 'p1' }), // late, within the watermark
@@ -62,13 +87,21 @@ after(() => cleanup());
 
 async function kpis(grain: string): Promise<Map<string, number>> {
   const out = await runCliOk(['kpis', '--json', '--grain', grain], { dataDir });
-  return new Map(jsonLines<{ window_start: string; metric: string; value: number }>(out).map((r) => [`${r.window_start} ${r.metric}`, r.value]));
+  return new Map(
+    jsonLines<{ window_start: string; metric: string; value: number }>(out).map((r) => [
+      `${r.window_start} ${r.metric}`,
+      r.value,
+    ]),
+  );
 }
 
 function expectWindow(rows: Map<string, number>, start: string, expected: Record<string, number>): void {
   for (const [metric, value] of Object.entries(expected)) {
     const got = rows.get(`${start} ${metric}`);
-    assert.ok(got !== undefined && Math.abs(got - value) < 1e-9, `${start} ${metric}: expected ${value}, got ${got}`);
+    assert.ok(
+      got !== undefined && Math.abs(got - value) < 1e-9,
+      `${start} ${metric}: expected ${value}, got ${got}`,
+    );
   }
 }
 
@@ -76,13 +109,29 @@ test('minute KPIs match the hand computation (boundaries, duplicates, late withi
   const rows = await kpis('minute');
   // 10:00 -> e1, e2 (…:59.999), e3: 2 clicks, 1 cart; the duplicate e1 is not counted.
   expectWindow(rows, `${D}10:00:00.000Z`, {
-    events_total: 3, events_click: 2, events_add_to_cart: 1, events_checkout: 0, events_purchase: 0,
-    revenue: 0, aov: 0, add_to_cart_rate: 0.5, checkout_rate: 0, purchase_conversion: 0,
+    events_total: 3,
+    events_click: 2,
+    events_add_to_cart: 1,
+    events_checkout: 0,
+    events_purchase: 0,
+    revenue: 0,
+    aov: 0,
+    add_to_cart_rate: 0.5,
+    checkout_rate: 0,
+    purchase_conversion: 0,
   });
   // 10:01 -> e4 (:00.000), e6, e5 (3 x 5.5 = 16.5), e7 (1 x 20): revenue 36.5, aov 18.25.
   expectWindow(rows, `${D}10:01:00.000Z`, {
-    events_total: 4, events_click: 1, events_add_to_cart: 0, events_checkout: 1, events_purchase: 2,
-    revenue: 36.5, aov: 18.25, add_to_cart_rate: 0, checkout_rate: 0, purchase_conversion: 2,
+    events_total: 4,
+    events_click: 1,
+    events_add_to_cart: 0,
+    events_checkout: 1,
+    events_purchase: 2,
+    revenue: 36.5,
+    aov: 18.25,
+    add_to_cart_rate: 0,
+    checkout_rate: 0,
+    purchase_conversion: 2,
   });
   expectWindow(rows, `${D}11:30:00.000Z`, { events_total: 1, events_click: 1 }); // e9, late but within
   expectWindow(rows, `${D}12:00:00.000Z`, { events_total: 1, events_click: 1 }); // e8 once
@@ -96,23 +145,47 @@ test('hour KPIs re-derive rates from summed counts, never by averaging minute ra
   // 10:00-11:00: 3 clicks, 1 cart, 1 checkout, 2 purchases, revenue 36.5.
   // add_to_cart_rate = 1/3 (the mean of the minute rates would be (0.5 + 0) / 2 = 0.25).
   expectWindow(rows, `${D}10:00:00.000Z`, {
-    events_total: 7, events_click: 3, events_add_to_cart: 1, events_checkout: 1, events_purchase: 2,
-    revenue: 36.5, aov: 18.25, add_to_cart_rate: 1 / 3, checkout_rate: 1, purchase_conversion: 2 / 3,
+    events_total: 7,
+    events_click: 3,
+    events_add_to_cart: 1,
+    events_checkout: 1,
+    events_purchase: 2,
+    revenue: 36.5,
+    aov: 18.25,
+    add_to_cart_rate: 1 / 3,
+    checkout_rate: 1,
+    purchase_conversion: 2 / 3,
   });
 });
 
 test('every fixture reason lands in quarantine with its ordered reasons; late ones say late_beyond_watermark', async () => {
-  const out = await runCliOk(['lake', 'sql', 'SELECT "offset", reasons FROM quarantine ORDER BY "offset"'], { dataDir });
+  const out = await runCliOk(['lake', 'sql', 'SELECT "offset", reasons FROM quarantine ORDER BY "offset"'], {
+    dataDir,
+  });
   const rows = jsonLines<{ offset: number; reasons: string }>(out);
-  const expected = [...invalid.map((c) => c.reasons.join(',')), 'late_beyond_watermark', 'late_beyond_watermark'];
-  assert.deepEqual(rows.map((r) => r.reasons), expected);
-  const silver = jsonLines<{ event_id: string }>(await runCliOk(['lake', 'sql', 'SELECT event_id FROM silver ORDER BY "offset"'], { dataDir }));
-  assert.deepEqual(silver.map((r) => r.event_id), ['e1', 'e2', 'e3', 'e4', 'e6', 'e5', 'e7', 'e8', 'e9']);
+  const expected = [
+    ...invalid.map((c) => c.reasons.join(',')),
+    'late_beyond_watermark',
+    'late_beyond_watermark',
+  ];
+  assert.deepEqual(
+    rows.map((r) => r.reasons),
+    expected,
+  );
+  const silver = jsonLines<{ event_id: string }>(
+    await runCliOk(['lake', 'sql', 'SELECT event_id FROM silver ORDER BY "offset"'], { dataDir }),
+  );
+  assert.deepEqual(
+    silver.map((r) => r.event_id),
+    ['e1', 'e2', 'e3', 'e4', 'e6', 'e5', 'e7', 'e8', 'e9'],
+  );
 });
 
 test('accounting: read = bronze = silver + quarantine + duplicates', async () => {
   const status = JSON.parse(await runCliOk(['status', '--json'], { dataDir })) as {
-    totals: Record<string, number>; invariantHolds: boolean; windows: { open: number; final: number };
+    totals: Record<string, number>;
+    invariantHolds: boolean;
+    windows: { open: number; final: number };
   };
   assert.equal(status.totals['recordsRead'], lines.length);
   assert.equal(status.totals['bronzeRows'], lines.length);
@@ -121,8 +194,14 @@ test('accounting: read = bronze = silver + quarantine + duplicates', async () =>
   assert.equal(status.totals['lateQuarantined'], 2);
   assert.equal(status.totals['quarantineRows'], invalid.length + 2);
   assert.equal(status.invariantHolds, true);
-  assert.deepEqual(status.windows, { open: 0, final: 4, newestFinal: `${D}12:00:00.000Z` }, '--once finalizes every window');
-  const bronze = jsonLines<{ n: number }>(await runCliOk(['lake', 'sql', 'SELECT count(*) AS n FROM bronze'], { dataDir }));
+  assert.deepEqual(
+    status.windows,
+    { open: 0, final: 4, newestFinal: `${D}12:00:00.000Z` },
+    '--once finalizes every window',
+  );
+  const bronze = jsonLines<{ n: number }>(
+    await runCliOk(['lake', 'sql', 'SELECT count(*) AS n FROM bronze'], { dataDir }),
+  );
   assert.equal(bronze[0]!.n, lines.length);
 });
 
@@ -136,7 +215,10 @@ test('an idle stream still finalizes its last window (by the wall clock)', async
     const recent = new Date(Date.now() - 5 * 60_000).toISOString();
     writeFileSync(file, ev('only', 'click', recent, { product_id: 'p1' }) + '\n');
     await runCliOk(['import', file], { dataDir: dir });
-    const child = spawnCli(['process'], { dataDir: dir, env: { SHOPSTREAM_PROCESSOR_IDLE_FINALIZE_MS: '300' } });
+    const child = spawnCli(['process'], {
+      dataDir: dir,
+      env: { SHOPSTREAM_PROCESSOR_IDLE_FINALIZE_MS: '300' },
+    });
     let stderr = '';
     child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     for (let i = 0; i < 120 && !stderr.includes('windows finalized by the wall clock'); i++) {
@@ -159,15 +241,34 @@ test('an idle stream still finalizes its last window (by the wall clock)', async
 
 test('replay rebuilds the same Silver, quarantine, Gold and accounting from Bronze', async () => {
   const before = await kpis('minute');
-  const silverBefore = await runCliOk(['lake', 'sql', 'SELECT event_id, "offset" FROM silver ORDER BY "offset"'], { dataDir });
-  const quarantineBefore = await runCliOk(['lake', 'sql', 'SELECT "offset", reasons FROM quarantine ORDER BY "offset"'], { dataDir });
+  const silverBefore = await runCliOk(
+    ['lake', 'sql', 'SELECT event_id, "offset" FROM silver ORDER BY "offset"'],
+    { dataDir },
+  );
+  const quarantineBefore = await runCliOk(
+    ['lake', 'sql', 'SELECT "offset", reasons FROM quarantine ORDER BY "offset"'],
+    { dataDir },
+  );
   await runCliOk(['replay'], { dataDir, env: ONE_PARTITION });
   assert.deepEqual(await kpis('minute'), before);
-  assert.equal(await runCliOk(['lake', 'sql', 'SELECT event_id, "offset" FROM silver ORDER BY "offset"'], { dataDir }), silverBefore);
-  assert.equal(await runCliOk(['lake', 'sql', 'SELECT "offset", reasons FROM quarantine ORDER BY "offset"'], { dataDir }), quarantineBefore);
-  const status = JSON.parse(await runCliOk(['status', '--json'], { dataDir })) as { totals: Record<string, number>; invariantHolds: boolean };
+  assert.equal(
+    await runCliOk(['lake', 'sql', 'SELECT event_id, "offset" FROM silver ORDER BY "offset"'], { dataDir }),
+    silverBefore,
+  );
+  assert.equal(
+    await runCliOk(['lake', 'sql', 'SELECT "offset", reasons FROM quarantine ORDER BY "offset"'], {
+      dataDir,
+    }),
+    quarantineBefore,
+  );
+  const status = JSON.parse(await runCliOk(['status', '--json'], { dataDir })) as {
+    totals: Record<string, number>;
+    invariantHolds: boolean;
+  };
   assert.equal(status.totals['recordsRead'], lines.length);
   assert.equal(status.invariantHolds, true);
-  const bronze = jsonLines<{ n: number }>(await runCliOk(['lake', 'sql', 'SELECT count(*) AS n FROM bronze'], { dataDir }));
+  const bronze = jsonLines<{ n: number }>(
+    await runCliOk(['lake', 'sql', 'SELECT count(*) AS n FROM bronze'], { dataDir }),
+  );
   assert.equal(bronze[0]!.n, lines.length, 'Bronze is untouched by a replay');
 });

@@ -30,11 +30,15 @@ function childEnv(env: Readonly<Record<string, string>> = {}): NodeJS.ProcessEnv
 
 /** Starts `shopstream --data-dir <dataDir> ...args` from the TypeScript sources. */
 export function spawnCli(args: readonly string[], options: CliOptions): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', '--data-dir', options.dataDir, ...args], {
-    cwd: REPO_ROOT,
-    env: childEnv(options.env),
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
+  return spawn(
+    process.execPath,
+    ['--import', 'tsx', 'src/cli/main.ts', '--data-dir', options.dataDir, ...args],
+    {
+      cwd: REPO_ROOT,
+      env: childEnv(options.env),
+      stdio: ['pipe', 'pipe', 'pipe'],
+    },
+  );
 }
 
 /** Runs the CLI to completion and collects its output. */
@@ -54,7 +58,8 @@ export function runCli(args: readonly string[], options: CliOptions): Promise<Cl
 /** Runs the CLI and throws with its stderr when it does not exit 0. */
 export async function runCliOk(args: readonly string[], options: CliOptions): Promise<string> {
   const result = await runCli(args, options);
-  if (result.code !== 0) throw new Error(`shopstream ${args.join(' ')} exited ${result.code}: ${result.stderr}`);
+  if (result.code !== 0)
+    throw new Error(`shopstream ${args.join(' ')} exited ${result.code}: ${result.stderr}`);
   return result.stdout;
 }
 

@@ -30,14 +30,18 @@ export function testKafkaBootstrap(): Promise<string> {
 async function resolveBootstrap(): Promise<string> {
   const given = process.env['SHOPSTREAM_TEST_KAFKA_BOOTSTRAP']?.trim();
   if (given) return given;
-  const { stdout, stderr } = await run('bash', [SCRIPT, 'start'], { timeout: START_TIMEOUT_MS, cwd: REPO_ROOT });
+  const { stdout, stderr } = await run('bash', [SCRIPT, 'start'], {
+    timeout: START_TIMEOUT_MS,
+    cwd: REPO_ROOT,
+  });
   if (!stderr.includes('already running')) {
     process.once('exit', () => {
       execFileSync('bash', [SCRIPT, 'stop'], { stdio: 'ignore', timeout: 60_000 });
     });
   }
   const servers = stdout.trim().split('\n').pop() ?? '';
-  if (!/^[\w.-]+:\d+/.test(servers)) throw new Error(`scripts/kafka.sh start printed no bootstrap servers: ${stdout}`);
+  if (!/^[\w.-]+:\d+/.test(servers))
+    throw new Error(`scripts/kafka.sh start printed no bootstrap servers: ${stdout}`);
   return servers;
 }
 
@@ -64,7 +68,10 @@ export interface TestKafkaLog {
  * Opens the Kafka adapter against the test broker. Topics created through the returned log are
  * recorded and deleted by cleanup(); `created` lets several logs (reopen) share one record.
  */
-export async function openTestKafkaLog(options: Partial<KafkaLogOptions> = {}, created = new Set<string>()): Promise<TestKafkaLog> {
+export async function openTestKafkaLog(
+  options: Partial<KafkaLogOptions> = {},
+  created = new Set<string>(),
+): Promise<TestKafkaLog> {
   const brokers = (await testKafkaBootstrap()).split(',');
   const inner = await openKafkaLog({ brokers, requestTimeoutMs: 15_000, ...options });
   const log = recordingTopics(inner, created);

@@ -20,7 +20,13 @@ function sourceFiles(dir: string): string[] {
 function resolveImport(from: string, spec: string): string | undefined {
   if (!spec.startsWith('.')) return undefined;
   const base = resolve(dirname(from), spec);
-  const candidates = [base.replace(/\.js$/, '.ts'), base.replace(/\.js$/, '.tsx'), `${base}.ts`, `${base}.tsx`, join(base, 'index.ts')];
+  const candidates = [
+    base.replace(/\.js$/, '.ts'),
+    base.replace(/\.js$/, '.tsx'),
+    `${base}.ts`,
+    `${base}.tsx`,
+    join(base, 'index.ts'),
+  ];
   return candidates.find((c) => existsSync(c) && statSync(c).isFile());
 }
 
@@ -28,7 +34,9 @@ const files = ROOTS.flatMap(sourceFiles);
 const graph = new Map<string, string[]>();
 for (const file of files) {
   const info = ts.preProcessFile(readFileSync(file, 'utf8'), true, true);
-  const deps = info.importedFiles.map((f) => resolveImport(file, f.fileName)).filter((d): d is string => d !== undefined);
+  const deps = info.importedFiles
+    .map((f) => resolveImport(file, f.fileName))
+    .filter((d): d is string => d !== undefined);
   graph.set(file, deps);
 }
 
@@ -45,7 +53,8 @@ function visit(node: string, stack: string[]): void {
 for (const file of files) if (!state.has(file)) visit(file, [file]);
 
 if (cycles.length > 0) {
-  for (const cycle of cycles) console.error(`import cycle: ${cycle.map((f) => relative('.', f)).join(' -> ')}`);
+  for (const cycle of cycles)
+    console.error(`import cycle: ${cycle.map((f) => relative('.', f)).join(' -> ')}`);
   process.exit(1);
 }
 console.log(`no import cycles in ${files.length} files`);

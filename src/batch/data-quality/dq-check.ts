@@ -20,8 +20,16 @@ export interface DqOptions {
   readonly volumeMaxChangePct: number;
 }
 
-export const skipped = (name: string, category: DqCategory, why: string): DqCheckResult =>
-  ({ name, category, passed: true, observed: null, threshold: null, weight: 0, message: `skipped: ${why}`, details: {} });
+export const skipped = (name: string, category: DqCategory, why: string): DqCheckResult => ({
+  name,
+  category,
+  passed: true,
+  observed: null,
+  threshold: null,
+  weight: 0,
+  message: `skipped: ${why}`,
+  details: {},
+});
 
 /** score = 100 * (sum of weights of passed checks) / (sum of all weights); 100 when nothing is weighed. */
 export function scoreOf(checks: readonly DqCheckResult[]): number {

@@ -15,7 +15,12 @@ export interface DqRun {
 }
 
 /** Runs every check over the lake (Silver) and the serving DB, then records the run in data_quality_runs/logs. */
-export async function runQualitySuite(deps: { lake: Lake; store: ServingStore; options: DqOptions; nowMs: number }): Promise<DqRun> {
+export async function runQualitySuite(deps: {
+  lake: Lake;
+  store: ServingStore;
+  options: DqOptions;
+  nowMs: number;
+}): Promise<DqRun> {
   const startedAt = new Date(deps.nowMs).toISOString();
   const checks = [
     ...(await silverChecks(deps.lake, deps.options)),
@@ -24,7 +29,13 @@ export async function runQualitySuite(deps: { lake: Lake; store: ServingStore; o
     ...(await volume(deps.store, deps.options)),
     ...(await servingConsistency(deps.store)),
   ];
-  const run: DqRun = { runId: randomUUID(), startedAt, finishedAt: new Date().toISOString(), score: scoreOf(checks), checks };
+  const run: DqRun = {
+    runId: randomUUID(),
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    score: scoreOf(checks),
+    checks,
+  };
   await recordRun(deps.store, run);
   return run;
 }
@@ -34,12 +45,25 @@ async function recordRun(store: ServingStore, run: DqRun): Promise<void> {
     const passed = run.checks.filter((c) => c.passed).length;
     await tx.query(
       `INSERT INTO serving.data_quality_runs (run_id, started_at, finished_at, score, checks_passed, checks_failed) VALUES ($1, $2::timestamptz, $3::timestamptz, $4, $5, $6)`,
-      [run.runId, run.startedAt, run.finishedAt, run.score, passed, run.checks.length - passed]);
+      [run.runId, run.startedAt, run.finishedAt, run.score, passed, run.checks.length - passed],
+    );
     for (const c of run.checks) {
       await tx.query(
         `INSERT INTO serving.data_quality_logs (run_id, check_name, category, passed, observed, threshold, weight, message, details, checked_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10::timestamptz)`,
-        [run.runId, c.name, c.category, c.passed, c.observed, c.threshold, c.weight, c.message, JSON.stringify(c.details), run.finishedAt]);
+        [
+          run.runId,
+          c.name,
+          c.category,
+          c.passed,
+          c.observed,
+          c.threshold,
+          c.weight,
+          c.message,
+          JSON.stringify(c.details),
+          run.finishedAt,
+        ],
+      );
     }
   });
 }

@@ -3,10 +3,17 @@ import { skipped, type DqCheckResult, type DqOptions } from './dq-check.js';
 
 /** Field -> the event types that require it (undefined = every event), per the contract v1. */
 const REQUIRED: ReadonlyArray<readonly [string, readonly string[] | undefined]> = [
-  ['event_id', undefined], ['event_type', undefined], ['event_time', undefined], ['ingest_time', undefined],
-  ['user_id', undefined], ['session_id', undefined], ['source', undefined],
+  ['event_id', undefined],
+  ['event_type', undefined],
+  ['event_time', undefined],
+  ['ingest_time', undefined],
+  ['user_id', undefined],
+  ['session_id', undefined],
+  ['source', undefined],
   ['product_id', ['click', 'add_to_cart']],
-  ['quantity', ['add_to_cart', 'purchase']], ['price', ['add_to_cart', 'purchase']], ['currency', ['add_to_cart', 'purchase']],
+  ['quantity', ['add_to_cart', 'purchase']],
+  ['price', ['add_to_cart', 'purchase']],
+  ['currency', ['add_to_cart', 'purchase']],
   ['order_id', ['purchase']],
 ];
 
@@ -17,7 +24,10 @@ const RECENT = (hours: number) =>
 /** Completeness (null rate per required field), uniqueness (event_id) and consistency of Silver. */
 export async function silverChecks(lake: Lake, o: DqOptions): Promise<DqCheckResult[]> {
   if (!(await tablesWithFiles(lake.dir)).has('silver')) {
-    return [skipped('completeness', 'completeness', 'no Silver data'), skipped('uniqueness.event_id', 'uniqueness', 'no Silver data')];
+    return [
+      skipped('completeness', 'completeness', 'no Silver data'),
+      skipped('uniqueness.event_id', 'uniqueness', 'no Silver data'),
+    ];
   }
   return [...(await completeness(lake, o)), await uniqueness(lake, o), ...(await silverConsistency(lake, o))];
 }
@@ -33,17 +43,36 @@ async function completeness(lake: Lake, o: DqOptions): Promise<DqCheckResult[]> 
     const nulls = Number(row?.[`z${i}`] ?? 0);
     const pct = n === 0 ? 0 : (100 * nulls) / n;
     const passed = pct <= o.maxNullPct;
-    return { name: `completeness.${field}`, category: 'completeness', passed, observed: pct, threshold: o.maxNullPct, weight: 1,
-      message: `${field}: ${nulls} of ${n} required values null (${pct.toFixed(3)} %)`, details: { rows: n, nulls } };
+    return {
+      name: `completeness.${field}`,
+      category: 'completeness',
+      passed,
+      observed: pct,
+      threshold: o.maxNullPct,
+      weight: 1,
+      message: `${field}: ${nulls} of ${n} required values null (${pct.toFixed(3)} %)`,
+      details: { rows: n, nulls },
+    };
   });
 }
 
 async function uniqueness(lake: Lake, o: DqOptions): Promise<DqCheckResult> {
-  const [row] = await queryLake(lake, `${RECENT(o.lookbackHours)} SELECT count(*) AS n, count(DISTINCT event_id) AS d FROM recent`);
+  const [row] = await queryLake(
+    lake,
+    `${RECENT(o.lookbackHours)} SELECT count(*) AS n, count(DISTINCT event_id) AS d FROM recent`,
+  );
   const n = Number(row?.['n'] ?? 0);
   const dupes = n - Number(row?.['d'] ?? 0);
-  return { name: 'uniqueness.event_id', category: 'uniqueness', passed: dupes === 0, observed: dupes, threshold: 0, weight: 3,
-    message: `${dupes} duplicate event_id values among ${n} Silver events`, details: { rows: n } };
+  return {
+    name: 'uniqueness.event_id',
+    category: 'uniqueness',
+    passed: dupes === 0,
+    observed: dupes,
+    threshold: 0,
+    weight: 3,
+    message: `${dupes} duplicate event_id values among ${n} Silver events`,
+    details: { rows: n },
+  };
 }
 
 async function silverConsistency(lake: Lake, o: DqOptions): Promise<DqCheckResult[]> {
@@ -57,9 +86,25 @@ async function silverConsistency(lake: Lake, o: DqOptions): Promise<DqCheckResul
   const neg = Number(row?.['negative_revenue'] ?? 0);
   const bad = Number(row?.['bad_lines'] ?? 0);
   return [
-    { name: 'consistency.revenue_non_negative', category: 'consistency', passed: neg === 0, observed: neg, threshold: 0, weight: 2,
-      message: `${neg} purchase events with negative revenue (price x quantity)`, details: {} },
-    { name: 'consistency.cart_lines', category: 'consistency', passed: bad === 0, observed: bad, threshold: 0, weight: 1,
-      message: `${bad} cart/purchase events with quantity < 1 or price < 0`, details: {} },
+    {
+      name: 'consistency.revenue_non_negative',
+      category: 'consistency',
+      passed: neg === 0,
+      observed: neg,
+      threshold: 0,
+      weight: 2,
+      message: `${neg} purchase events with negative revenue (price x quantity)`,
+      details: {},
+    },
+    {
+      name: 'consistency.cart_lines',
+      category: 'consistency',
+      passed: bad === 0,
+      observed: bad,
+      threshold: 0,
+      weight: 1,
+      message: `${bad} cart/purchase events with quantity < 1 or price < 0`,
+      details: {},
+    },
   ];
 }

@@ -44,7 +44,8 @@ export const catchUpScenario: BenchScenario = {
       after.abort();
       trafficStop.abort();
       await Promise.all([second, traffic]);
-      if (recovered === undefined) throw new Error(`freshness not back under ${thresholdMs} ms within ${timeoutMs} ms of the restart`);
+      if (recovered === undefined)
+        throw new Error(`freshness not back under ${thresholdMs} ms within ${timeoutMs} ms of the restart`);
       const catchUpMs = recovered.commit.committedAtMs - restartAtMs;
       const caughtUp = recovered.committedRecords - committedAtRestart;
       const firstAfter = live.tracker.commits[commitsBefore];
@@ -59,7 +60,13 @@ export const catchUpScenario: BenchScenario = {
           figure('thresholdIsBound', thresholdMs === recoveredFreshnessMs ? 1 : 0, 'count'),
           figure('steadyMaxLag', steadyLagMs, 'ms'),
         ],
-        details: { warmupS, outageS, recoveredFreshnessMs, ratePerSec, commitsToRecover: live.tracker.commits.length - commitsBefore },
+        details: {
+          warmupS,
+          outageS,
+          recoveredFreshnessMs,
+          ratePerSec,
+          commitsToRecover: live.tracker.commits.length - commitsBefore,
+        },
       };
     } finally {
       trafficStop.abort();
@@ -74,7 +81,9 @@ async function outage(progress: (m: string) => void, outageS: number, appended: 
   const endMs = Date.now() + outageS * 1000;
   while (Date.now() < endMs) {
     await sleep(Math.min(10_000, endMs - Date.now()));
-    progress(`processor down, ${Math.max(0, Math.round((endMs - Date.now()) / 1000))} s left, ${appended()} appended`);
+    progress(
+      `processor down, ${Math.max(0, Math.round((endMs - Date.now()) / 1000))} s left, ${appended()} appended`,
+    );
   }
 }
 
@@ -85,7 +94,7 @@ async function firstFreshCommit(
   boundMs: number,
   deadlineMs: number,
 ): Promise<{ commit: CommitLag; committedRecords: number } | undefined> {
-  for (let i = from; Date.now() < deadlineMs; ) {
+  for (let i = from; Date.now() < deadlineMs;) {
     const commits = live.tracker.commits;
     for (; i < commits.length; i++) {
       if (commits[i]!.maxLagMs <= boundMs) {

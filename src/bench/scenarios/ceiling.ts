@@ -16,7 +16,13 @@ export const ceilingScenario: BenchScenario = {
   description: 'JSON.parse + contract validation of the same event mix, one core',
   async run(ctx) {
     const { options } = ctx;
-    const sim = createSimulator(benchSimulatorOptions(options, { mode: 'batch', startTimeMs: BATCH_START_TIME_MS, count: options.ceilingEvents }));
+    const sim = createSimulator(
+      benchSimulatorOptions(options, {
+        mode: 'batch',
+        startTimeMs: BATCH_START_TIME_MS,
+        count: options.ceilingEvents,
+      }),
+    );
     const lines = sim.nextBatch(options.ceilingEvents).map((r) => r.line);
     const validate = processorOptionsFromConfig(ctx.config).validate;
     ctx.progress(`validating ${lines.length} lines per pass for at least ${options.ceilingMinMs} ms`);
@@ -37,7 +43,10 @@ export const ceilingScenario: BenchScenario = {
   },
 };
 
-function validatePass(lines: readonly string[], options: ValidateOptions): { eventsPerSec: number; valid: number } {
+function validatePass(
+  lines: readonly string[],
+  options: ValidateOptions,
+): { eventsPerSec: number; valid: number } {
   let valid = 0;
   const t0 = performance.now();
   for (const line of lines) if (validateText(line, options).valid) valid += 1;

@@ -14,7 +14,12 @@ export const collectorScenario: BenchScenario = {
   async run(ctx) {
     const durationMs = ctx.options.collectorDurationS * 1000;
     ctx.progress(`posting for ${ctx.options.collectorDurationS} s`);
-    const r = await measureCollectorThroughput({ durationMs, batchSize: BATCH_EVENTS, format: 'ndjson', fsync: 'always' });
+    const r = await measureCollectorThroughput({
+      durationMs,
+      batchSize: BATCH_EVENTS,
+      format: 'ndjson',
+      fsync: 'always',
+    });
     return {
       status: 'ok',
       figures: [

@@ -23,12 +23,20 @@ export const freshnessScenario: BenchScenario = {
       sampler.start();
       const processing = live.runProcessor(processorStop.signal);
       ctx.progress(`${ratePerSec} events/s for ${durationS} s`);
-      const ticker = setInterval(() => ctx.progress(`appended ${live.appended}, committed ${live.tracker.committedRecords}`), 10_000);
-      const traffic = await live.runTraffic(ctx, new AbortController().signal, durationS).finally(() => clearInterval(ticker));
+      const ticker = setInterval(
+        () => ctx.progress(`appended ${live.appended}, committed ${live.tracker.committedRecords}`),
+        10_000,
+      );
+      const traffic = await live
+        .runTraffic(ctx, new AbortController().signal, durationS)
+        .finally(() => clearInterval(ticker));
       const drained = await live.waitCommitted(traffic.written, DRAIN_TIMEOUT_MS);
       processorStop.abort();
       await processing;
-      if (!drained) throw new Error(`processor did not commit the ${traffic.written} appended events within ${DRAIN_TIMEOUT_MS} ms after the load`);
+      if (!drained)
+        throw new Error(
+          `processor did not commit the ${traffic.written} appended events within ${DRAIN_TIMEOUT_MS} ms after the load`,
+        );
       const store = percentiles(live.tracker.lagsMs.toArray());
       const stream = percentiles(live.sse.lagsMs.toArray());
       const memory = sampler.stop();
@@ -46,7 +54,13 @@ export const freshnessScenario: BenchScenario = {
           figure('streamUpdates', stream.count, 'count'),
           figure('peakRss', memory.peakRssMiB, 'MiB'),
         ],
-        details: { events: traffic.written, commits: live.tracker.commits.length, store, stream, maxWaitMs: ctx.config.processor.maxWaitMs },
+        details: {
+          events: traffic.written,
+          commits: live.tracker.commits.length,
+          store,
+          stream,
+          maxWaitMs: ctx.config.processor.maxWaitMs,
+        },
       };
     } finally {
       processorStop.abort();

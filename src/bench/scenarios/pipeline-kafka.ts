@@ -12,7 +12,11 @@ export const pipelineKafkaScenario: BenchScenario = {
   description: 'the same on a Kafka broker (when log.brokers is configured)',
   async run(ctx) {
     if (ctx.config.log.brokers.trim() === '') {
-      return { status: 'skipped', reason: 'no broker configured (set log.brokers or SHOPSTREAM_LOG_BROKERS; scripts/kafka.sh starts one)' };
+      return {
+        status: 'skipped',
+        reason:
+          'no broker configured (set log.brokers or SHOPSTREAM_LOG_BROKERS; scripts/kafka.sh starts one)',
+      };
     }
     const pipeline = await openBenchPipeline(ctx.config, ctx.workDir, 'kafka');
     try {

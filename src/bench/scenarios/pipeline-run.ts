@@ -2,7 +2,13 @@ import { performance } from 'node:perf_hooks';
 import { STAGES } from '../../pipeline/processor/stage-timer.js';
 import { createSimulator, eventLogSink, runSimulation } from '../../sources/simulator/index.js';
 import type { BenchPipeline } from '../bench-pipeline.js';
-import { figure, rate, type BenchFigure, type ScenarioContext, type ScenarioOutcome } from '../bench-result.js';
+import {
+  figure,
+  rate,
+  type BenchFigure,
+  type ScenarioContext,
+  type ScenarioOutcome,
+} from '../bench-result.js';
 import { BATCH_START_TIME_MS, benchSimulatorOptions } from '../bench-traffic.js';
 import { RssSampler } from '../rss-sampler.js';
 
@@ -17,7 +23,10 @@ const APPEND_BATCH_RECORDS = 10_000;
  * threads), so shares overlap and do not add up to 100 %; the largest share is the bottleneck.
  * Fails when the processor committed a different number of records than were appended.
  */
-export async function runPipelineBenchmark(ctx: ScenarioContext, pipeline: BenchPipeline): Promise<ScenarioOutcome> {
+export async function runPipelineBenchmark(
+  ctx: ScenarioContext,
+  pipeline: BenchPipeline,
+): Promise<ScenarioOutcome> {
   const generated = await fillLog(ctx, pipeline);
   const processor = pipeline.newProcessor({ onCommit: committedProgress(ctx, generated.records) });
   await processor.start();
@@ -64,9 +73,14 @@ export async function runPipelineBenchmark(ctx: ScenarioContext, pipeline: Bench
   };
 }
 
-async function fillLog(ctx: ScenarioContext, pipeline: BenchPipeline): Promise<{ records: number; elapsedMs: number }> {
+async function fillLog(
+  ctx: ScenarioContext,
+  pipeline: BenchPipeline,
+): Promise<{ records: number; elapsedMs: number }> {
   const { events } = ctx.options;
-  const sim = createSimulator(benchSimulatorOptions(ctx.options, { mode: 'batch', startTimeMs: BATCH_START_TIME_MS, count: events }));
+  const sim = createSimulator(
+    benchSimulatorOptions(ctx.options, { mode: 'batch', startTimeMs: BATCH_START_TIME_MS, count: events }),
+  );
   ctx.progress(`appending ${events} generated events to the log (not timed)`);
   let lastMs = 0;
   const result = await runSimulation(sim, eventLogSink(pipeline.log, pipeline.topic), {

@@ -32,15 +32,31 @@ export function registerBenchCommand(program: Command, ctx: CliContext): void {
   const d = DEFAULT_BENCH_OPTIONS;
   program
     .command('bench')
-    .description('Benchmark throughput, freshness and memory against the parsing ceiling (docs/benchmarks.md)')
-    .option('--scenario <names>', `scenarios to run, repeatable or comma-separated: ${SCENARIO_NAMES.join(', ')}, all (ceiling always runs)`, collect, [])
+    .description(
+      'Benchmark throughput, freshness and memory against the parsing ceiling (docs/benchmarks.md)',
+    )
+    .option(
+      '--scenario <names>',
+      `scenarios to run, repeatable or comma-separated: ${SCENARIO_NAMES.join(', ')}, all (ceiling always runs)`,
+      collect,
+      [],
+    )
     .option('--events <n>', `pipeline scenarios: events pre-generated into the log (default ${d.events})`)
     .option('--ceiling-events <n>', `ceiling: distinct lines per pass (default ${d.ceilingEvents})`)
-    .option('--ceiling-min-ms <ms>', `ceiling: passes repeat for at least this long (default ${d.ceilingMinMs})`)
+    .option(
+      '--ceiling-min-ms <ms>',
+      `ceiling: passes repeat for at least this long (default ${d.ceilingMinMs})`,
+    )
     .option('--duration-s <s>', `freshness: seconds of steady load (default ${d.durationS})`)
     .option('--rate-per-sec <n>', `freshness and catch-up: steady load in events/s (default ${d.ratePerSec})`)
-    .option('--warmup-s <s>', `catch-up: seconds of normal processing before the outage (default ${d.warmupS})`)
-    .option('--outage-s <s>', `catch-up: seconds the processor is stopped under load (default ${d.outageS}; the issue's full size is 120)`)
+    .option(
+      '--warmup-s <s>',
+      `catch-up: seconds of normal processing before the outage (default ${d.warmupS})`,
+    )
+    .option(
+      '--outage-s <s>',
+      `catch-up: seconds the processor is stopped under load (default ${d.outageS}; the issue's full size is 120)`,
+    )
     .option('--collector-duration-s <s>', `collector: seconds of load (default ${d.collectorDurationS})`)
     .option('--invalid-pct <pct>', `share of invalid events (default ${d.invalidPct})`)
     .option('--duplicate-pct <pct>', `share of duplicate events (default ${d.duplicatePct})`)
@@ -55,7 +71,9 @@ export function registerBenchCommand(program: Command, ctx: CliContext): void {
         progress: (line) => ctx.stderr.write(`${line}\n`),
         cwd: process.cwd(),
       });
-      ctx.stdout.write(flags.json === true ? JSON.stringify(report, null, 2) + '\n' : renderBenchTable(report));
+      ctx.stdout.write(
+        flags.json === true ? JSON.stringify(report, null, 2) + '\n' : renderBenchTable(report),
+      );
       ctx.stderr.write(`results written to ${file}\n`);
       if (report.scenarios.some((s) => s.status === 'failed')) process.exitCode = 1;
     });
@@ -68,9 +86,12 @@ function collect(value: string, previous: string[]): string[] {
 /** Flags -> options; every malformed value is SHOP_CLI_BAD_ARGUMENT (exit code 2). */
 function benchOptionsFromFlags(f: BenchFlags): BenchOptions {
   const d = DEFAULT_BENCH_OPTIONS;
-  const int = (flag: string, v: string | undefined, def: number) => (v === undefined ? def : positiveNumber(flag, v, true));
-  const num = (flag: string, v: string | undefined, def: number) => (v === undefined ? def : positiveNumber(flag, v, false));
-  const pct = (flag: string, v: string | undefined, def: number) => (v === undefined ? def : percentage(flag, v));
+  const int = (flag: string, v: string | undefined, def: number) =>
+    v === undefined ? def : positiveNumber(flag, v, true);
+  const num = (flag: string, v: string | undefined, def: number) =>
+    v === undefined ? def : positiveNumber(flag, v, false);
+  const pct = (flag: string, v: string | undefined, def: number) =>
+    v === undefined ? def : percentage(flag, v);
   return {
     ...d,
     scenarios: parseScenarioList(f.scenario),

@@ -4,7 +4,9 @@ import type { CliContext } from '../cli-context.js';
 import { openLakeFromConfig, openStoreFromConfig } from '../open-components.js';
 
 export function registerDqCommand(program: Command, ctx: CliContext): void {
-  const dq = program.command('dq').description('Data-quality suite over the lake (Silver) and the serving DB');
+  const dq = program
+    .command('dq')
+    .description('Data-quality suite over the lake (Silver) and the serving DB');
   dq.command('run')
     .description('Run every check, record the run in data_quality_logs and print the 0-100 score')
     .option('--json', 'print one JSON document')
@@ -16,7 +18,8 @@ export function registerDqCommand(program: Command, ctx: CliContext): void {
         const run = await runQualitySuite({ lake, store, options: config.dq, nowMs: Date.now() });
         if (opts.json) ctx.stdout.write(JSON.stringify(run, null, 2) + '\n');
         else {
-          for (const c of run.checks) ctx.stdout.write(`${c.passed ? 'PASS' : 'FAIL'}  ${c.name.padEnd(44)} ${c.message}\n`);
+          for (const c of run.checks)
+            ctx.stdout.write(`${c.passed ? 'PASS' : 'FAIL'}  ${c.name.padEnd(44)} ${c.message}\n`);
           ctx.stdout.write(`score ${run.score.toFixed(1)} / 100 (run ${run.runId})\n`);
         }
       } finally {

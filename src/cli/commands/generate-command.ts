@@ -83,7 +83,8 @@ export function simulatorOptionsFrom(
   const count = optionalNumber(flags.count, '--count');
   const durationSec = optionalNumber(flags.duration, '--duration');
   const rate = optionalNumber(flags.rate, '--rate');
-  const mode = flags.mode ?? (rate !== undefined && (flags.to === 'log' || flags.to === 'kafka') ? 'realtime' : 'batch');
+  const mode =
+    flags.mode ?? (rate !== undefined && (flags.to === 'log' || flags.to === 'kafka') ? 'realtime' : 'batch');
   if (mode !== 'batch' && mode !== 'realtime')
     throw badArgument(`--mode must be batch or realtime, got ${mode}`);
   if (count !== undefined && durationSec !== undefined)
@@ -130,7 +131,10 @@ async function openSink(to: string, ctx: CliContext, config: Readonly<Config>): 
   if (to === 'stdout' || to === '-') return ndjsonStreamSink('stdout', ctx.stdout, false);
   if (to !== 'log' && to !== 'kafka') return ndjsonFileSink(to);
   if (to === 'kafka' && config.log.brokers.trim() === '') {
-    throw new ShopError('SHOP_CLI_BAD_ARGUMENT', '--to kafka needs log.brokers (SHOPSTREAM_LOG_BROKERS or --config)');
+    throw new ShopError(
+      'SHOP_CLI_BAD_ARGUMENT',
+      '--to kafka needs log.brokers (SHOPSTREAM_LOG_BROKERS or --config)',
+    );
   }
   const log = await openEventLog(config, { mode: 'write' });
   try {

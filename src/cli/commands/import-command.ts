@@ -21,7 +21,9 @@ interface ImportCounts {
 export function registerImportCommand(program: Command, ctx: CliContext): void {
   program
     .command('import')
-    .description(`Append every line of an NDJSON file (or - for stdin), verbatim, to ${RAW_TOPIC} (key = user_id)`)
+    .description(
+      `Append every line of an NDJSON file (or - for stdin), verbatim, to ${RAW_TOPIC} (key = user_id)`,
+    )
     .argument('<file>', 'NDJSON file, or - for stdin')
     .action(async (file: string) => {
       const config = ctx.config();
@@ -29,7 +31,12 @@ export function registerImportCommand(program: Command, ctx: CliContext): void {
       const input = file === '-' ? ctx.stdin : createReadStream(file);
       const log = await openEventLog(config, { mode: 'write' });
       try {
-        await log.ensureTopic({ name: RAW_TOPIC, partitions: config.log.partitions, replicationFactor: config.log.replicationFactor, ...retentionOf(config) });
+        await log.ensureTopic({
+          name: RAW_TOPIC,
+          partitions: config.log.partitions,
+          replicationFactor: config.log.replicationFactor,
+          ...retentionOf(config),
+        });
         const counts = await importLines(log, input, config.log.maxRecordBytes, progressFor(ctx, sizeBytes));
         ctx.stdout.write(summary(counts));
       } finally {
@@ -42,7 +49,9 @@ async function fileSize(file: string): Promise<number> {
   try {
     return (await stat(file)).size;
   } catch (cause) {
-    throw new ShopError('SHOP_CLI_BAD_ARGUMENT', `cannot read ${file}: ${(cause as Error).message}`, { cause });
+    throw new ShopError('SHOP_CLI_BAD_ARGUMENT', `cannot read ${file}: ${(cause as Error).message}`, {
+      cause,
+    });
   }
 }
 
@@ -58,7 +67,10 @@ type Progress = (bytesRead: number) => void;
 function progressFor(ctx: CliContext, totalBytes: number | undefined): { tick: Progress; stop(): void } {
   if (!ctx.interactive || totalBytes === undefined) return { tick: () => undefined, stop: () => undefined };
   const bar = new cliProgress.SingleBar(
-    { stream: ctx.stderr as NodeJS.WriteStream, format: 'import [{bar}] {percentage}% | {value}/{total} bytes | {eta}s' },
+    {
+      stream: ctx.stderr as NodeJS.WriteStream,
+      format: 'import [{bar}] {percentage}% | {value}/{total} bytes | {eta}s',
+    },
     cliProgress.Presets.shades_classic,
   );
   bar.start(totalBytes, 0);
@@ -100,7 +112,12 @@ export function keyOfLine(line: Buffer): Buffer | null {
   return typeof userId === 'string' ? Buffer.from(userId, 'utf8') : null;
 }
 
-async function importLines(log: EventLog, input: NodeJS.ReadableStream, maxRecordBytes: number, progress: { tick: Progress; stop(): void }): Promise<ImportCounts> {
+async function importLines(
+  log: EventLog,
+  input: NodeJS.ReadableStream,
+  maxRecordBytes: number,
+  progress: { tick: Progress; stop(): void },
+): Promise<ImportCounts> {
   const counts: ImportCounts = { records: 0, withoutKey: 0, emptyLines: 0, tooLarge: 0 };
   let batch: ProducerRecord[] = [];
   const flush = async (bytesRead: number): Promise<void> => {

@@ -1,5 +1,11 @@
 import type { Command } from 'commander';
-import { addWriteKey, readWriteKeyFile, revokeWriteKey, writeKeyFilePath, writeWriteKeyFile } from '../../sources/collector/index.js';
+import {
+  addWriteKey,
+  readWriteKeyFile,
+  revokeWriteKey,
+  writeKeyFilePath,
+  writeWriteKeyFile,
+} from '../../sources/collector/index.js';
 import type { CliContext } from '../cli-context.js';
 
 /**
@@ -8,19 +14,27 @@ import type { CliContext } from '../cli-context.js';
  * within a second.
  */
 export function registerKeysCommand(program: Command, ctx: CliContext): void {
-  const keys = program.command('keys').description('Collector write keys (stored hashed in <dataDir>/keys.json)');
+  const keys = program
+    .command('keys')
+    .description('Collector write keys (stored hashed in <dataDir>/keys.json)');
   keys
     .command('create')
     .description('Create a write key for a source; prints the key once')
-    .requiredOption('--source <name>', 'source the key is scoped to (becomes the events\' `source`), e.g. shop-web')
+    .requiredOption(
+      '--source <name>',
+      "source the key is scoped to (becomes the events' `source`), e.g. shop-web",
+    )
     .option('--json', 'print {id, source, key} as JSON')
     .action(async (opts: { source: string; json?: boolean }) => {
       const path = writeKeyFilePath(ctx.config());
       const created = addWriteKey(await readWriteKeyFile(path), opts.source, Date.now());
       await writeWriteKeyFile(path, created.content);
       const { id, source } = created.record;
-      ctx.stdout.write(opts.json ? JSON.stringify({ id, source, key: created.key }) + '\n' : `${created.key}\n`);
-      if (!opts.json) ctx.stderr.write(`write key ${id} for source ${source} created; it is shown only this once\n`);
+      ctx.stdout.write(
+        opts.json ? JSON.stringify({ id, source, key: created.key }) + '\n' : `${created.key}\n`,
+      );
+      if (!opts.json)
+        ctx.stderr.write(`write key ${id} for source ${source} created; it is shown only this once\n`);
     });
   keys
     .command('list')
@@ -30,7 +44,11 @@ export function registerKeysCommand(program: Command, ctx: CliContext): void {
       const { keys: records } = await readWriteKeyFile(writeKeyFilePath(ctx.config()));
       for (const k of records) {
         const row = { id: k.id, source: k.source, createdAt: k.createdAt, revokedAt: k.revokedAt };
-        ctx.stdout.write(opts.json ? JSON.stringify(row) + '\n' : `${k.id}\t${k.source}\t${k.createdAt}\t${k.revokedAt === null ? 'active' : `revoked ${k.revokedAt}`}\n`);
+        ctx.stdout.write(
+          opts.json
+            ? JSON.stringify(row) + '\n'
+            : `${k.id}\t${k.source}\t${k.createdAt}\t${k.revokedAt === null ? 'active' : `revoked ${k.revokedAt}`}\n`,
+        );
       }
     });
   keys

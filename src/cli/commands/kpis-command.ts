@@ -26,7 +26,8 @@ export function registerKpisCommand(program: Command, ctx: CliContext): void {
     .option('--limit <n>', 'most rows (the newest)', '100000')
     .option('--json', 'one JSON object per line')
     .action(async (opts: KpisOptions) => {
-      if (!GRAINS.has(opts.grain)) throw new ShopError('SHOP_CLI_BAD_ARGUMENT', `--grain must be minute, hour or day`);
+      if (!GRAINS.has(opts.grain))
+        throw new ShopError('SHOP_CLI_BAD_ARGUMENT', `--grain must be minute, hour or day`);
       const store = await openStoreFromConfig(ctx.config());
       try {
         const points = await queryKpis(store, {
@@ -38,7 +39,11 @@ export function registerKpisCommand(program: Command, ctx: CliContext): void {
         });
         for (const p of points) {
           const row = { window_start: p.windowStart, metric: p.metric, value: p.value };
-          ctx.stdout.write(opts.json ? JSON.stringify(row) + '\n' : `${row.window_start}  ${row.metric.padEnd(22)} ${row.value}\n`);
+          ctx.stdout.write(
+            opts.json
+              ? JSON.stringify(row) + '\n'
+              : `${row.window_start}  ${row.metric.padEnd(22)} ${row.value}\n`,
+          );
         }
       } finally {
         await store.close();
@@ -49,12 +54,14 @@ export function registerKpisCommand(program: Command, ctx: CliContext): void {
 function parseTime(value: string | undefined, flag: string, fallback: number): number {
   if (value === undefined) return fallback;
   const ms = Date.parse(value);
-  if (!Number.isFinite(ms)) throw new ShopError('SHOP_CLI_BAD_ARGUMENT', `${flag} is not an ISO-8601 time: ${value}`);
+  if (!Number.isFinite(ms))
+    throw new ShopError('SHOP_CLI_BAD_ARGUMENT', `${flag} is not an ISO-8601 time: ${value}`);
   return ms;
 }
 
 function parseLimit(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new ShopError('SHOP_CLI_BAD_ARGUMENT', `--limit must be a positive integer`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new ShopError('SHOP_CLI_BAD_ARGUMENT', `--limit must be a positive integer`);
   return n;
 }

@@ -21,7 +21,9 @@ interface TopicStats {
 }
 
 export function registerLogCommand(program: Command, ctx: CliContext): void {
-  const log = program.command('log').description('Inspect the event log (read-only: works beside a running writer)');
+  const log = program
+    .command('log')
+    .description('Inspect the event log (read-only: works beside a running writer)');
   log
     .command('stats')
     .description('Records, offsets and bytes per topic and partition')
@@ -39,8 +41,19 @@ export function registerLogCommand(program: Command, ctx: CliContext): void {
     .option('--follow', 'keep printing new records until interrupted')
     .action(async (opts: { topic: string; limit: string; fromBeginning?: boolean; follow?: boolean }) => {
       const limit = Number(opts.limit);
-      if (!Number.isInteger(limit) || limit < 0) throw new ShopError('SHOP_CLI_BAD_ARGUMENT', `--limit must be a whole number >= 0, got ${opts.limit}`);
-      await withLog(ctx, (l) => tail(l, ctx, { topic: opts.topic, limit, fromBeginning: opts.fromBeginning === true, follow: opts.follow === true }));
+      if (!Number.isInteger(limit) || limit < 0)
+        throw new ShopError(
+          'SHOP_CLI_BAD_ARGUMENT',
+          `--limit must be a whole number >= 0, got ${opts.limit}`,
+        );
+      await withLog(ctx, (l) =>
+        tail(l, ctx, {
+          topic: opts.topic,
+          limit,
+          fromBeginning: opts.fromBeginning === true,
+          follow: opts.follow === true,
+        }),
+      );
     });
 }
 
@@ -76,11 +89,25 @@ function renderStats(topics: readonly TopicStats[]): string {
   if (topics.length === 0) return 'no topics\n';
   const rows = [['topic', 'partition', 'first', 'last', 'records', 'bytes']];
   for (const t of topics) {
-    for (const p of t.partitions) rows.push([t.topic, String(p.partition), String(p.firstOffset), String(p.lastOffset ?? '-'), String(p.records), String(p.bytes)]);
+    for (const p of t.partitions)
+      rows.push([
+        t.topic,
+        String(p.partition),
+        String(p.firstOffset),
+        String(p.lastOffset ?? '-'),
+        String(p.records),
+        String(p.bytes),
+      ]);
     rows.push([t.topic, 'total', '', '', String(t.records), String(t.bytes)]);
   }
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  return rows.map((r) => r.map((cell, c) => (c < 2 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ')).join('\n') + '\n';
+  return (
+    rows
+      .map((r) =>
+        r.map((cell, c) => (c < 2 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  '),
+      )
+      .join('\n') + '\n'
+  );
 }
 
 interface TailOptions {
@@ -94,10 +121,19 @@ interface TailOptions {
 async function tail(log: EventLog, ctx: CliContext, opts: TailOptions): Promise<void> {
   const info = await log.describeTopic(opts.topic);
   if (!info) throw new ShopError('SHOP_LOG_TOPIC_NOT_FOUND', `topic ${opts.topic} does not exist`);
-  const positions = info.partitions.map((p) => (opts.fromBeginning ? p.firstOffset : Math.max(p.firstOffset, p.nextOffset - opts.limit)));
+  const positions = info.partitions.map((p) =>
+    opts.fromBeginning ? p.firstOffset : Math.max(p.firstOffset, p.nextOffset - opts.limit),
+  );
   const initial: LogRecord[] = [];
   for (const [p, from] of positions.entries()) {
-    const records = await readRange(log, opts.topic, p, from, info.partitions[p]!.nextOffset, opts.fromBeginning ? opts.limit : Infinity);
+    const records = await readRange(
+      log,
+      opts.topic,
+      p,
+      from,
+      info.partitions[p]!.nextOffset,
+      opts.fromBeginning ? opts.limit : Infinity,
+    );
     initial.push(...records);
     positions[p] = info.partitions[p]!.nextOffset;
     if (opts.fromBeginning && initial.length >= opts.limit) break;
@@ -107,10 +143,19 @@ async function tail(log: EventLog, ctx: CliContext, opts: TailOptions): Promise<
   if (opts.follow) await follow(log, ctx, opts.topic, positions);
 }
 
-async function readRange(log: EventLog, topic: string, partition: number, from: number, to: number, max: number): Promise<LogRecord[]> {
+async function readRange(
+  log: EventLog,
+  topic: string,
+  partition: number,
+  from: number,
+  to: number,
+  max: number,
+): Promise<LogRecord[]> {
   const out: LogRecord[] = [];
-  for (let offset = from; offset < to && out.length < max; ) {
-    const got = await log.read(topic, partition, offset, { maxRecords: Math.min(5000, to - offset, max - out.length) });
+  for (let offset = from; offset < to && out.length < max;) {
+    const got = await log.read(topic, partition, offset, {
+      maxRecords: Math.min(5000, to - offset, max - out.length),
+    });
     if (got.length === 0) break;
     out.push(...got);
     offset = got[got.length - 1]!.offset + 1;
@@ -119,7 +164,9 @@ async function readRange(log: EventLog, topic: string, partition: number, from: 
 }
 
 function lastByTime(records: LogRecord[], limit: number): LogRecord[] {
-  const sorted = [...records].sort((a, b) => a.timestampMs - b.timestampMs || a.partition - b.partition || a.offset - b.offset);
+  const sorted = [...records].sort(
+    (a, b) => a.timestampMs - b.timestampMs || a.partition - b.partition || a.offset - b.offset,
+  );
   return limit === 0 ? [] : sorted.slice(-limit);
 }
 
@@ -134,7 +181,10 @@ async function follow(log: EventLog, ctx: CliContext, topic: string, positions: 
   try {
     while (!stopped) {
       for (const [p, offset] of positions.entries()) {
-        const got = await log.read(topic, p, offset, { maxRecords: 1000, maxWaitMs: Math.ceil(200 / positions.length) });
+        const got = await log.read(topic, p, offset, {
+          maxRecords: 1000,
+          maxWaitMs: Math.ceil(200 / positions.length),
+        });
         for (const r of got) ctx.stdout.write(formatRecord(r));
         if (got.length > 0) positions[p] = got[got.length - 1]!.offset + 1;
       }

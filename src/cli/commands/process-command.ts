@@ -9,7 +9,10 @@ export function registerProcessCommand(program: Command, ctx: CliContext): void 
     .command('process')
     .description('Run the stream processor: log -> Bronze, Silver + quarantine, exactly-once Gold KPIs')
     .option('--once', 'process everything in the log, finalize all windows, commit and exit 0')
-    .option('--partitions <list>', 'comma-separated partitions to own (default: all, or a share of the group, see processor.membership)')
+    .option(
+      '--partitions <list>',
+      'comma-separated partitions to own (default: all, or a share of the group, see processor.membership)',
+    )
     .action(async (opts: { once?: boolean; partitions?: string }) => {
       const partitions = opts.partitions === undefined ? undefined : parsePartitions(opts.partitions);
       const abort = new AbortController();
@@ -29,7 +32,10 @@ export function registerProcessCommand(program: Command, ctx: CliContext): void 
 function parsePartitions(list: string): number[] {
   const partitions = list.split(',').map((p) => Number(p.trim()));
   if (partitions.some((p) => !Number.isInteger(p) || p < 0)) {
-    throw new ShopError('SHOP_CLI_BAD_ARGUMENT', `--partitions must be comma-separated whole numbers >= 0, got ${list}`);
+    throw new ShopError(
+      'SHOP_CLI_BAD_ARGUMENT',
+      `--partitions must be comma-separated whole numbers >= 0, got ${list}`,
+    );
   }
   return partitions;
 }

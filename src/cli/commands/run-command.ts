@@ -29,7 +29,11 @@ export function registerRunCommand(program: Command, ctx: CliContext): void {
     .requiredOption('--role <role>', `role to run: ${Object.keys(ROLES).join('|')}`)
     .action(async (opts: { role: string }) => {
       const runner = Object.hasOwn(ROLES, opts.role) ? ROLES[opts.role] : undefined;
-      if (runner === undefined) throw new ShopError('SHOP_CLI_BAD_ARGUMENT', `--role must be one of ${Object.keys(ROLES).join(', ')}`);
+      if (runner === undefined)
+        throw new ShopError(
+          'SHOP_CLI_BAD_ARGUMENT',
+          `--role must be one of ${Object.keys(ROLES).join(', ')}`,
+        );
       const abort = new AbortController();
       const off = onShutdownSignal(() => abort.abort());
       try {
@@ -45,13 +49,20 @@ async function runCollector(config: Readonly<Config>, ctx: CliContext, signal: A
   const logger = createLogger('collector');
   const log = await openEventLog(config, { mode: 'write' });
   try {
-    await log.ensureTopic({ name: RAW_TOPIC, partitions: config.log.partitions, replicationFactor: config.log.replicationFactor, ...retentionOf(config) });
+    await log.ensureTopic({
+      name: RAW_TOPIC,
+      partitions: config.log.partitions,
+      replicationFactor: config.log.replicationFactor,
+      ...retentionOf(config),
+    });
     const app = Fastify({ logger: false });
     app.get('/health', async () => ({ status: 'ok' }));
     await app.register(collectorPlugin, collectorDepsFromConfig(config, log, logger));
     const address = await app.listen({ host: config.collector.host, port: config.collector.port });
     ctx.stdout.write(`collector listening on ${address}\n`);
-    await new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })));
+    await new Promise<void>((resolve) =>
+      signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true }),
+    );
     await app.close();
   } finally {
     await log.close();

@@ -13,13 +13,20 @@ import { simulatorOptionsFromConfig } from '../simulator-from-config.js';
 export function registerStartCommand(program: Command, ctx: CliContext): void {
   program
     .command('start')
-    .description('Embedded all-in-one: simulated traffic, collector, processor, detector, API and live dashboard')
+    .description(
+      'Embedded all-in-one: simulated traffic, collector, processor, detector, API and live dashboard',
+    )
     .option('--no-simulator', 'do not generate traffic (process what the collector and other sources append)')
     .action(async (opts: { simulator: boolean }) => {
       const config = ctx.config();
       const logger = createLogger('start');
       const log = await openEventLog(config, { mode: 'write' });
-      await log.ensureTopic({ name: RAW_TOPIC, partitions: config.log.partitions, replicationFactor: config.log.replicationFactor, ...retentionOf(config) });
+      await log.ensureTopic({
+        name: RAW_TOPIC,
+        partitions: config.log.partitions,
+        replicationFactor: config.log.replicationFactor,
+        ...retentionOf(config),
+      });
       const store = await openStoreFromConfig(config);
       const lake = await openLakeFromConfig(config);
       const pipeline = await composePipeline({ config, log, store, lake, logger });
@@ -29,8 +36,13 @@ export function registerStartCommand(program: Command, ctx: CliContext): void {
         if (opts.simulator) await backfill(config, log, logger);
         const address = await pipeline.app.listen({ host: config.api.host, port: config.api.port });
         const url = address.replace('127.0.0.1', 'localhost');
-        ctx.stdout.write(`shopstream is running: dashboard ${url}/  API docs ${url}/docs  collector ${url}/v1/events  (Ctrl+C to stop)\n`);
-        await Promise.all([pipeline.run(abort.signal), opts.simulator ? simulateLive(config, log, abort.signal) : Promise.resolve()]);
+        ctx.stdout.write(
+          `shopstream is running: dashboard ${url}/  API docs ${url}/docs  collector ${url}/v1/events  (Ctrl+C to stop)\n`,
+        );
+        await Promise.all([
+          pipeline.run(abort.signal),
+          opts.simulator ? simulateLive(config, log, abort.signal) : Promise.resolve(),
+        ]);
       } finally {
         off();
         abort.abort();
@@ -48,7 +60,11 @@ async function backfill(config: Readonly<Config>, log: EventLog, logger: Logger)
   if (minutes === 0 || (topic?.partitions ?? []).some((p) => p.nextOffset > 0)) return;
   const now = Date.now();
   const sim = createSimulator(
-    simulatorOptionsFromConfig(config, { mode: 'batch', startTimeMs: now - minutes * 60_000, durationSec: minutes * 60 }),
+    simulatorOptionsFromConfig(config, {
+      mode: 'batch',
+      startTimeMs: now - minutes * 60_000,
+      durationSec: minutes * 60,
+    }),
   );
   const result = await runSimulation(sim, eventLogSink(log), { batchSize: 10_000, idleWaitMs: 50 });
   logger.info({ records: result.written, minutes }, 'backfilled simulated history');
@@ -57,7 +73,11 @@ async function backfill(config: Readonly<Config>, log: EventLog, logger: Logger)
 /** Realtime simulated traffic at simulator.ratePerSec until `signal` aborts. */
 async function simulateLive(config: Readonly<Config>, log: EventLog, signal: AbortSignal): Promise<void> {
   const sim = createSimulator(
-    simulatorOptionsFromConfig(config, { mode: 'realtime', startTimeMs: Date.now(), seed: config.simulator.seed + 1 }),
+    simulatorOptionsFromConfig(config, {
+      mode: 'realtime',
+      startTimeMs: Date.now(),
+      seed: config.simulator.seed + 1,
+    }),
   );
   await runSimulation(sim, eventLogSink(log), { batchSize: 5_000, idleWaitMs: 50, signal });
 }

@@ -8,7 +8,9 @@ import { openStoreFromConfig } from '../open-components.js';
 export function registerStatusCommand(program: Command, ctx: CliContext): void {
   program
     .command('status')
-    .description('Processor accounting per partition, positions, lag and freshness (now - newest committed event time)')
+    .description(
+      'Processor accounting per partition, positions, lag and freshness (now - newest committed event time)',
+    )
     .option('--json', 'print one JSON document')
     .action(async (opts: { json?: boolean }) => {
       const config = ctx.config();
@@ -24,13 +26,53 @@ export function registerStatusCommand(program: Command, ctx: CliContext): void {
 }
 
 function renderStatus(s: PipelineStatus): string {
-  const head = ['partition', 'read', 'bronze', 'silver', 'quarantine', 'duplicates', 'late', 'committed', 'log end', 'lag'];
-  const rows = s.partitions.map((p) => [p.partition, p.recordsRead, p.bronzeRows, p.silverRows, p.quarantineRows, p.duplicatesDropped, p.lateQuarantined, p.committedNextOffset, p.logNextOffset ?? '?', p.lag ?? '?'].map(String));
+  const head = [
+    'partition',
+    'read',
+    'bronze',
+    'silver',
+    'quarantine',
+    'duplicates',
+    'late',
+    'committed',
+    'log end',
+    'lag',
+  ];
+  const rows = s.partitions.map((p) =>
+    [
+      p.partition,
+      p.recordsRead,
+      p.bronzeRows,
+      p.silverRows,
+      p.quarantineRows,
+      p.duplicatesDropped,
+      p.lateQuarantined,
+      p.committedNextOffset,
+      p.logNextOffset ?? '?',
+      p.lag ?? '?',
+    ].map(String),
+  );
   const t = s.totals;
-  rows.push(['total', t.recordsRead, t.bronzeRows, t.silverRows, t.quarantineRows, t.duplicatesDropped, t.lateQuarantined, '', '', t.lag ?? '?'].map(String));
+  rows.push(
+    [
+      'total',
+      t.recordsRead,
+      t.bronzeRows,
+      t.silverRows,
+      t.quarantineRows,
+      t.duplicatesDropped,
+      t.lateQuarantined,
+      '',
+      '',
+      t.lag ?? '?',
+    ].map(String),
+  );
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: readonly string[]) => cells.map((c, i) => c.padStart(widths[i]!)).join('  ') + '\n';
-  const reasons = Object.entries(t.reasonCounts).sort((a, b) => b[1] - a[1]).map(([r, n]) => `${r}=${n}`).join(' ');
+  const reasons = Object.entries(t.reasonCounts)
+    .sort((a, b) => b[1] - a[1])
+    .map(([r, n]) => `${r}=${n}`)
+    .join(' ');
   return (
     `topic ${s.topic}\n` +
     line(head) +

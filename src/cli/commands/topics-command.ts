@@ -11,21 +11,33 @@ interface CreateFlags {
 
 /** `topics create|describe`: operator commands over the configured log (Kafka or embedded). */
 export function registerTopicsCommand(program: Command, ctx: CliContext): void {
-  const topics = program.command('topics').description('Create and describe topics of the event log (Kafka or embedded)');
+  const topics = program
+    .command('topics')
+    .description('Create and describe topics of the event log (Kafka or embedded)');
   topics
     .command('create')
-    .description(`Create a topic when missing (default ${RAW_TOPIC}) with log.partitions, log.replicationFactor and log.retention*`)
+    .description(
+      `Create a topic when missing (default ${RAW_TOPIC}) with log.partitions, log.replicationFactor and log.retention*`,
+    )
     .argument('[name]', 'topic name', RAW_TOPIC)
     .option('--partitions <n>', 'partitions (default log.partitions)')
     .option('--replication-factor <n>', 'replication factor, Kafka only (default log.replicationFactor)')
     .action(async (name: string, flags: CreateFlags) => {
       const config = ctx.config();
       const partitions = positiveInt('--partitions', flags.partitions, config.log.partitions);
-      const replicationFactor = positiveInt('--replication-factor', flags.replicationFactor, config.log.replicationFactor);
+      const replicationFactor = positiveInt(
+        '--replication-factor',
+        flags.replicationFactor,
+        config.log.replicationFactor,
+      );
       await withLog(ctx, 'write', async (log) => {
         const existed = (await log.describeTopic(name)) !== undefined;
         await log.ensureTopic({ name, partitions, replicationFactor, ...retentionOf(config) });
-        ctx.stdout.write(existed ? `topic ${name} already exists (left as it is)\n` : `created topic ${name}: ${partitions} partitions, replication ${replicationFactor}\n`);
+        ctx.stdout.write(
+          existed
+            ? `topic ${name} already exists (left as it is)\n`
+            : `created topic ${name}: ${partitions} partitions, replication ${replicationFactor}\n`,
+        );
       });
     });
   topics
@@ -40,10 +52,17 @@ export function registerTopicsCommand(program: Command, ctx: CliContext): void {
         const described = [];
         for (const topic of names) {
           const info = await log.describeTopic(topic);
-          if (info === undefined) throw new ShopError('SHOP_LOG_TOPIC_NOT_FOUND', `topic ${topic} does not exist`, { details: { topic } });
+          if (info === undefined)
+            throw new ShopError('SHOP_LOG_TOPIC_NOT_FOUND', `topic ${topic} does not exist`, {
+              details: { topic },
+            });
           described.push(withLag(info, await log.groupOffsets(group, topic)));
         }
-        ctx.stdout.write(flags.json ? JSON.stringify({ kind: log.kind, group, topics: described }) + '\n' : renderTopics(described, group));
+        ctx.stdout.write(
+          flags.json
+            ? JSON.stringify({ kind: log.kind, group, topics: described }) + '\n'
+            : renderTopics(described, group),
+        );
       });
     });
 }
@@ -57,7 +76,10 @@ interface DescribedPartition {
   readonly lag: number | null;
 }
 
-function withLag(info: TopicInfo, groupOffsets: ReadonlyMap<number, number>): { topic: string; partitions: DescribedPartition[] } {
+function withLag(
+  info: TopicInfo,
+  groupOffsets: ReadonlyMap<number, number>,
+): { topic: string; partitions: DescribedPartition[] } {
   return {
     topic: info.name,
     partitions: info.partitions.map((p) => {
@@ -73,26 +95,47 @@ function withLag(info: TopicInfo, groupOffsets: ReadonlyMap<number, number>): { 
   };
 }
 
-function renderTopics(topics: ReadonlyArray<{ topic: string; partitions: DescribedPartition[] }>, group: string): string {
+function renderTopics(
+  topics: ReadonlyArray<{ topic: string; partitions: DescribedPartition[] }>,
+  group: string,
+): string {
   if (topics.length === 0) return 'no topics\n';
   const rows = [['topic', 'partition', 'first', 'next', `group ${group}`, 'lag']];
   for (const t of topics) {
     for (const p of t.partitions) {
-      rows.push([t.topic, String(p.partition), String(p.firstOffset), String(p.nextOffset), String(p.groupOffset ?? '-'), String(p.lag ?? '-')]);
+      rows.push([
+        t.topic,
+        String(p.partition),
+        String(p.firstOffset),
+        String(p.nextOffset),
+        String(p.groupOffset ?? '-'),
+        String(p.lag ?? '-'),
+      ]);
     }
   }
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  return rows.map((r) => r.map((cell, c) => (c < 2 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ')).join('\n') + '\n';
+  return (
+    rows
+      .map((r) =>
+        r.map((cell, c) => (c < 2 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  '),
+      )
+      .join('\n') + '\n'
+  );
 }
 
 function positiveInt(flag: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new ShopError('SHOP_CLI_BAD_ARGUMENT', `${flag} must be a whole number >= 1, got ${value}`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new ShopError('SHOP_CLI_BAD_ARGUMENT', `${flag} must be a whole number >= 1, got ${value}`);
   return n;
 }
 
-async function withLog(ctx: CliContext, mode: 'read' | 'write', body: (log: EventLog) => Promise<void>): Promise<void> {
+async function withLog(
+  ctx: CliContext,
+  mode: 'read' | 'write',
+  body: (log: EventLog) => Promise<void>,
+): Promise<void> {
   const log = await openEventLog(ctx.config(), { mode });
   try {
     await body(log);

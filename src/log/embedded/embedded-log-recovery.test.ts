@@ -36,9 +36,15 @@ test('a torn tail (cut inside the last batch) is truncated to the last valid bat
     const [segment] = await segmentPaths(dir, T, 0);
     await truncate(segment!, sizes[2]! - 17);
     const log = await openTestLog(dir);
-    assert.deepEqual(log.truncations.map((t) => [t.validBytes, t.truncatedBytes]), [[sizes[1], sizes[2]! - 17 - sizes[1]!]]);
+    assert.deepEqual(
+      log.truncations.map((t) => [t.validBytes, t.truncatedBytes]),
+      [[sizes[1], sizes[2]! - 17 - sizes[1]!]],
+    );
     const records = await readPartition(log, T, 0);
-    assert.deepEqual(records.map((r) => r.offset), Array.from({ length: 20 }, (_, i) => i));
+    assert.deepEqual(
+      records.map((r) => r.offset),
+      Array.from({ length: 20 }, (_, i) => i),
+    );
     const next = await log.append(T, values(1, 'd'));
     assert.equal(next.positions[0]!.offset, 20);
     await log.close();
@@ -54,7 +60,9 @@ test('garbage after the last batch (a torn header) is cut off; every record befo
   await withTempDir(async (dir) => {
     const sizes = await threeBatches(dir);
     const [segment] = await segmentPaths(dir, T, 0);
-    await writeFile(segment!, Buffer.from('garbage that is not a batch header at all, definitely'), { flag: 'a' });
+    await writeFile(segment!, Buffer.from('garbage that is not a batch header at all, definitely'), {
+      flag: 'a',
+    });
     const log = await openTestLog(dir);
     assert.equal(log.truncations.length, 1);
     assert.equal((await readPartition(log, T, 0)).length, 30);
@@ -97,7 +105,9 @@ test('a CRC flip inside an older (non-tail) segment is found by read: SHOP_LOG_C
     assert.ok(segments.length >= 3);
     await flipByte(segments[0]!, 100);
     const reopened = await openTestLog(dir, { segmentBytes: 2048 });
-    await assert.rejects(reopened.read(T, 0, 0, { maxRecords: 100 }), (err: unknown) => isShopError(err, 'SHOP_LOG_CORRUPT'));
+    await assert.rejects(reopened.read(T, 0, 0, { maxRecords: 100 }), (err: unknown) =>
+      isShopError(err, 'SHOP_LOG_CORRUPT'),
+    );
     const later = await reopened.read(T, 0, 50, { maxRecords: 10 });
     assert.equal(later[0]?.offset, 50);
     await reopened.close();

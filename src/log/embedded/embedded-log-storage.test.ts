@@ -14,11 +14,20 @@ test('segments roll past segmentBytes, named by their 20-digit base offset, and 
     assert.ok(segments.length >= 4, `${segments.length} segments`);
     assert.match(segments[0]!, /\/00000000000000000000\.log$/);
     const bases = segments.map((p) => Number(/(\d{20})\.log$/.exec(p)![1]));
-    assert.deepEqual(bases, [...bases].sort((a, b) => a - b));
+    assert.deepEqual(
+      bases,
+      [...bases].sort((a, b) => a - b),
+    );
     const records = await readPartition(log, T, 0);
-    assert.deepEqual(records.map((r) => r.offset), Array.from({ length: 200 }, (_, i) => i));
+    assert.deepEqual(
+      records.map((r) => r.offset),
+      Array.from({ length: 200 }, (_, i) => i),
+    );
     const fromMiddle = await log.read(T, 0, bases[2]! + 3, { maxRecords: 25 });
-    assert.deepEqual(fromMiddle.map((r) => r.offset), Array.from({ length: 25 }, (_, i) => bases[2]! + 3 + i));
+    assert.deepEqual(
+      fromMiddle.map((r) => r.offset),
+      Array.from({ length: 25 }, (_, i) => bases[2]! + 3 + i),
+    );
     await log.close();
   });
 });
@@ -32,7 +41,9 @@ test('retention by size deletes whole old segments, never the active one; firstO
     assert.ok(info.firstOffset > 0, 'old segments were deleted');
     assert.equal(info.nextOffset, 300);
     assert.ok(info.bytes! < 8192 + 4096 * 2, `${info.bytes} bytes kept`);
-    await assert.rejects(log.read(T, 0, 0, { maxRecords: 1 }), (err: unknown) => isShopError(err, 'SHOP_LOG_OFFSET_OUT_OF_RANGE'));
+    await assert.rejects(log.read(T, 0, 0, { maxRecords: 1 }), (err: unknown) =>
+      isShopError(err, 'SHOP_LOG_OFFSET_OUT_OF_RANGE'),
+    );
     const kept = await readPartition(log, T, 0);
     assert.equal(kept[0]!.offset, info.firstOffset);
     assert.equal(kept.length, 300 - info.firstOffset);
@@ -46,12 +57,19 @@ test('retention by age deletes segments whose newest record is older than retent
     const log = await openTestLog(dir, { segmentBytes: 2048 });
     await log.ensureTopic({ name: T, partitions: 1, retentionMs: 3600_000 });
     const oldMs = Date.now() - 2 * 3600_000;
-    for (let i = 0; i < 5; i++) await log.append(T, values(10, `old${i}-`, 140).map((r) => ({ ...r, timestampMs: oldMs })));
+    for (let i = 0; i < 5; i++)
+      await log.append(
+        T,
+        values(10, `old${i}-`, 140).map((r) => ({ ...r, timestampMs: oldMs })),
+      );
     for (let i = 0; i < 3; i++) await log.append(T, values(10, `new${i}-`, 140));
     await log.close();
     const reopened = await openTestLog(dir, { segmentBytes: 2048 });
     const kept = await readPartition(reopened, T, 0);
-    assert.ok(kept.every((r) => r.value.toString().startsWith('new')), 'only new records remain');
+    assert.ok(
+      kept.every((r) => r.value.toString().startsWith('new')),
+      'only new records remain',
+    );
     assert.equal(kept.length, 30);
     await reopened.close();
   });
@@ -65,12 +83,17 @@ test('a read-only instance sees a live writer progress without a lock, and never
     const reader = await openTestLog(dir, { mode: 'read', segmentBytes: 4096 });
     assert.deepEqual(await reader.listTopics(), [T]);
     assert.equal((await readPartition(reader, T, 0)).length, 10);
-    await assert.rejects(reader.append(T, values(1, 'x')), (err: unknown) => isShopError(err, 'SHOP_LOG_READ_ONLY'));
+    await assert.rejects(reader.append(T, values(1, 'x')), (err: unknown) =>
+      isShopError(err, 'SHOP_LOG_READ_ONLY'),
+    );
     const waiting = reader.read(T, 0, 10, { maxRecords: 100, maxWaitMs: 30_000 });
     for (let i = 0; i < 10; i++) await writer.append(T, values(10, `b${i}-`, 50));
     assert.ok((await waiting).length >= 1);
     const all = await readPartition(reader, T, 0);
-    assert.deepEqual(all.map((r) => r.offset), Array.from({ length: 110 }, (_, i) => i));
+    assert.deepEqual(
+      all.map((r) => r.offset),
+      Array.from({ length: 110 }, (_, i) => i),
+    );
     assert.equal((await reader.describeTopic(T))!.partitions[0]!.nextOffset, 110);
     await reader.close();
     await writer.close();
@@ -104,9 +127,13 @@ test('a bad topic name is SHOP_LOG_INVALID_TOPIC', async () => {
   await withTempDir(async (dir) => {
     const log = await openTestLog(dir);
     for (const name of ['', '..', 'a/b', 'x'.repeat(250), 'spaces here']) {
-      await assert.rejects(log.ensureTopic({ name, partitions: 1 }), (err: unknown) => isShopError(err, 'SHOP_LOG_INVALID_TOPIC'));
+      await assert.rejects(log.ensureTopic({ name, partitions: 1 }), (err: unknown) =>
+        isShopError(err, 'SHOP_LOG_INVALID_TOPIC'),
+      );
     }
-    await assert.rejects(log.ensureTopic({ name: 'ok', partitions: 0 }), (err: unknown) => isShopError(err, 'SHOP_LOG_INVALID_TOPIC'));
+    await assert.rejects(log.ensureTopic({ name: 'ok', partitions: 0 }), (err: unknown) =>
+      isShopError(err, 'SHOP_LOG_INVALID_TOPIC'),
+    );
     await log.close();
   });
 });

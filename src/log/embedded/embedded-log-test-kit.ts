@@ -32,13 +32,16 @@ export function openTestLog(dir: string, overrides: Partial<EmbeddedLogOptions> 
 
 export async function segmentPaths(dir: string, topic: string, partition: number): Promise<string[]> {
   const partitionDir = join(dir, 'topics', topic, String(partition));
-  return (await readdir(partitionDir)).filter((n) => n.endsWith('.log')).sort().map((n) => join(partitionDir, n));
+  return (await readdir(partitionDir))
+    .filter((n) => n.endsWith('.log'))
+    .sort()
+    .map((n) => join(partitionDir, n));
 }
 
 export async function readPartition(log: EventLog, topic: string, partition: number): Promise<LogRecord[]> {
   const info = await log.describeTopic(topic);
   const out: LogRecord[] = [];
-  for (let offset = info!.partitions[partition]!.firstOffset; ; ) {
+  for (let offset = info!.partitions[partition]!.firstOffset; ;) {
     const got = await log.read(topic, partition, offset, { maxRecords: 500 });
     if (got.length === 0) return out;
     out.push(...got);
@@ -46,6 +49,14 @@ export async function readPartition(log: EventLog, topic: string, partition: num
   }
 }
 
-export function values(count: number, prefix: string, bytes = 0): Array<{ key: null; value: Buffer; partition: number }> {
-  return Array.from({ length: count }, (_, i) => ({ key: null, partition: 0, value: Buffer.from(`${prefix}${i}`.padEnd(bytes, '.')) }));
+export function values(
+  count: number,
+  prefix: string,
+  bytes = 0,
+): Array<{ key: null; value: Buffer; partition: number }> {
+  return Array.from({ length: count }, (_, i) => ({
+    key: null,
+    partition: 0,
+    value: Buffer.from(`${prefix}${i}`.padEnd(bytes, '.')),
+  }));
 }

@@ -1,7 +1,15 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ShopError } from '../../errors/index.js';
-import type { AppendResult, EventLog, LogRecord, ProducerRecord, ReadOptions, TopicInfo, TopicSpec } from '../event-log.js';
+import type {
+  AppendResult,
+  EventLog,
+  LogRecord,
+  ProducerRecord,
+  ReadOptions,
+  TopicInfo,
+  TopicSpec,
+} from '../event-log.js';
 import { partitionForKey } from '../partitioner.js';
 import { AppendNotifier } from './append-notifier.js';
 import { defaultTruncateReporter, type EmbeddedLogOptions } from './embedded-log-options.js';
@@ -128,9 +136,13 @@ export class EmbeddedLog implements EventLog {
     const tooLarge = prepared.findIndex((r) => r.encodedBytes > this.options.maxRecordBytes);
     if (tooLarge >= 0) {
       const bytes = prepared[tooLarge]!.encodedBytes;
-      throw new ShopError('SHOP_LOG_RECORD_TOO_LARGE', `record ${tooLarge} is ${bytes} bytes (max ${this.options.maxRecordBytes})`, {
-        details: { index: tooLarge, bytes, maxRecordBytes: this.options.maxRecordBytes },
-      });
+      throw new ShopError(
+        'SHOP_LOG_RECORD_TOO_LARGE',
+        `record ${tooLarge} is ${bytes} bytes (max ${this.options.maxRecordBytes})`,
+        {
+          details: { index: tooLarge, bytes, maxRecordBytes: this.options.maxRecordBytes },
+        },
+      );
     }
     const partitions = records.map((r) => this.partitionOf(topic, r));
     return new Promise((resolve, reject) => {
@@ -174,9 +186,13 @@ export class EmbeddedLog implements EventLog {
     const readOnly = this.options.mode === 'read';
     if (readOnly && offset >= log.nextOffset) await log.refresh();
     if (!Number.isInteger(offset) || offset < log.firstOffset || offset > log.nextOffset) {
-      throw new ShopError('SHOP_LOG_OFFSET_OUT_OF_RANGE', `${name}/${partition}: offset ${offset} outside [${log.firstOffset}, ${log.nextOffset}]`, {
-        details: { firstOffset: log.firstOffset, nextOffset: log.nextOffset, offset },
-      });
+      throw new ShopError(
+        'SHOP_LOG_OFFSET_OUT_OF_RANGE',
+        `${name}/${partition}: offset ${offset} outside [${log.firstOffset}, ${log.nextOffset}]`,
+        {
+          details: { firstOffset: log.firstOffset, nextOffset: log.nextOffset, offset },
+        },
+      );
     }
     if (offset === log.nextOffset) await this.waitForData(log, offset, options.maxWaitMs ?? 0);
     if (offset === log.nextOffset || options.maxRecords < 1) return [];
@@ -197,7 +213,11 @@ export class EmbeddedLog implements EventLog {
     }
   }
 
-  async commitGroupOffsets(group: string, topic: string, offsets: ReadonlyMap<number, number>): Promise<void> {
+  async commitGroupOffsets(
+    group: string,
+    topic: string,
+    offsets: ReadonlyMap<number, number>,
+  ): Promise<void> {
     this.checkWritable();
     await this.groups.commit(group, topic, offsets);
   }
@@ -216,7 +236,8 @@ export class EmbeddedLog implements EventLog {
     this.notifier.wakeAll();
     for (const topic of this.topics.values()) {
       for (const p of topic.partitions) {
-        if (this.options.fsync !== 'never' && this.options.mode === 'write') await p.sync().catch(() => undefined);
+        if (this.options.fsync !== 'never' && this.options.mode === 'write')
+          await p.sync().catch(() => undefined);
         await p.close();
       }
     }
@@ -253,6 +274,7 @@ export class EmbeddedLog implements EventLog {
 
   private checkWritable(): void {
     this.checkOpen();
-    if (this.options.mode === 'read') throw new ShopError('SHOP_LOG_READ_ONLY', `the log at ${this.options.dir} is open read-only`);
+    if (this.options.mode === 'read')
+      throw new ShopError('SHOP_LOG_READ_ONLY', `the log at ${this.options.dir} is open read-only`);
   }
 }

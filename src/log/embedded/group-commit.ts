@@ -26,18 +26,23 @@ interface PartitionWork {
  * stay written (the port allows that: a rejected append may have been partly written).
  * Returns the touched partitions and whether any segment rolled.
  */
-export async function commitGroup(group: readonly PendingAppend[], fsyncEachAppend: boolean): Promise<{
+export async function commitGroup(
+  group: readonly PendingAppend[],
+  fsyncEachAppend: boolean,
+): Promise<{
   touched: PartitionLog[];
   rolled: boolean;
 }> {
   const work = new Map<PartitionLog, PartitionWork>();
-  const positions = group.map((call) => call.records.map((record, i) => {
-    const log = call.partitions[i]!;
-    let entry = work.get(log);
-    if (!entry) work.set(log, (entry = { log, records: [] }));
-    entry.records.push(record);
-    return { partition: log.partition, offset: log.nextOffset + entry.records.length - 1 };
-  }));
+  const positions = group.map((call) =>
+    call.records.map((record, i) => {
+      const log = call.partitions[i]!;
+      let entry = work.get(log);
+      if (!entry) work.set(log, (entry = { log, records: [] }));
+      entry.records.push(record);
+      return { partition: log.partition, offset: log.nextOffset + entry.records.length - 1 };
+    }),
+  );
   try {
     const results = await Promise.all([...work.values()].map((w) => writePartition(w, fsyncEachAppend)));
     for (const [i, call] of group.entries()) call.resolve({ positions: positions[i]! });
@@ -64,7 +69,9 @@ export function encodeBatches(baseOffset: number, records: readonly PreparedReco
   let bytes = batchBytesOf([]);
   for (let i = 0; i < records.length; i++) {
     const r = records[i]!;
-    const full = i > start && (bytes + r.encodedBytes > MAX_BATCH_BYTES || !fitsTimestampDelta(records[start]!.timestampMs, r));
+    const full =
+      i > start &&
+      (bytes + r.encodedBytes > MAX_BATCH_BYTES || !fitsTimestampDelta(records[start]!.timestampMs, r));
     if (full) {
       cuts.push([start, i]);
       start = i;

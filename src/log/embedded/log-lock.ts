@@ -22,7 +22,9 @@ export async function acquireLogLock(dir: string): Promise<{ release(): Promise<
     }
     const holder = await readHolder(path);
     if (holder !== undefined && isAlive(holder)) {
-      throw new ShopError('SHOP_LOG_LOCKED', `${dir} is locked by live process ${holder}`, { details: { pid: holder, path } });
+      throw new ShopError('SHOP_LOG_LOCKED', `${dir} is locked by live process ${holder}`, {
+        details: { pid: holder, path },
+      });
     }
     await unlink(path).catch(() => undefined);
   }

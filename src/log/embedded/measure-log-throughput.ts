@@ -46,13 +46,16 @@ export async function measureLogThroughput(options: ThroughputOptions): Promise<
     const batch = sampleBatch(options.batchRecords, options.valueBytes);
     const appendStart = performance.now();
     for (let done = 0; done < options.records; done += batch.length) {
-      await log.append(TOPIC, done + batch.length <= options.records ? batch : batch.slice(0, options.records - done));
+      await log.append(
+        TOPIC,
+        done + batch.length <= options.records ? batch : batch.slice(0, options.records - done),
+      );
     }
     const appendSec = (performance.now() - appendStart) / 1000;
     const readStart = performance.now();
     let readRecords = 0;
     for (let p = 0; p < options.partitions; p++) {
-      for (let offset = 0; ; ) {
+      for (let offset = 0; ;) {
         const got = await log.read(TOPIC, p, offset, { maxRecords: READ_BATCH_RECORDS });
         if (got.length === 0) break;
         readRecords += got.length;

@@ -23,12 +23,18 @@ export async function listTopicNames(logDir: string): Promise<string[]> {
     if (cause.code === 'ENOENT') return [];
     throw new ShopError('SHOP_LOG_IO', `cannot list ${topicsDir(logDir)}`, { cause });
   });
-  const complete = await Promise.all(names.map(async (n) => ((await readTopicMetadata(join(topicsDir(logDir), n))) ? n : undefined)));
+  const complete = await Promise.all(
+    names.map(async (n) => ((await readTopicMetadata(join(topicsDir(logDir), n))) ? n : undefined)),
+  );
   return complete.filter((n): n is string => n !== undefined).sort();
 }
 
 /** Opens an existing topic; undefined when it has no metadata. */
-export async function loadTopic(logDir: string, name: string, options: PartitionLogOptions): Promise<OpenTopic | undefined> {
+export async function loadTopic(
+  logDir: string,
+  name: string,
+  options: PartitionLogOptions,
+): Promise<OpenTopic | undefined> {
   const dir = join(topicsDir(logDir), name);
   const spec = await readTopicMetadata(dir);
   if (!spec) return undefined;
@@ -36,7 +42,11 @@ export async function loadTopic(logDir: string, name: string, options: Partition
 }
 
 /** Creates the partition folders first and topic.json last: a crash in between leaves no topic. */
-export async function createTopic(logDir: string, spec: TopicSpec, options: PartitionLogOptions): Promise<OpenTopic> {
+export async function createTopic(
+  logDir: string,
+  spec: TopicSpec,
+  options: PartitionLogOptions,
+): Promise<OpenTopic> {
   const dir = join(topicsDir(logDir), spec.name);
   await mkdir(dir, { recursive: true });
   const topic = await openPartitions(dir, spec, options);
@@ -44,10 +54,15 @@ export async function createTopic(logDir: string, spec: TopicSpec, options: Part
   return topic;
 }
 
-async function openPartitions(dir: string, spec: TopicSpec, options: PartitionLogOptions): Promise<OpenTopic> {
+async function openPartitions(
+  dir: string,
+  spec: TopicSpec,
+  options: PartitionLogOptions,
+): Promise<OpenTopic> {
   const partitions: PartitionLog[] = [];
   try {
-    for (let p = 0; p < spec.partitions; p++) partitions.push(await PartitionLog.open(join(dir, String(p)), p, options));
+    for (let p = 0; p < spec.partitions; p++)
+      partitions.push(await PartitionLog.open(join(dir, String(p)), p, options));
   } catch (err) {
     for (const partition of partitions) await partition.close();
     throw err;

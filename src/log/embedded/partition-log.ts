@@ -84,7 +84,10 @@ export class PartitionLog {
   private async loadSegment(base: number, isTail: boolean): Promise<void> {
     const previous = this.active;
     if (previous && previous.nextOffset !== base) {
-      throw new ShopError('SHOP_LOG_CORRUPT', `${this.dir}: segment ${base} does not follow offset ${previous.nextOffset}`);
+      throw new ShopError(
+        'SHOP_LOG_CORRUPT',
+        `${this.dir}: segment ${base} does not follow offset ${previous.nextOffset}`,
+      );
     }
     const segment = new Segment(this.dir, base, this.options.writable);
     this.segments.push(segment);
@@ -101,13 +104,19 @@ export class PartitionLog {
     segment.nextOffset = result.nextOffset;
     segment.maxTimestampMs = result.maxTimestampMs;
     if (result.invalid === undefined) return;
-    if (!isTail || result.invalid.followedByValidBatch) throw segment.corrupt(result.validBytes, result.invalid.reason);
+    if (!isTail || result.invalid.followedByValidBatch)
+      throw segment.corrupt(result.validBytes, result.invalid.reason);
     if (!this.options.writable) return;
     await handle.truncate(result.validBytes);
     await handle.sync();
     const truncatedBytes = fileBytes - result.validBytes;
     this.truncatedBytes += truncatedBytes;
-    this.options.onTruncate({ path: segment.path, validBytes: result.validBytes, truncatedBytes, reason: result.invalid.reason });
+    this.options.onTruncate({
+      path: segment.path,
+      validBytes: result.validBytes,
+      truncatedBytes,
+      reason: result.invalid.reason,
+    });
   }
 
   private async createSegment(baseOffset: number): Promise<Segment> {
@@ -141,7 +150,14 @@ export class PartitionLog {
 
   /** Records with offset >= fromOffset (the caller checked the range). */
   async read(topic: string, fromOffset: number, maxRecords: number, maxBytes: number): Promise<LogRecord[]> {
-    const budget: ReadBudget = { topic, partition: this.partition, maxRecords, maxBytes, out: [], valueBytes: 0 };
+    const budget: ReadBudget = {
+      topic,
+      partition: this.partition,
+      maxRecords,
+      maxBytes,
+      out: [],
+      valueBytes: 0,
+    };
     const chunkBytes = Math.min(Math.max(maxBytes === Infinity ? 4 << 20 : maxBytes + 65536, 65536), 8 << 20);
     let i = this.segments.length - 1;
     while (i > 0 && this.segments[i]!.baseOffset > fromOffset) i--;
@@ -161,7 +177,8 @@ export class PartitionLog {
   async refresh(): Promise<void> {
     const bases = await this.listSegmentBases();
     const present = new Set(bases);
-    while (this.segments.length > 1 && !present.has(this.segments[0]!.baseOffset)) await this.segments.shift()!.close();
+    while (this.segments.length > 1 && !present.has(this.segments[0]!.baseOffset))
+      await this.segments.shift()!.close();
     const active = this.active;
     if (active) {
       const fileBytes = (await stat(active.path).catch(() => ({ size: 0 }))).size;
@@ -174,7 +191,11 @@ export class PartitionLog {
    * Deletes whole segments from the front, never the active one: those whose newest record is
    * older than retentionMs, then the oldest while the partition holds more than retentionBytes.
    */
-  async applyRetention(nowMs: number, retentionMs: number | undefined, retentionBytes: number | undefined): Promise<number> {
+  async applyRetention(
+    nowMs: number,
+    retentionMs: number | undefined,
+    retentionBytes: number | undefined,
+  ): Promise<number> {
     let deleted = 0;
     while (this.segments.length > 1) {
       const oldest = this.segments[0]!;

@@ -42,12 +42,21 @@ export interface BatchHeader {
 }
 
 export function prepareRecord(record: ProducerRecord, nowMs: number): PreparedRecord {
-  const headers = record.headers === undefined ? undefined : Object.entries(record.headers).map(
-    ([name, value]) => [Buffer.from(name, 'utf8'), Buffer.from(value, 'utf8')] as const,
-  );
+  const headers =
+    record.headers === undefined
+      ? undefined
+      : Object.entries(record.headers).map(
+          ([name, value]) => [Buffer.from(name, 'utf8'), Buffer.from(value, 'utf8')] as const,
+        );
   let encodedBytes = 14 + (record.key?.length ?? 0) + record.value.length;
   for (const [name, value] of headers ?? []) encodedBytes += 6 + name.length + value.length;
-  return { key: record.key, value: record.value, timestampMs: record.timestampMs ?? nowMs, headers, encodedBytes };
+  return {
+    key: record.key,
+    value: record.value,
+    timestampMs: record.timestampMs ?? nowMs,
+    headers,
+    encodedBytes,
+  };
 }
 
 /** True when `record` may join a batch whose first record has `firstTimestampMs` (delta fits an i32). */
@@ -57,7 +66,12 @@ export function fitsTimestampDelta(firstTimestampMs: number, record: PreparedRec
 }
 
 /** Encodes `records` (non-empty) as one batch starting at `baseOffset`, into `out` at `at`. */
-export function encodeBatch(baseOffset: number, records: readonly PreparedRecord[], out: Buffer, at: number): number {
+export function encodeBatch(
+  baseOffset: number,
+  records: readonly PreparedRecord[],
+  out: Buffer,
+  at: number,
+): number {
   const first = records[0]!.timestampMs;
   let maxTimestampMs = first;
   let pos = at + BATCH_HEADER_BYTES;
@@ -163,9 +177,10 @@ export function decodeBatchRecords(
     if (headerCount > 0) [headers, pos] = decodeHeaders(buf, pos, headerCount, end);
     const offset = header.baseOffset + i;
     if (offset < target.fromOffset) continue;
-    const record: LogRecord = headers === undefined
-      ? { topic: target.topic, partition: target.partition, offset, key, value, timestampMs }
-      : { topic: target.topic, partition: target.partition, offset, key, value, timestampMs, headers };
+    const record: LogRecord =
+      headers === undefined
+        ? { topic: target.topic, partition: target.partition, offset, key, value, timestampMs }
+        : { topic: target.topic, partition: target.partition, offset, key, value, timestampMs, headers };
     target.out.push(record);
     valueBytes += valueLength;
     if (shouldStop(valueBytes)) break;
@@ -173,7 +188,12 @@ export function decodeBatchRecords(
   return valueBytes;
 }
 
-function decodeHeaders(buf: Buffer, pos: number, count: number, end: number): [Record<string, string>, number] {
+function decodeHeaders(
+  buf: Buffer,
+  pos: number,
+  count: number,
+  end: number,
+): [Record<string, string>, number] {
   const headers: Record<string, string> = {};
   for (let h = 0; h < count; h++) {
     const nameBytes = buf.readUInt16BE(pos);

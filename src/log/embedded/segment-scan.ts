@@ -59,7 +59,8 @@ async function checkBatch(
   const head = await reader.at(position, BATCH_HEADER_BYTES);
   const header = decodeBatchHeader(head.buf, head.at);
   if (header === undefined) return 'malformed batch header';
-  if (header.baseOffset !== expectedOffset) return `batch base offset ${header.baseOffset}, expected ${expectedOffset}`;
+  if (header.baseOffset !== expectedOffset)
+    return `batch base offset ${header.baseOffset}, expected ${expectedOffset}`;
   if (position + header.batchBytes > fileBytes) return 'short batch';
   if (verifyCrc) {
     const whole = await reader.at(position, header.batchBytes);

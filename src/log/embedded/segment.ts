@@ -3,7 +3,12 @@ import { join } from 'node:path';
 import { ShopError } from '../../errors/index.js';
 import type { LogRecord } from '../event-log.js';
 import { ChunkReader } from './chunk-reader.js';
-import { BATCH_HEADER_BYTES, batchIsIntact, decodeBatchHeader, decodeBatchRecords } from './record-batch-codec.js';
+import {
+  BATCH_HEADER_BYTES,
+  batchIsIntact,
+  decodeBatchHeader,
+  decodeBatchRecords,
+} from './record-batch-codec.js';
 import { SparseOffsetIndex } from './sparse-offset-index.js';
 
 /** `<baseOffset, 20 digits>.log`, so lexical order is offset order. */
@@ -27,7 +32,9 @@ export interface ReadBudget {
 }
 
 export function budgetExhausted(budget: ReadBudget): boolean {
-  return budget.out.length >= budget.maxRecords || (budget.out.length > 0 && budget.valueBytes >= budget.maxBytes);
+  return (
+    budget.out.length >= budget.maxRecords || (budget.out.length > 0 && budget.valueBytes >= budget.maxBytes)
+  );
 }
 
 /**
@@ -71,7 +78,12 @@ export class Segment {
     try {
       let written = 0;
       while (written < batches.length) {
-        const { bytesWritten } = await handle.write(batches, written, batches.length - written, start + written);
+        const { bytesWritten } = await handle.write(
+          batches,
+          written,
+          batches.length - written,
+          start + written,
+        );
         written += bytesWritten;
       }
     } catch (cause) {
@@ -115,8 +127,12 @@ export class Segment {
         if (!batchIsIntact(whole.buf, whole.at, header)) throw this.corrupt(position, 'CRC mismatch');
         const target = { topic: budget.topic, partition: budget.partition, fromOffset, out: budget.out };
         const before = budget.valueBytes;
-        budget.valueBytes += decodeBatchRecords(whole.buf, whole.at, header, target, (added) =>
-          budget.out.length >= budget.maxRecords || before + added >= budget.maxBytes,
+        budget.valueBytes += decodeBatchRecords(
+          whole.buf,
+          whole.at,
+          header,
+          target,
+          (added) => budget.out.length >= budget.maxRecords || before + added >= budget.maxBytes,
         );
       }
       position += header.batchBytes;
@@ -138,7 +154,8 @@ export class Segment {
   async delete(): Promise<void> {
     await this.close();
     await unlink(this.path).catch((cause: NodeJS.ErrnoException) => {
-      if (cause.code !== 'ENOENT') throw new ShopError('SHOP_LOG_IO', `cannot delete ${this.path}`, { cause });
+      if (cause.code !== 'ENOENT')
+        throw new ShopError('SHOP_LOG_IO', `cannot delete ${this.path}`, { cause });
     });
   }
 }

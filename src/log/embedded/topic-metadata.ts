@@ -13,7 +13,10 @@ export function isValidTopicName(name: string): boolean {
 
 export function checkTopicSpec(spec: TopicSpec): void {
   if (!isValidTopicName(spec.name)) {
-    throw new ShopError('SHOP_LOG_INVALID_TOPIC', `bad topic name ${JSON.stringify(spec.name)} (allowed: [a-zA-Z0-9._-], 1-249 chars)`);
+    throw new ShopError(
+      'SHOP_LOG_INVALID_TOPIC',
+      `bad topic name ${JSON.stringify(spec.name)} (allowed: [a-zA-Z0-9._-], 1-249 chars)`,
+    );
   }
   if (!Number.isInteger(spec.partitions) || spec.partitions < 1) {
     throw new ShopError('SHOP_LOG_INVALID_TOPIC', `topic ${spec.name}: partitions must be an integer >= 1`);
@@ -22,7 +25,12 @@ export function checkTopicSpec(spec: TopicSpec): void {
 
 /** `<topicDir>/topic.json`: partitions and retention, written atomically at creation. */
 export async function writeTopicMetadata(topicDir: string, spec: TopicSpec): Promise<void> {
-  const doc = { name: spec.name, partitions: spec.partitions, retentionMs: spec.retentionMs, retentionBytes: spec.retentionBytes };
+  const doc = {
+    name: spec.name,
+    partitions: spec.partitions,
+    retentionMs: spec.retentionMs,
+    retentionBytes: spec.retentionBytes,
+  };
   await writeFileAtomic(join(topicDir, 'topic.json'), JSON.stringify(doc, null, 2) + '\n');
 }
 
@@ -39,5 +47,10 @@ export async function readTopicMetadata(topicDir: string): Promise<TopicSpec | u
   if (typeof doc.name !== 'string' || typeof doc.partitions !== 'number') {
     throw new ShopError('SHOP_LOG_CORRUPT', `${topicDir}/topic.json is malformed`);
   }
-  return { name: doc.name, partitions: doc.partitions, retentionMs: doc.retentionMs, retentionBytes: doc.retentionBytes };
+  return {
+    name: doc.name,
+    partitions: doc.partitions,
+    retentionMs: doc.retentionMs,
+    retentionBytes: doc.retentionBytes,
+  };
 }

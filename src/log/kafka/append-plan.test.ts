@@ -3,7 +3,13 @@ import { test } from 'node:test';
 import { isShopError } from '../../errors/index.js';
 import type { ProducerRecord } from '../event-log.js';
 import { partitionForKey } from '../partitioner.js';
-import { assignPartitions, checkRecordSizes, encodedRecordBytes, planSendRounds, recordBytes } from './append-plan.js';
+import {
+  assignPartitions,
+  checkRecordSizes,
+  encodedRecordBytes,
+  planSendRounds,
+  recordBytes,
+} from './append-plan.js';
 
 const rec = (key: string | null, valueBytes = 10, partition?: number): ProducerRecord => ({
   key: key === null ? null : Buffer.from(key),
@@ -26,7 +32,10 @@ test('keyed records go to partitionForKey, explicit partitions win, key-less one
 
 test('an explicit partition outside the topic is SHOP_LOG_PARTITION_NOT_FOUND (not wrapped modulo)', () => {
   for (const partition of [3, -1, 1.5]) {
-    assert.throws(() => assignPartitions('t', [rec(null, 1, partition)], 3, () => 0), (e) => isShopError(e, 'SHOP_LOG_PARTITION_NOT_FOUND'));
+    assert.throws(
+      () => assignPartitions('t', [rec(null, 1, partition)], 3, () => 0),
+      (e) => isShopError(e, 'SHOP_LOG_PARTITION_NOT_FOUND'),
+    );
   }
 });
 
@@ -36,7 +45,10 @@ test('small appends are one round; a partition over maxBatchBytes spills into la
   assert.deepEqual(planSendRounds('t', records, assigned, 10_000), [[0, 1, 2, 3, 4, 5]]);
   const perRecord = recordBytes(records[0]!);
   const rounds = planSendRounds('t', records, assigned, perRecord * 2);
-  assert.deepEqual(rounds, [[0, 1, 2, 4], [3, 5]]);
+  assert.deepEqual(rounds, [
+    [0, 1, 2, 4],
+    [3, 5],
+  ]);
   const partition0 = rounds.flat().filter((i) => assigned[i] === 0);
   assert.deepEqual(partition0, [0, 2, 3, 5]);
 });
@@ -45,5 +57,8 @@ test('record size limit counts key, value, headers and 14 bytes of framing', () 
   const record: ProducerRecord = { key: Buffer.from('ab'), value: Buffer.alloc(100), headers: { h: 'xyz' } };
   assert.equal(encodedRecordBytes(record), 14 + 2 + 100 + 1 + 3);
   checkRecordSizes('t', [record], 120);
-  assert.throws(() => checkRecordSizes('t', [rec(null, 1), record], 119), (e) => isShopError(e, 'SHOP_LOG_RECORD_TOO_LARGE') && e.details['index'] === 1);
+  assert.throws(
+    () => checkRecordSizes('t', [rec(null, 1), record], 119),
+    (e) => isShopError(e, 'SHOP_LOG_RECORD_TOO_LARGE') && e.details['index'] === 1,
+  );
 });

@@ -17,18 +17,27 @@ export function recordBytes(record: ProducerRecord): number {
 /** Encoded size of a record as the embedded log counts it: key + value + header bytes + 14 bytes of framing. */
 export function encodedRecordBytes(record: ProducerRecord): number {
   let bytes = 14 + record.value.length + (record.key?.length ?? 0);
-  for (const [name, value] of Object.entries(record.headers ?? {})) bytes += Buffer.byteLength(name) + Buffer.byteLength(value);
+  for (const [name, value] of Object.entries(record.headers ?? {}))
+    bytes += Buffer.byteLength(name) + Buffer.byteLength(value);
   return bytes;
 }
 
 /** Rejects the whole call (nothing is sent) when any record is larger than `maxRecordBytes`. */
-export function checkRecordSizes(topic: string, records: readonly ProducerRecord[], maxRecordBytes: number): void {
+export function checkRecordSizes(
+  topic: string,
+  records: readonly ProducerRecord[],
+  maxRecordBytes: number,
+): void {
   records.forEach((record, index) => {
     const bytes = encodedRecordBytes(record);
     if (bytes > maxRecordBytes) {
-      throw new ShopError('SHOP_LOG_RECORD_TOO_LARGE', `record ${index} for ${topic} is ${bytes} bytes (max ${maxRecordBytes})`, {
-        details: { topic, index, bytes, maxRecordBytes },
-      });
+      throw new ShopError(
+        'SHOP_LOG_RECORD_TOO_LARGE',
+        `record ${index} for ${topic} is ${bytes} bytes (max ${maxRecordBytes})`,
+        {
+          details: { topic, index, bytes, maxRecordBytes },
+        },
+      );
     }
   });
 }
@@ -47,7 +56,10 @@ export function assignPartitions(
   return records.map((record) => {
     if (record.partition !== undefined) {
       if (!Number.isInteger(record.partition) || record.partition < 0 || record.partition >= partitions) {
-        throw new ShopError('SHOP_LOG_PARTITION_NOT_FOUND', `${topic} has no partition ${record.partition} (partitions: ${partitions})`);
+        throw new ShopError(
+          'SHOP_LOG_PARTITION_NOT_FOUND',
+          `${topic} has no partition ${record.partition} (partitions: ${partitions})`,
+        );
       }
       return record.partition;
     }
@@ -73,9 +85,13 @@ export function planSendRounds(
   records.forEach((record, index) => {
     const bytes = recordBytes(record);
     if (bytes > maxBatchBytes) {
-      throw new ShopError('SHOP_LOG_RECORD_TOO_LARGE', `a record of ${bytes} bytes exceeds maxBatchBytes ${maxBatchBytes} of ${topic}`, {
-        details: { topic, index, bytes, maxBatchBytes },
-      });
+      throw new ShopError(
+        'SHOP_LOG_RECORD_TOO_LARGE',
+        `a record of ${bytes} bytes exceeds maxBatchBytes ${maxBatchBytes} of ${topic}`,
+        {
+          details: { topic, index, bytes, maxBatchBytes },
+        },
+      );
     }
     const partition = assigned[index]!;
     let current = fill.get(partition);

@@ -26,7 +26,10 @@ export async function sendRounds(
       const partition = assigned[index]!;
       const offset = nextOffset.get(partition);
       if (offset === undefined) {
-        throw new ShopError('SHOP_LOG_BROKER_REJECTED', `produce to ${topic}/${partition} returned no offset`);
+        throw new ShopError(
+          'SHOP_LOG_BROKER_REJECTED',
+          `produce to ${topic}/${partition} returned no offset`,
+        );
       }
       positions[index] = { partition, offset };
       nextOffset.set(partition, offset + 1);
@@ -35,7 +38,11 @@ export async function sendRounds(
   return { positions };
 }
 
-function toMessage(topic: string, record: ProducerRecord, partition: number): MessageToProduce<Buffer, Buffer, string, string> {
+function toMessage(
+  topic: string,
+  record: ProducerRecord,
+  partition: number,
+): MessageToProduce<Buffer, Buffer, string, string> {
   return {
     topic,
     partition,

@@ -57,5 +57,9 @@ export function anyClientConnected(clients: KafkaClients): boolean {
 
 /** Closes all three clients; never throws (close is best effort on a dead broker). */
 export async function closeKafkaClients(clients: KafkaClients): Promise<void> {
-  await Promise.allSettled([clients.admin.close(), clients.producer.close(true), clients.consumer.close(true)]);
+  await Promise.allSettled([
+    clients.admin.close(),
+    clients.producer.close(true),
+    clients.consumer.close(true),
+  ]);
 }

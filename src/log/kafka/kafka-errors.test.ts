@@ -5,7 +5,8 @@ import { ShopError } from '../../errors/index.js';
 import { classifyKafkaError, collectErrorFacts, toShopError } from './kafka-errors.js';
 
 /** A response error as the client builds it from a broker answer carrying Kafka error `code`. */
-const brokerError = (code: number): ResponseError => new ResponseError(1, 17, { '/responses/0/partitions/0': [code, null] }, {});
+const brokerError = (code: number): ResponseError =>
+  new ResponseError(1, 17, { '/responses/0/partitions/0': [code, null] }, {});
 
 test('broker error codes map to ShopError codes', () => {
   assert.equal(classifyKafkaError(brokerError(1)), 'SHOP_LOG_OFFSET_OUT_OF_RANGE');
@@ -27,7 +28,10 @@ test('network failures, also nested in retries and causes, are SHOP_LOG_UNAVAILA
 
 test('user errors of the client: unknown topic, vanished leader (stale metadata), anything else', () => {
   assert.equal(classifyKafkaError(new UserError('Unknown topic orders.')), 'SHOP_LOG_TOPIC_NOT_FOUND');
-  assert.equal(classifyKafkaError(new UserError('Cannot find broker with node id 3')), 'SHOP_LOG_UNAVAILABLE');
+  assert.equal(
+    classifyKafkaError(new UserError('Cannot find broker with node id 3')),
+    'SHOP_LOG_UNAVAILABLE',
+  );
   assert.equal(classifyKafkaError(new UserError('Invalid options')), 'SHOP_LOG_BROKER_REJECTED');
 });
 
@@ -40,5 +44,7 @@ test('toShopError keeps the cause and the Kafka error names; a ShopError passes 
   assert.equal(wrapped.details['topic'], 't');
   const shop = new ShopError('SHOP_LOG_CLOSED', 'closed');
   assert.equal(toShopError(shop, 'read'), shop);
-  assert.deepEqual(collectErrorFacts(new ProtocolError('NOT_ENOUGH_REPLICAS')).apiIds, ['NOT_ENOUGH_REPLICAS']);
+  assert.deepEqual(collectErrorFacts(new ProtocolError('NOT_ENOUGH_REPLICAS')).apiIds, [
+    'NOT_ENOUGH_REPLICAS',
+  ]);
 });

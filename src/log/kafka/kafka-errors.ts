@@ -11,12 +11,26 @@ const API_ID_RULES: ReadonlyArray<readonly [ErrorCode, readonly string[]]> = [
   ['SHOP_LOG_NOT_ENOUGH_REPLICAS', ['NOT_ENOUGH_REPLICAS', 'NOT_ENOUGH_REPLICAS_AFTER_APPEND']],
   [
     'SHOP_LOG_AUTH_FAILED',
-    ['SASL_AUTHENTICATION_FAILED', 'TOPIC_AUTHORIZATION_FAILED', 'GROUP_AUTHORIZATION_FAILED', 'CLUSTER_AUTHORIZATION_FAILED'],
+    [
+      'SASL_AUTHENTICATION_FAILED',
+      'TOPIC_AUTHORIZATION_FAILED',
+      'GROUP_AUTHORIZATION_FAILED',
+      'CLUSTER_AUTHORIZATION_FAILED',
+    ],
   ],
-  ['SHOP_LOG_INVALID_TOPIC', ['INVALID_TOPIC_EXCEPTION', 'INVALID_PARTITIONS', 'INVALID_REPLICATION_FACTOR', 'INVALID_CONFIG']],
+  [
+    'SHOP_LOG_INVALID_TOPIC',
+    ['INVALID_TOPIC_EXCEPTION', 'INVALID_PARTITIONS', 'INVALID_REPLICATION_FACTOR', 'INVALID_CONFIG'],
+  ],
   [
     'SHOP_LOG_UNAVAILABLE',
-    ['LEADER_NOT_AVAILABLE', 'NOT_LEADER_OR_FOLLOWER', 'COORDINATOR_NOT_AVAILABLE', 'NOT_COORDINATOR', 'BROKER_NOT_AVAILABLE'],
+    [
+      'LEADER_NOT_AVAILABLE',
+      'NOT_LEADER_OR_FOLLOWER',
+      'COORDINATOR_NOT_AVAILABLE',
+      'NOT_COORDINATOR',
+      'BROKER_NOT_AVAILABLE',
+    ],
   ],
   ['SHOP_LOG_TIMEOUT', ['REQUEST_TIMED_OUT', 'COORDINATOR_LOAD_IN_PROGRESS']],
 ];
@@ -48,17 +62,26 @@ export function collectErrorFacts(err: unknown): ErrorFacts {
 }
 
 /** The ShopError code of a client error; `fallback` when nothing more specific matches. */
-export function classifyKafkaError(err: unknown, fallback: ErrorCode = 'SHOP_LOG_BROKER_REJECTED'): ErrorCode {
+export function classifyKafkaError(
+  err: unknown,
+  fallback: ErrorCode = 'SHOP_LOG_BROKER_REJECTED',
+): ErrorCode {
   const facts = collectErrorFacts(err);
   for (const [code, ids] of API_ID_RULES) {
     if (facts.apiIds.some((id) => ids.includes(id))) return code;
   }
   // The client reports a metadata answer of UNKNOWN_TOPIC_OR_PARTITION as this UserError, without a cause.
-  if (facts.clientCodes.includes('PLT_KFK_USER') && facts.messages.some((m) => m.startsWith('Unknown topic '))) {
+  if (
+    facts.clientCodes.includes('PLT_KFK_USER') &&
+    facts.messages.some((m) => m.startsWith('Unknown topic '))
+  ) {
     return 'SHOP_LOG_TOPIC_NOT_FOUND';
   }
   // A fetch aimed at a leader that has left the cluster (stale metadata after a failover).
-  if (facts.clientCodes.includes('PLT_KFK_USER') && facts.messages.some((m) => m.startsWith('Cannot find broker with node id'))) {
+  if (
+    facts.clientCodes.includes('PLT_KFK_USER') &&
+    facts.messages.some((m) => m.startsWith('Cannot find broker with node id'))
+  ) {
     return 'SHOP_LOG_UNAVAILABLE';
   }
   if (facts.clientCodes.includes('PLT_KFK_AUTHENTICATION')) return 'SHOP_LOG_AUTH_FAILED';
@@ -69,7 +92,11 @@ export function classifyKafkaError(err: unknown, fallback: ErrorCode = 'SHOP_LOG
 }
 
 /** Wraps any error of a Kafka call as a ShopError (a ShopError passes through unchanged). */
-export function toShopError(err: unknown, operation: string, details: Record<string, unknown> = {}): ShopError {
+export function toShopError(
+  err: unknown,
+  operation: string,
+  details: Record<string, unknown> = {},
+): ShopError {
   if (isShopError(err)) return err;
   const code = classifyKafkaError(err);
   const facts = collectErrorFacts(err);

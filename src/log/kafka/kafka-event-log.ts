@@ -1,5 +1,13 @@
 import { ShopError } from '../../errors/index.js';
-import type { AppendResult, EventLog, LogRecord, ProducerRecord, ReadOptions, TopicInfo, TopicSpec } from '../event-log.js';
+import type {
+  AppendResult,
+  EventLog,
+  LogRecord,
+  ProducerRecord,
+  ReadOptions,
+  TopicInfo,
+  TopicSpec,
+} from '../event-log.js';
 import { createRoundRobin } from '../partitioner.js';
 import { assignPartitions, checkRecordSizes, planSendRounds } from './append-plan.js';
 import { withDeadline } from './deadline.js';
@@ -9,7 +17,13 @@ import { commitOffsets, fetchOffsets } from './kafka-group-offsets.js';
 import type { ResolvedKafkaLogOptions } from './kafka-log-options.js';
 import { fetchRecords } from './kafka-read.js';
 import { sendRounds } from './kafka-append.js';
-import { checkTopicSpec, createTopic, describePartitions, readTopicLayout, type TopicLayout } from './kafka-topics.js';
+import {
+  checkTopicSpec,
+  createTopic,
+  describePartitions,
+  readTopicLayout,
+  type TopicLayout,
+} from './kafka-topics.js';
 
 const LEADER_POLL_MS = 100;
 
@@ -31,14 +45,27 @@ export class KafkaEventLog implements EventLog {
   ) {}
 
   /** Runs `call` under the request deadline (plus `extraMs`), mapping every failure to a ShopError. */
-  private guarded<T>(operation: string, call: () => Promise<T>, extraMs = 0, details: Record<string, unknown> = {}): Promise<T> {
+  private guarded<T>(
+    operation: string,
+    call: () => Promise<T>,
+    extraMs = 0,
+    details: Record<string, unknown> = {},
+  ): Promise<T> {
     if (this.closed) return Promise.reject(closedError(operation));
     return this.deadline(operation, call, extraMs, details);
   }
 
-  private deadline<T>(operation: string, call: () => Promise<T>, extraMs: number, details: Record<string, unknown>): Promise<T> {
+  private deadline<T>(
+    operation: string,
+    call: () => Promise<T>,
+    extraMs: number,
+    details: Record<string, unknown>,
+  ): Promise<T> {
     const timeoutMs = this.options.requestTimeoutMs + extraMs;
-    return withDeadline({ operation, timeoutMs, details, isConnected: () => anyClientConnected(this.clients) }, call);
+    return withDeadline(
+      { operation, timeoutMs, details, isConnected: () => anyClientConnected(this.clients) },
+      call,
+    );
   }
 
   /** Fails fast with SHOP_LOG_UNAVAILABLE when no broker answers a metadata request. */
@@ -47,11 +74,21 @@ export class KafkaEventLog implements EventLog {
   }
 
   ensureTopic(spec: TopicSpec): Promise<void> {
-    return this.guarded('ensureTopic', async () => {
-      checkTopicSpec(spec);
-      await createTopic(this.clients.admin, spec, this.options.replicationFactor, this.options.maxBatchBytes);
-      await this.waitForLeaders(spec.name);
-    }, 0, { topic: spec.name });
+    return this.guarded(
+      'ensureTopic',
+      async () => {
+        checkTopicSpec(spec);
+        await createTopic(
+          this.clients.admin,
+          spec,
+          this.options.replicationFactor,
+          this.options.maxBatchBytes,
+        );
+        await this.waitForLeaders(spec.name);
+      },
+      0,
+      { topic: spec.name },
+    );
   }
 
   /** A new topic's partitions have no leader for a moment; appends and reads need one. */
@@ -71,10 +108,17 @@ export class KafkaEventLog implements EventLog {
   }
 
   describeTopic(topic: string): Promise<TopicInfo | undefined> {
-    return this.guarded('describeTopic', async () => {
-      const layout = await readTopicLayout(this.clients.admin, topic, true);
-      return layout === undefined ? undefined : describePartitions(this.clients.admin, topic, layout.partitions);
-    }, 0, { topic });
+    return this.guarded(
+      'describeTopic',
+      async () => {
+        const layout = await readTopicLayout(this.clients.admin, topic, true);
+        return layout === undefined
+          ? undefined
+          : describePartitions(this.clients.admin, topic, layout.partitions);
+      },
+      0,
+      { topic },
+    );
   }
 
   /** A cached layout; refreshed when missing. Throws SHOP_LOG_TOPIC_NOT_FOUND for an unknown topic. */
@@ -82,7 +126,10 @@ export class KafkaEventLog implements EventLog {
     const cached = refresh ? undefined : this.layouts.get(topic);
     if (cached !== undefined) return cached;
     const layout = await readTopicLayout(this.clients.producer, topic, true);
-    if (layout === undefined) throw new ShopError('SHOP_LOG_TOPIC_NOT_FOUND', `topic ${topic} does not exist`, { details: { topic } });
+    if (layout === undefined)
+      throw new ShopError('SHOP_LOG_TOPIC_NOT_FOUND', `topic ${topic} does not exist`, {
+        details: { topic },
+      });
     this.layouts.set(topic, layout);
     return layout;
   }
@@ -92,18 +139,28 @@ export class KafkaEventLog implements EventLog {
     if (this.closed) return Promise.reject(closedError('append'));
     if (records.length === 0) return Promise.resolve({ positions: [] });
     const run = (): Promise<AppendResult> =>
-      this.deadline('append', async () => {
-        checkRecordSizes(topic, records, this.options.maxRecordBytes);
-        const layout = await this.layout(topic);
-        const assigned = assignPartitions(topic, records, layout.partitions, this.roundRobin(topic, layout.partitions));
-        const rounds = planSendRounds(topic, records, assigned, this.options.maxBatchBytes);
-        try {
-          return await sendRounds(this.clients.producer, topic, records, assigned, rounds);
-        } catch (err) {
-          this.forgetLayoutIfStale(topic, err);
-          throw err;
-        }
-      }, 0, { topic, records: records.length });
+      this.deadline(
+        'append',
+        async () => {
+          checkRecordSizes(topic, records, this.options.maxRecordBytes);
+          const layout = await this.layout(topic);
+          const assigned = assignPartitions(
+            topic,
+            records,
+            layout.partitions,
+            this.roundRobin(topic, layout.partitions),
+          );
+          const rounds = planSendRounds(topic, records, assigned, this.options.maxBatchBytes);
+          try {
+            return await sendRounds(this.clients.producer, topic, records, assigned, rounds);
+          } catch (err) {
+            this.forgetLayoutIfStale(topic, err);
+            throw err;
+          }
+        },
+        0,
+        { topic, records: records.length },
+      );
     const result = this.appendChain.then(run, run);
     this.appendChain = result.catch(() => undefined);
     return result;
@@ -120,24 +177,34 @@ export class KafkaEventLog implements EventLog {
 
   read(topic: string, partition: number, offset: number, options: ReadOptions): Promise<LogRecord[]> {
     const waitMs = options.maxWaitMs ?? 0;
-    return this.guarded('read', async () => {
-      const layout = await this.layout(topic);
-      if (!Number.isInteger(partition) || partition < 0 || partition >= layout.partitions) {
-        throw new ShopError('SHOP_LOG_PARTITION_NOT_FOUND', `${topic} has no partition ${partition}`, { details: { topic, partition } });
-      }
-      if (!Number.isInteger(offset) || offset < 0) {
-        throw new ShopError('SHOP_LOG_OFFSET_OUT_OF_RANGE', `${topic}/${partition}: offset ${offset} is not a valid offset`);
-      }
-      if (options.maxRecords < 1) return [];
-      const target = { topic, partition, offset, layout };
-      try {
-        return await fetchRecords(this.clients.consumer, target, options, this.options.maxFetchBytes);
-      } catch (err) {
-        if (!this.forgetLayoutIfStale(topic, err)) throw err;
-        const fresh = { ...target, layout: await this.layout(topic, true) };
-        return fetchRecords(this.clients.consumer, fresh, options, this.options.maxFetchBytes);
-      }
-    }, waitMs, { topic, partition, offset });
+    return this.guarded(
+      'read',
+      async () => {
+        const layout = await this.layout(topic);
+        if (!Number.isInteger(partition) || partition < 0 || partition >= layout.partitions) {
+          throw new ShopError('SHOP_LOG_PARTITION_NOT_FOUND', `${topic} has no partition ${partition}`, {
+            details: { topic, partition },
+          });
+        }
+        if (!Number.isInteger(offset) || offset < 0) {
+          throw new ShopError(
+            'SHOP_LOG_OFFSET_OUT_OF_RANGE',
+            `${topic}/${partition}: offset ${offset} is not a valid offset`,
+          );
+        }
+        if (options.maxRecords < 1) return [];
+        const target = { topic, partition, offset, layout };
+        try {
+          return await fetchRecords(this.clients.consumer, target, options, this.options.maxFetchBytes);
+        } catch (err) {
+          if (!this.forgetLayoutIfStale(topic, err)) throw err;
+          const fresh = { ...target, layout: await this.layout(topic, true) };
+          return fetchRecords(this.clients.consumer, fresh, options, this.options.maxFetchBytes);
+        }
+      },
+      waitMs,
+      { topic, partition, offset },
+    );
   }
 
   /** Drops cached metadata after a leader move or a deleted topic; true when the call may be retried. */
@@ -151,14 +218,26 @@ export class KafkaEventLog implements EventLog {
   }
 
   commitGroupOffsets(group: string, topic: string, offsets: ReadonlyMap<number, number>): Promise<void> {
-    return this.guarded('commitGroupOffsets', () => commitOffsets(this.clients.admin, group, topic, offsets), 0, { group, topic });
+    return this.guarded(
+      'commitGroupOffsets',
+      () => commitOffsets(this.clients.admin, group, topic, offsets),
+      0,
+      { group, topic },
+    );
   }
 
   groupOffsets(group: string, topic: string): Promise<Map<number, number>> {
-    return this.guarded('groupOffsets', async () => {
-      const layout = await readTopicLayout(this.clients.admin, topic);
-      return layout === undefined ? new Map<number, number>() : fetchOffsets(this.clients.admin, group, topic, layout.partitions);
-    }, 0, { group, topic });
+    return this.guarded(
+      'groupOffsets',
+      async () => {
+        const layout = await readTopicLayout(this.clients.admin, topic);
+        return layout === undefined
+          ? new Map<number, number>()
+          : fetchOffsets(this.clients.admin, group, topic, layout.partitions);
+      },
+      0,
+      { group, topic },
+    );
   }
 
   /** Waits for appends in flight, then closes the connections. Idempotent. */

@@ -8,7 +8,10 @@ import type { KafkaLogOptions } from './kafka-log-options.js';
 export function kafkaLogOptionsFromConfig(config: Pick<Config, 'log' | 'kafka'>): KafkaLogOptions {
   const { log, kafka } = config;
   return {
-    brokers: log.brokers.split(',').map((b) => b.trim()).filter((b) => b.length > 0),
+    brokers: log.brokers
+      .split(',')
+      .map((b) => b.trim())
+      .filter((b) => b.length > 0),
     clientId: kafka.clientId,
     requestTimeoutMs: kafka.requestTimeoutMs,
     connectTimeoutMs: kafka.connectTimeoutMs,
@@ -19,6 +22,12 @@ export function kafkaLogOptionsFromConfig(config: Pick<Config, 'log' | 'kafka'>)
     tls: kafka.tls,
     ...(kafka.saslMechanism === ''
       ? {}
-      : { sasl: { mechanism: kafka.saslMechanism, username: kafka.saslUsername, password: kafka.saslPassword } }),
+      : {
+          sasl: {
+            mechanism: kafka.saslMechanism,
+            username: kafka.saslUsername,
+            password: kafka.saslPassword,
+          },
+        }),
   };
 }

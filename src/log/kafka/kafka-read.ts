@@ -51,7 +51,8 @@ export async function fetchRecords(
       },
     ],
   });
-  const batches = response.responses[0]?.partitions.find((p) => p.partitionIndex === target.partition)?.records ?? [];
+  const batches =
+    response.responses[0]?.partitions.find((p) => p.partitionIndex === target.partition)?.records ?? [];
   return decodeBatches(target, batches, options);
 }
 
@@ -60,7 +61,11 @@ export async function fetchRecords(
  * batch holding the offset), skipping control batches; stops at maxRecords, and once maxBytes of
  * values are collected (the first record is always returned).
  */
-export function decodeBatches(target: Omit<FetchTarget, 'layout'>, batches: readonly RecordsBatch[], options: ReadOptions): LogRecord[] {
+export function decodeBatches(
+  target: Omit<FetchTarget, 'layout'>,
+  batches: readonly RecordsBatch[],
+  options: ReadOptions,
+): LogRecord[] {
   const out: LogRecord[] = [];
   let valueBytes = 0;
   for (const batch of batches) {
@@ -70,10 +75,13 @@ export function decodeBatches(target: Omit<FetchTarget, 'layout'>, batches: read
       if (offset < target.offset) continue;
       const value = record.value ?? Buffer.alloc(0);
       if (out.length >= options.maxRecords) return out;
-      if (out.length > 0 && options.maxBytes !== undefined && valueBytes + value.length > options.maxBytes) return out;
+      if (out.length > 0 && options.maxBytes !== undefined && valueBytes + value.length > options.maxBytes)
+        return out;
       valueBytes += value.length;
       const timestampMs =
-        (batch.attributes & LOG_APPEND_TIME) !== 0 ? Number(batch.maxTimestamp) : Number(batch.firstTimestamp + record.timestampDelta);
+        (batch.attributes & LOG_APPEND_TIME) !== 0
+          ? Number(batch.maxTimestamp)
+          : Number(batch.firstTimestamp + record.timestampDelta);
       out.push({
         topic: target.topic,
         partition: target.partition,
@@ -88,7 +96,9 @@ export function decodeBatches(target: Omit<FetchTarget, 'layout'>, batches: read
   return out;
 }
 
-function headersOf(headers: ReadonlyArray<[Buffer | null, Buffer | null]>): { headers?: Record<string, string> } {
+function headersOf(headers: ReadonlyArray<[Buffer | null, Buffer | null]>): {
+  headers?: Record<string, string>;
+} {
   if (headers.length === 0) return {};
   const out: Record<string, string> = {};
   for (const [name, value] of headers) {

@@ -19,7 +19,10 @@ const LATEST = -1n;
 /** Kafka's topic-name rule (the embedded log applies the same one). */
 export function checkTopicSpec(spec: TopicSpec): void {
   if (!TOPIC_NAME.test(spec.name) || spec.name === '.' || spec.name === '..') {
-    throw new ShopError('SHOP_LOG_INVALID_TOPIC', `bad topic name ${JSON.stringify(spec.name)} (allowed: [a-zA-Z0-9._-], 1-249 chars)`);
+    throw new ShopError(
+      'SHOP_LOG_INVALID_TOPIC',
+      `bad topic name ${JSON.stringify(spec.name)} (allowed: [a-zA-Z0-9._-], 1-249 chars)`,
+    );
   }
   if (!Number.isInteger(spec.partitions) || spec.partitions < 1) {
     throw new ShopError('SHOP_LOG_INVALID_TOPIC', `topic ${spec.name}: partitions must be an integer >= 1`);
@@ -36,7 +39,12 @@ export function topicConfigs(spec: TopicSpec, maxBatchBytes: number): Array<{ na
 }
 
 /** Creates the topic; an existing topic is left as it is (TOPIC_ALREADY_EXISTS is success). */
-export async function createTopic(admin: Admin, spec: TopicSpec, replicationFactor: number, maxBatchBytes: number): Promise<void> {
+export async function createTopic(
+  admin: Admin,
+  spec: TopicSpec,
+  replicationFactor: number,
+  maxBatchBytes: number,
+): Promise<void> {
   try {
     await admin.createTopics({
       topics: [spec.name],
@@ -67,16 +75,23 @@ export async function readTopicLayout<O extends BaseOptions>(
 }
 
 /** First and next offsets of every partition (ListOffsets earliest + latest). */
-export async function describePartitions(admin: Admin, topic: string, partitions: number): Promise<TopicInfo> {
+export async function describePartitions(
+  admin: Admin,
+  topic: string,
+  partitions: number,
+): Promise<TopicInfo> {
   const ids = Array.from({ length: partitions }, (_, i) => i);
   const [earliest, latest] = await Promise.all(
     [EARLIEST, LATEST].map((timestamp) =>
-      admin.listOffsets({ topics: [{ name: topic, partitions: ids.map((partitionIndex) => ({ partitionIndex, timestamp })) }] }),
+      admin.listOffsets({
+        topics: [{ name: topic, partitions: ids.map((partitionIndex) => ({ partitionIndex, timestamp })) }],
+      }),
     ),
   );
   const offsetOf = (listed: typeof earliest, partition: number): number => {
     const found = listed?.[0]?.partitions.find((p) => p.partitionIndex === partition);
-    if (found === undefined) throw new ShopError('SHOP_LOG_PARTITION_NOT_FOUND', `${topic}/${partition}: no offsets listed`);
+    if (found === undefined)
+      throw new ShopError('SHOP_LOG_PARTITION_NOT_FOUND', `${topic}/${partition}: no offsets listed`);
     return Number(found.offset);
   };
   const infos: PartitionInfo[] = ids.map((partition) => ({

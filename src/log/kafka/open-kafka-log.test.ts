@@ -23,24 +23,34 @@ async function silentServer(): Promise<{ server: Server; port: number }> {
 // The test timeouts turn a hang into a failure; they are bounds, not performance checks.
 test('an unreachable broker gives SHOP_LOG_UNAVAILABLE, never a hang', { timeout: 20_000 }, async () => {
   const port = await closedPort();
-  await assert.rejects(openKafkaLog({ brokers: [`127.0.0.1:${port}`], requestTimeoutMs: 1500, connectTimeoutMs: 500 }), (err) => {
-    assert.ok(isShopError(err, 'SHOP_LOG_UNAVAILABLE'), String(err));
-    assert.equal(err.canRetry, true);
-    return true;
-  });
+  await assert.rejects(
+    openKafkaLog({ brokers: [`127.0.0.1:${port}`], requestTimeoutMs: 1500, connectTimeoutMs: 500 }),
+    (err) => {
+      assert.ok(isShopError(err, 'SHOP_LOG_UNAVAILABLE'), String(err));
+      assert.equal(err.canRetry, true);
+      return true;
+    },
+  );
 });
 
-test('a broker that accepts connections but never answers is bounded by the deadline too', { timeout: 20_000 }, async () => {
-  const { server, port } = await silentServer();
-  try {
-    await assert.rejects(openKafkaLog({ brokers: [`127.0.0.1:${port}`], requestTimeoutMs: 1000, connectTimeoutMs: 500 }), (err) =>
-      isShopError(err) && (err.code === 'SHOP_LOG_UNAVAILABLE' || err.code === 'SHOP_LOG_TIMEOUT'),
-    );
-  } finally {
-    server.close();
-  }
-});
+test(
+  'a broker that accepts connections but never answers is bounded by the deadline too',
+  { timeout: 20_000 },
+  async () => {
+    const { server, port } = await silentServer();
+    try {
+      await assert.rejects(
+        openKafkaLog({ brokers: [`127.0.0.1:${port}`], requestTimeoutMs: 1000, connectTimeoutMs: 500 }),
+        (err) => isShopError(err) && (err.code === 'SHOP_LOG_UNAVAILABLE' || err.code === 'SHOP_LOG_TIMEOUT'),
+      );
+    } finally {
+      server.close();
+    }
+  },
+);
 
 test('no bootstrap server is a configuration error', async () => {
-  await assert.rejects(openKafkaLog({ brokers: [' ', ''] }), (err) => isShopError(err, 'SHOP_CONFIG_INVALID'));
+  await assert.rejects(openKafkaLog({ brokers: [' ', ''] }), (err) =>
+    isShopError(err, 'SHOP_CONFIG_INVALID'),
+  );
 });

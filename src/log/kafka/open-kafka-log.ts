@@ -12,7 +12,10 @@ import { resolveKafkaLogOptions, type KafkaLogOptions } from './kafka-log-option
 export async function openKafkaLog(options: KafkaLogOptions): Promise<EventLog> {
   const resolved = resolveKafkaLogOptions(options);
   if (resolved.brokers.length === 0) {
-    throw new ShopError('SHOP_CONFIG_INVALID', 'the Kafka adapter needs at least one bootstrap server (log.brokers)');
+    throw new ShopError(
+      'SHOP_CONFIG_INVALID',
+      'the Kafka adapter needs at least one bootstrap server (log.brokers)',
+    );
   }
   const clients = createKafkaClients(resolved);
   const log = new KafkaEventLog(clients, resolved);

@@ -12,7 +12,10 @@ export function toBronzeRow(
   parsed: unknown,
   verdict: ValidationResult | undefined,
 ): BronzeRow {
-  const obj = parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
+  const obj =
+    parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)
+      ? (parsed as Record<string, unknown>)
+      : undefined;
   const valid = verdict !== undefined && verdict.valid ? verdict : undefined;
   return {
     topic: record.topic,

@@ -103,9 +103,14 @@ export class GoldAccumulator {
     const byDim = child(this.dims, w, () => new Map<Dimension, Map<string, Counters>>());
     const counted = DIM_COUNTED.has(event.event_type);
     for (const dimension of DIMENSIONS) {
-      const value = dimension === 'channel' ? event.channel : dimension === 'category' ? event.category : event.store_id;
+      const value =
+        dimension === 'channel' ? event.channel : dimension === 'category' ? event.category : event.store_id;
       if (value === null || value === undefined) continue;
-      const counters = child(child(byDim, dimension, () => new Map<string, Counters>()), value, () => new Map());
+      const counters = child(
+        child(byDim, dimension, () => new Map<string, Counters>()),
+        value,
+        () => new Map(),
+      );
       bump(counters, 'events_total', 1);
       if (counted) bump(counters, typeCounter, 1);
       if (event.event_type === 'purchase') bump(counters, 'revenue', amount);
@@ -114,7 +119,13 @@ export class GoldAccumulator {
 
   private addProduct(event: ShopEvent, w: number, amount: number): void {
     const byProduct = child(this.products, w, () => new Map<string, ProductTotals>());
-    const p = child(byProduct, event.product_id!, () => ({ category: event.category ?? null, clicks: 0, carts: 0, units: 0, revenue: 0 }));
+    const p = child(byProduct, event.product_id!, () => ({
+      category: event.category ?? null,
+      clicks: 0,
+      carts: 0,
+      units: 0,
+      revenue: 0,
+    }));
     if (event.event_type === 'click') p.clicks += 1;
     else if (event.event_type === 'add_to_cart') p.carts += event.quantity ?? 1;
     else {
@@ -140,7 +151,8 @@ export class GoldAccumulator {
     for (const [windowStartMs, byDim] of this.dims) {
       for (const [dimension, byValue] of byDim) {
         for (const [dimValue, counters] of byValue) {
-          for (const [counter, delta] of counters) out.push({ windowStartMs, dimension, dimValue, counter, delta });
+          for (const [counter, delta] of counters)
+            out.push({ windowStartMs, dimension, dimValue, counter, delta });
         }
       }
     }

@@ -1,3 +1,15 @@
-export { ProcessorGroup, type GroupMemberProcessor, type ProcessorGroupDeps, type ProcessorGroupOptions } from './processor-group.js';
+export {
+  ProcessorGroup,
+  type GroupMemberProcessor,
+  type ProcessorGroupDeps,
+  type ProcessorGroupOptions,
+} from './processor-group.js';
 export { assignedPartitions } from './partition-assignment.js';
-export { claimFreePartitions, leaveGroup, liveMembers, releasePartitions, renewLease, type MemberRef } from './membership-table.js';
+export {
+  claimFreePartitions,
+  leaveGroup,
+  liveMembers,
+  releasePartitions,
+  renewLease,
+  type MemberRef,
+} from './membership-table.js';

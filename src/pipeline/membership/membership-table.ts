@@ -34,7 +34,10 @@ export async function liveMembers(db: SqlExecutor, group: string): Promise<strin
 
 /** Graceful exit: the member's row goes at once, so the others need not wait for its lease. */
 export async function leaveGroup(db: SqlExecutor, member: MemberRef): Promise<void> {
-  await db.query(`DELETE FROM serving.processor_members WHERE group_name = $1 AND member_id = $2`, [member.group, member.memberId]);
+  await db.query(`DELETE FROM serving.processor_members WHERE group_name = $1 AND member_id = $2`, [
+    member.group,
+    member.memberId,
+  ]);
 }
 
 /**
@@ -65,7 +68,9 @@ export async function claimFreePartitions(
       [topic, wanted],
     );
     const live = new Set(await liveMembers(tx, member.group));
-    const free = current.filter((r) => r.owner === '' || r.owner === member.memberId || !live.has(r.owner)).map((r) => r.partition);
+    const free = current
+      .filter((r) => r.owner === '' || r.owner === member.memberId || !live.has(r.owner))
+      .map((r) => r.partition);
     if (free.length === 0) return [];
     return tx.query<{ partition: number; next_offset: number; epoch: number; max_event_time: Date | null }>(
       `UPDATE serving.processor_positions SET epoch = epoch + 1, owner = $3
@@ -75,7 +80,10 @@ export async function claimFreePartitions(
     );
   });
   return new Map(
-    rows.map((r) => [r.partition, { nextOffset: r.next_offset, epoch: r.epoch, streamTimeMs: r.max_event_time?.getTime() ?? null }]),
+    rows.map((r) => [
+      r.partition,
+      { nextOffset: r.next_offset, epoch: r.epoch, streamTimeMs: r.max_event_time?.getTime() ?? null },
+    ]),
   );
 }
 
@@ -94,4 +102,3 @@ export async function releasePartitions(
     );
   }
 }
-

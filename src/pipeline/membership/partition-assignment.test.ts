@@ -12,9 +12,16 @@ describe('assignedPartitions', () => {
 
   it('gives every partition to exactly one member, whatever the order members see', () => {
     const partitions = [3, 0, 2, 1, 5, 4, 7, 6];
-    const seenBy = [['m2', 'm1', 'm3'], ['m3', 'm2', 'm1'], ['m1', 'm3', 'm2']];
+    const seenBy = [
+      ['m2', 'm1', 'm3'],
+      ['m3', 'm2', 'm1'],
+      ['m1', 'm3', 'm2'],
+    ];
     const owned = seenBy.map((view, i) => assignedPartitions(partitions, view, `m${i + 1}`)).flat();
-    assert.deepEqual(owned.sort((a, b) => a - b), [0, 1, 2, 3, 4, 5, 6, 7]);
+    assert.deepEqual(
+      owned.sort((a, b) => a - b),
+      [0, 1, 2, 3, 4, 5, 6, 7],
+    );
   });
 
   it('a member missing from the live set (lease expired) owns nothing; a lone member owns all', () => {

@@ -5,7 +5,11 @@
  * sees a different set for a moment cannot steal a partition, because a claim only takes
  * partitions whose recorded owner is not a live member (`claimFreePartitions`).
  */
-export function assignedPartitions(partitions: readonly number[], liveMembers: readonly string[], memberId: string): number[] {
+export function assignedPartitions(
+  partitions: readonly number[],
+  liveMembers: readonly string[],
+  memberId: string,
+): number[] {
   const members = [...new Set(liveMembers)].sort();
   const index = members.indexOf(memberId);
   if (index < 0) return [];

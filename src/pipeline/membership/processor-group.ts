@@ -2,7 +2,13 @@ import type { ServingStore } from '../../store/index.js';
 import type { ClaimedPartition } from '../processor/processor-ports.js';
 import type { RunLoopOptions } from '../processor/processor-run-loop.js';
 import { sleep } from '../processor/processor-run-loop.js';
-import { claimFreePartitions, leaveGroup, releasePartitions, renewLease, type MemberRef } from './membership-table.js';
+import {
+  claimFreePartitions,
+  leaveGroup,
+  releasePartitions,
+  renewLease,
+  type MemberRef,
+} from './membership-table.js';
 import { assignedPartitions } from './partition-assignment.js';
 
 export interface ProcessorGroupOptions {
@@ -29,7 +35,10 @@ export interface GroupMemberProcessor {
   flush(): Promise<void>;
   release(partitions: readonly number[]): Map<number, number>;
   adopt(claimed: ReadonlyMap<number, ClaimedPartition>): Promise<void>;
-  run(signal: AbortSignal, loop: Pick<RunLoopOptions, 'betweenCycles' | 'dropFencedPartitions'>): Promise<void>;
+  run(
+    signal: AbortSignal,
+    loop: Pick<RunLoopOptions, 'betweenCycles' | 'dropFencedPartitions'>,
+  ): Promise<void>;
 }
 
 /**
@@ -68,7 +77,8 @@ export class ProcessorGroup {
     this.leaseValidUntilMs = startedAtMs + this.options.leaseMs - this.options.heartbeatIntervalMs;
     const partitions = await processor.topicPartitions();
     this.assignment = assignedPartitions(partitions, members, this.options.memberId);
-    if (members.join() !== this.members.join()) this.deps.onEvent?.('group members changed', { members, assigned: this.assignment });
+    if (members.join() !== this.members.join())
+      this.deps.onEvent?.('group members changed', { members, assigned: this.assignment });
     this.members = members;
     this.heartbeats += 1;
   }
@@ -83,12 +93,18 @@ export class ProcessorGroup {
     const wanted = assignment.filter((p) => !owned.has(p));
     if (lost.length > 0 || wanted.length > 0) {
       await processor.flush();
-      if (lost.length > 0) await releasePartitions(this.deps.store, this.member, this.options.topic, processor.release(lost));
+      if (lost.length > 0)
+        await releasePartitions(this.deps.store, this.member, this.options.topic, processor.release(lost));
       if (wanted.length > 0 && this.mayWrite()) {
         const claimed = await claimFreePartitions(this.deps.store, this.member, this.options.topic, wanted);
         await processor.adopt(claimed);
         const waiting = wanted.filter((p) => !claimed.has(p));
-        if (claimed.size > 0 || lost.length > 0) this.deps.onEvent?.('group partitions moved', { claimed: [...claimed.keys()], released: lost, waitingForRelease: waiting });
+        if (claimed.size > 0 || lost.length > 0)
+          this.deps.onEvent?.('group partitions moved', {
+            claimed: [...claimed.keys()],
+            released: lost,
+            waitingForRelease: waiting,
+          });
       }
     }
     this.appliedHeartbeat = heartbeat;
@@ -105,7 +121,10 @@ export class ProcessorGroup {
     signal.addEventListener('abort', onAbort, { once: true });
     const heartbeats = this.heartbeatLoop(processor, stop.signal);
     try {
-      await processor.run(signal, { betweenCycles: () => this.rebalance(processor), dropFencedPartitions: true });
+      await processor.run(signal, {
+        betweenCycles: () => this.rebalance(processor),
+        dropFencedPartitions: true,
+      });
     } finally {
       stop.abort();
       signal.removeEventListener('abort', onAbort);
@@ -121,7 +140,10 @@ export class ProcessorGroup {
       try {
         await this.heartbeat(processor);
       } catch (err) {
-        this.deps.onEvent?.('group heartbeat failed', { error: String(err), leaseValidForMs: this.leaseValidUntilMs - this.nowMs() });
+        this.deps.onEvent?.('group heartbeat failed', {
+          error: String(err),
+          leaseValidForMs: this.leaseValidUntilMs - this.nowMs(),
+        });
       }
     }
   }
@@ -133,7 +155,9 @@ export class ProcessorGroup {
       await releasePartitions(this.deps.store, this.member, this.options.topic, epochs);
       await leaveGroup(this.deps.store, this.member);
     } catch (err) {
-      this.deps.onEvent?.('leaving the group failed: the others take over when the lease expires', { error: String(err) });
+      this.deps.onEvent?.('leaving the group failed: the others take over when the lease expires', {
+        error: String(err),
+      });
     }
   }
 }

@@ -40,9 +40,14 @@ export function downstreamPublisher(log: EventLog, partitions: number): Downstre
       for (const row of b.quarantine) {
         quarantined.push({
           key: row.logKey === null ? null : Buffer.from(row.logKey),
-          value: row.rawJson === null ? Buffer.from(row.rawBytes ?? new Uint8Array()) : Buffer.from(row.rawJson),
+          value:
+            row.rawJson === null ? Buffer.from(row.rawBytes ?? new Uint8Array()) : Buffer.from(row.rawJson),
           partition,
-          headers: { reasons: row.reasons.join(','), source_partition: String(row.partition), source_offset: String(row.offset) },
+          headers: {
+            reasons: row.reasons.join(','),
+            source_partition: String(row.partition),
+            source_offset: String(row.offset),
+          },
         });
       }
     }

@@ -16,7 +16,13 @@ export async function recoverPartitionState(
   claimed: ClaimedPartition,
   watermarkMs: number,
 ): Promise<{ state: PartitionState; removedUncommittedFiles: number }> {
-  const state = newPartitionState(partition, claimed.nextOffset, claimed.epoch, claimed.streamTimeMs, watermarkMs);
+  const state = newPartitionState(
+    partition,
+    claimed.nextOffset,
+    claimed.epoch,
+    claimed.streamTimeMs,
+    watermarkMs,
+  );
   const removedUncommittedFiles = await lake.removeUncommitted(topic, partition, claimed.nextOffset);
   if (claimed.streamTimeMs !== null) {
     state.dedupe.seed(await lake.silverEventIdsSince(topic, partition, claimed.streamTimeMs - watermarkMs));

@@ -30,7 +30,12 @@ export interface PipelineStatus {
  * Accounting, positions, lag and freshness of the processor for one topic, from the serving DB
  * (positions of record) and the log (its end offsets). Used by `shopstream status` and the API.
  */
-export async function readPipelineStatus(db: SqlExecutor, log: EventLog | undefined, topic: string, nowMs: number): Promise<PipelineStatus> {
+export async function readPipelineStatus(
+  db: SqlExecutor,
+  log: EventLog | undefined,
+  topic: string,
+  nowMs: number,
+): Promise<PipelineStatus> {
   const accounting = await readAccounting(db, topic);
   const positions = await readPositions(db, topic);
   const windows = await readWindowCounts(db);
@@ -52,7 +57,9 @@ export async function readPipelineStatus(db: SqlExecutor, log: EventLog | undefi
       invariantHolds: holds(a),
     };
   });
-  const newestEvent = Math.max(...positions.map((p) => p.maxEventTime?.getTime() ?? Number.NEGATIVE_INFINITY));
+  const newestEvent = Math.max(
+    ...positions.map((p) => p.maxEventTime?.getTime() ?? Number.NEGATIVE_INFINITY),
+  );
   const lastCommit = Math.max(...positions.map((p) => p.committedAt?.getTime() ?? Number.NEGATIVE_INFINITY));
   const totals = sumAccounting(partitions);
   return {
@@ -82,17 +89,35 @@ async function readWindowCounts(db: SqlExecutor): Promise<PipelineStatus['window
 }
 
 function holds(a: AccountingRow): boolean {
-  return a.recordsRead === a.bronzeRows && a.bronzeRows === a.silverRows + a.quarantineRows + a.duplicatesDropped;
+  return (
+    a.recordsRead === a.bronzeRows && a.bronzeRows === a.silverRows + a.quarantineRows + a.duplicatesDropped
+  );
 }
 
 function emptyAccounting(partition: number): AccountingRow {
-  return { partition, recordsRead: 0, bronzeRows: 0, silverRows: 0, quarantineRows: 0, duplicatesDropped: 0, lateQuarantined: 0, reasonCounts: {} };
+  return {
+    partition,
+    recordsRead: 0,
+    bronzeRows: 0,
+    silverRows: 0,
+    quarantineRows: 0,
+    duplicatesDropped: 0,
+    lateQuarantined: 0,
+    reasonCounts: {},
+  };
 }
 
 function sumAccounting(parts: readonly PartitionStatus[]): PipelineStatus['totals'] {
   const reasonCounts: Record<string, number> = {};
   let lag: number | null = 0;
-  const t = { recordsRead: 0, bronzeRows: 0, silverRows: 0, quarantineRows: 0, duplicatesDropped: 0, lateQuarantined: 0 };
+  const t = {
+    recordsRead: 0,
+    bronzeRows: 0,
+    silverRows: 0,
+    quarantineRows: 0,
+    duplicatesDropped: 0,
+    lateQuarantined: 0,
+  };
   for (const p of parts) {
     t.recordsRead += p.recordsRead;
     t.bronzeRows += p.bronzeRows;
@@ -101,7 +126,8 @@ function sumAccounting(parts: readonly PartitionStatus[]): PipelineStatus['total
     t.duplicatesDropped += p.duplicatesDropped;
     t.lateQuarantined += p.lateQuarantined;
     lag = lag === null || p.lag === null ? null : lag + p.lag;
-    for (const [reason, n] of Object.entries(p.reasonCounts)) reasonCounts[reason] = (reasonCounts[reason] ?? 0) + n;
+    for (const [reason, n] of Object.entries(p.reasonCounts))
+      reasonCounts[reason] = (reasonCounts[reason] ?? 0) + n;
   }
   return { ...t, reasonCounts, lag };
 }

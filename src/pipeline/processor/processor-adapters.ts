@@ -28,7 +28,9 @@ export function processorStore(store: ServingStore): ProcessorStore {
   return {
     async claim(topic, partitions, owner) {
       const claimed = await claimPartitions(store, { topic, partitions, owner });
-      const streamTimes = new Map((await readPositions(store, topic)).map((p) => [p.partition, p.maxEventTime]));
+      const streamTimes = new Map(
+        (await readPositions(store, topic)).map((p) => [p.partition, p.maxEventTime]),
+      );
       const out = new Map<number, ClaimedPartition>();
       for (const [p, c] of claimed) {
         const t = streamTimes.get(p);
@@ -38,7 +40,12 @@ export function processorStore(store: ServingStore): ProcessorStore {
     },
     async positions(topic) {
       const rows = await readPositions(store, topic);
-      return new Map(rows.map((r) => [r.partition, { nextOffset: r.nextOffset, epoch: r.epoch, streamTimeMs: r.maxEventTime?.getTime() ?? null }]));
+      return new Map(
+        rows.map((r) => [
+          r.partition,
+          { nextOffset: r.nextOffset, epoch: r.epoch, streamTimeMs: r.maxEventTime?.getTime() ?? null },
+        ]),
+      );
     },
     commit: (commit) => commitGoldBatch(store, toGoldBatch(commit)),
     finalize: (beforeMs) => finalizeWindows(store, beforeMs),

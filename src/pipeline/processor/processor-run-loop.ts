@@ -28,7 +28,11 @@ const MAX_BACKOFF_MS = 5_000;
  * rebuilds the partitions from their positions of record (the failed batch's in-memory effects,
  * dedupe included, are discarded) and reads the batch again. Any other error ends the run.
  */
-export async function runProcessorLoop(processor: RunnableProcessor, signal: AbortSignal, options: RunLoopOptions): Promise<void> {
+export async function runProcessorLoop(
+  processor: RunnableProcessor,
+  signal: AbortSignal,
+  options: RunLoopOptions,
+): Promise<void> {
   let failures = 0;
   let mustRecover = false;
   while (!signal.aborted) {
@@ -44,7 +48,12 @@ export async function runProcessorLoop(processor: RunnableProcessor, signal: Abo
       failures += 1;
       mustRecover = true;
       const backoffMs = Math.min(MAX_BACKOFF_MS, 200 * 2 ** Math.min(failures - 1, 5));
-      options.onEvent?.('cycle failed, retrying from the positions of record', { code: err.code, error: err.message, failures, backoffMs });
+      options.onEvent?.('cycle failed, retrying from the positions of record', {
+        code: err.code,
+        error: err.message,
+        failures,
+        backoffMs,
+      });
       await sleep(backoffMs, signal);
     }
   }

@@ -1,5 +1,13 @@
 /** The stages whose time the processor reports (`shopstream status`, the benchmark). */
-export const STAGES = ['read', 'parse', 'validate', 'dedupe', 'aggregate', 'lakeWrite', 'storeCommit'] as const;
+export const STAGES = [
+  'read',
+  'parse',
+  'validate',
+  'dedupe',
+  'aggregate',
+  'lakeWrite',
+  'storeCommit',
+] as const;
 export type Stage = (typeof STAGES)[number];
 
 /** Accumulates wall time per stage, in milliseconds, across cycles. */
@@ -30,6 +38,9 @@ export class StageTimer {
   }
 
   snapshot(): Record<Stage, number> {
-    return Object.fromEntries(STAGES.map((s) => [s, Math.round(this.totals.get(s) ?? 0)])) as Record<Stage, number>;
+    return Object.fromEntries(STAGES.map((s) => [s, Math.round(this.totals.get(s) ?? 0)])) as Record<
+      Stage,
+      number
+    >;
   }
 }

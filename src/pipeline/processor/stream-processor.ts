@@ -6,7 +6,14 @@ import { GoldAccumulator } from '../gold/gold-accumulator.js';
 import type { SilverRowOptions } from '../silver/silver-row.js';
 import type { PartitionState } from './partition-state.js';
 import { recoverPartitionState } from './partition-recovery.js';
-import type { ClaimedPartition, FileKey, GoldCommit, PartitionCommit, ProcessorLake, ProcessorStore } from './processor-ports.js';
+import type {
+  ClaimedPartition,
+  FileKey,
+  GoldCommit,
+  PartitionCommit,
+  ProcessorLake,
+  ProcessorStore,
+} from './processor-ports.js';
 import { runProcessorLoop, type RunLoopOptions } from './processor-run-loop.js';
 import { StageTimer } from './stage-timer.js';
 import { transformPartitionBatch, type PartitionBatch } from './transform-batch.js';
@@ -90,7 +97,9 @@ export class StreamProcessor {
   async start(): Promise<void> {
     const partitions = this.options.partitions ?? (await this.topicPartitions());
     const claimed = await this.deps.store.claim(this.options.topic, partitions, this.options.owner);
-    const withDefaults = new Map(partitions.map((p) => [p, claimed.get(p) ?? { nextOffset: 0, epoch: 0, streamTimeMs: null }]));
+    const withDefaults = new Map(
+      partitions.map((p) => [p, claimed.get(p) ?? { nextOffset: 0, epoch: 0, streamTimeMs: null }]),
+    );
     await this.adopt(withDefaults);
   }
 
@@ -101,9 +110,21 @@ export class StreamProcessor {
   async adopt(claimed: ReadonlyMap<number, ClaimedPartition>): Promise<void> {
     const { topic, watermarkMs } = this.options;
     for (const [p, c] of claimed) {
-      const { state, removedUncommittedFiles } = await recoverPartitionState(this.deps.lake, topic, p, c, watermarkMs);
+      const { state, removedUncommittedFiles } = await recoverPartitionState(
+        this.deps.lake,
+        topic,
+        p,
+        c,
+        watermarkMs,
+      );
       this.states.set(p, state);
-      this.deps.onEvent?.('partition claimed', { partition: p, nextOffset: c.nextOffset, epoch: c.epoch, removedUncommittedFiles, dedupeIds: state.dedupe.size });
+      this.deps.onEvent?.('partition claimed', {
+        partition: p,
+        nextOffset: c.nextOffset,
+        epoch: c.epoch,
+        removedUncommittedFiles,
+        dedupeIds: state.dedupe.size,
+      });
     }
   }
 
@@ -115,7 +136,11 @@ export class StreamProcessor {
       if (state === undefined) continue;
       epochs.set(p, state.epoch);
       this.states.delete(p);
-      this.deps.onEvent?.('partition released', { partition: p, nextOffset: state.nextOffset, epoch: state.epoch });
+      this.deps.onEvent?.('partition released', {
+        partition: p,
+        nextOffset: state.nextOffset,
+        epoch: state.epoch,
+      });
     }
     return epochs;
   }
@@ -205,14 +230,22 @@ export class StreamProcessor {
 
   private checkMayWrite(): void {
     if (this.deps.mayWrite === undefined || this.deps.mayWrite()) return;
-    throw new ShopError('SHOP_PROCESSOR_LEASE_EXPIRED', 'group-membership lease not renewed in time: batch dropped before the lake write');
+    throw new ShopError(
+      'SHOP_PROCESSOR_LEASE_EXPIRED',
+      'group-membership lease not renewed in time: batch dropped before the lake write',
+    );
   }
 
   /** All files of the batch at once: DuckDB encodes them on its own threads. */
   private async writeLake(batches: readonly PartitionBatch[]): Promise<void> {
     const writes: Array<Promise<void>> = [];
     for (const b of batches) {
-      const key: FileKey = { topic: this.options.topic, partition: b.partition, fromOffset: b.fromOffset, toOffset: b.toOffset };
+      const key: FileKey = {
+        topic: this.options.topic,
+        partition: b.partition,
+        fromOffset: b.fromOffset,
+        toOffset: b.toOffset,
+      };
       writes.push(this.deps.lake.writeBronze(b.bronze, key));
       if (b.silver.length > 0) writes.push(this.deps.lake.writeSilver(b.silver, key));
       if (b.quarantine.length > 0) writes.push(this.deps.lake.writeQuarantine(b.quarantine, key));
@@ -257,14 +290,20 @@ export class StreamProcessor {
       const state = this.states.get(p.partition)!;
       state.nextOffset = p.nextOffset;
       records += p.accounting.recordsRead;
-      if (p.streamTimeMs !== null) maxEventTimeMs = Math.max(maxEventTimeMs ?? p.streamTimeMs, p.streamTimeMs);
+      if (p.streamTimeMs !== null)
+        maxEventTimeMs = Math.max(maxEventTimeMs ?? p.streamTimeMs, p.streamTimeMs);
     }
     this.commits += 1;
     this.recordsProcessed += records;
     this.lastDataAtMs = this.nowMs();
     this.idleFinalized = false;
     const windows = [...new Set(commit.counters.map((c) => c.windowStartMs))].sort((a, b) => a - b);
-    this.deps.onCommit?.({ records, windowsTouched: windows, committedAtMs: this.lastDataAtMs, maxEventTimeMs });
+    this.deps.onCommit?.({
+      records,
+      windowsTouched: windows,
+      committedAtMs: this.lastDataAtMs,
+      maxEventTimeMs,
+    });
     if (this.deps.publishDownstream !== undefined) await this.deps.publishDownstream(batches);
     await this.mirrorGroupOffsets(batches);
   }
@@ -276,7 +315,10 @@ export class StreamProcessor {
       await this.deps.log.commitGroupOffsets(this.options.consumerGroup, this.options.topic, offsets);
     } catch (err) {
       if (isShopError(err, 'SHOP_LOG_READ_ONLY')) this.mirrorOffsets = false;
-      else this.deps.onEvent?.('consumer-group offsets not mirrored (lag monitoring only)', { error: String(err) });
+      else
+        this.deps.onEvent?.('consumer-group offsets not mirrored (lag monitoring only)', {
+          error: String(err),
+        });
     }
   }
 
@@ -286,7 +328,8 @@ export class StreamProcessor {
     if (!this.idleFinalized && now - this.lastDataAtMs >= this.options.idleFinalizeMs) {
       const finalized = await this.deps.store.finalize(now - 60_000);
       this.idleFinalized = true;
-      if (finalized > 0) this.deps.onEvent?.('idle stream: windows finalized by the wall clock', { finalized });
+      if (finalized > 0)
+        this.deps.onEvent?.('idle stream: windows finalized by the wall clock', { finalized });
     }
     return 0;
   }
@@ -308,7 +351,10 @@ export class StreamProcessor {
    * Runs cycles until `signal` aborts; sleeps maxWaitMs when the log is idle; retries retryable
    * failures from the positions of record (`runProcessorLoop`).
    */
-  async run(signal: AbortSignal, loop: Pick<RunLoopOptions, 'betweenCycles' | 'dropFencedPartitions'> = {}): Promise<void> {
+  async run(
+    signal: AbortSignal,
+    loop: Pick<RunLoopOptions, 'betweenCycles' | 'dropFencedPartitions'> = {},
+  ): Promise<void> {
     try {
       await runProcessorLoop(this, signal, {
         ...loop,
@@ -321,6 +367,11 @@ export class StreamProcessor {
   }
 
   stats(): ProcessorStats {
-    return { cycles: this.cycles, commits: this.commits, recordsProcessed: this.recordsProcessed, stageMs: this.timer.snapshot() };
+    return {
+      cycles: this.cycles,
+      commits: this.commits,
+      recordsProcessed: this.recordsProcessed,
+      stageMs: this.timer.snapshot(),
+    };
   }
 }

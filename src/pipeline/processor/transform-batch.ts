@@ -118,7 +118,8 @@ function decode(record: LogRecord): Decoded {
 
 function quarantine(batch: PartitionBatch, d: Decoded, reasons: readonly string[]): void {
   batch.quarantine.push(toQuarantineRow(d.record, d.text, d.parsedOk ? d.parsed : undefined, reasons));
-  for (const reason of reasons) batch.accounting.reasons.set(reason, (batch.accounting.reasons.get(reason) ?? 0) + 1);
+  for (const reason of reasons)
+    batch.accounting.reasons.set(reason, (batch.accounting.reasons.get(reason) ?? 0) + 1);
 }
 
 function emptyAccounting(): AccountingDelta {

@@ -18,7 +18,12 @@ export class BronzeEventLog implements EventLog {
   ) {}
 
   private glob(partition?: number): string {
-    return join(this.lake.dir, 'bronze', '**', partition === undefined ? '*.parquet' : `p${Math.trunc(partition)}-*.parquet`);
+    return join(
+      this.lake.dir,
+      'bronze',
+      '**',
+      partition === undefined ? '*.parquet' : `p${Math.trunc(partition)}-*.parquet`,
+    );
   }
 
   async ensureTopic(): Promise<void> {
@@ -51,7 +56,12 @@ export class BronzeEventLog implements EventLog {
     throw new ShopError('SHOP_LOG_READ_ONLY', 'the Bronze replay log is read-only');
   }
 
-  async read(topic: string, partition: number, offset: number, options: { maxRecords: number }): Promise<LogRecord[]> {
+  async read(
+    topic: string,
+    partition: number,
+    offset: number,
+    options: { maxRecords: number },
+  ): Promise<LogRecord[]> {
     const rows = await queryLake(
       this.lake,
       `SELECT "offset", log_key, epoch_ms(log_timestamp)::DOUBLE AS ts, raw_json, raw_bytes
@@ -64,7 +74,10 @@ export class BronzeEventLog implements EventLog {
       partition,
       offset: Number(r['offset']),
       key: r['log_key'] === null ? null : Buffer.from(String(r['log_key'])),
-      value: r['raw_json'] === null ? Buffer.from(String(r['raw_bytes']), 'base64') : Buffer.from(String(r['raw_json'])),
+      value:
+        r['raw_json'] === null
+          ? Buffer.from(String(r['raw_bytes']), 'base64')
+          : Buffer.from(String(r['raw_json'])),
       timestampMs: Number(r['ts']),
     }));
   }

@@ -33,7 +33,9 @@ export async function replayFromBronze(
   const total = (topic?.partitions ?? []).reduce((n, p) => n + p.nextOffset - p.firstOffset, 0);
   let removedFiles = 0;
   for (const partition of partitions) {
-    removedFiles += (await lake.removeUncommitted({ partition, committedNextOffset: 0, tables: ['silver', 'quarantine'] })).length;
+    removedFiles += (
+      await lake.removeUncommitted({ partition, committedNextOffset: 0, tables: ['silver', 'quarantine'] })
+    ).length;
   }
   await resetGold(store, options.topic);
   let records = 0;
@@ -60,6 +62,12 @@ function withoutBronzeWrites(inner: ProcessorLake, lake: Lake): ProcessorLake {
     ...inner,
     writeBronze: async () => undefined,
     removeUncommitted: async (_topic, partition, nextOffset) =>
-      (await lake.removeUncommitted({ partition, committedNextOffset: nextOffset, tables: ['silver', 'quarantine'] })).length,
+      (
+        await lake.removeUncommitted({
+          partition,
+          committedNextOffset: nextOffset,
+          tables: ['silver', 'quarantine'],
+        })
+      ).length,
   };
 }

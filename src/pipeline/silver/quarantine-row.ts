@@ -8,7 +8,10 @@ export function toQuarantineRow(
   parsed: unknown,
   reasons: readonly string[],
 ): QuarantineRow {
-  const obj = parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
+  const obj =
+    parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)
+      ? (parsed as Record<string, unknown>)
+      : undefined;
   return {
     topic: record.topic,
     partition: record.partition,

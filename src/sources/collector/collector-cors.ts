@@ -9,9 +9,14 @@ import type { FastifyInstance } from 'fastify';
  */
 const PREFLIGHT_MAX_AGE_S = 600;
 
-export function installCollectorCors(app: FastifyInstance, origins: ReadonlySet<string>, paths: readonly string[]): void {
+export function installCollectorCors(
+  app: FastifyInstance,
+  origins: ReadonlySet<string>,
+  paths: readonly string[],
+): void {
   const any = origins.has('*');
-  const allowed = (origin: string | undefined): origin is string => origin !== undefined && (any || origins.has(origin));
+  const allowed = (origin: string | undefined): origin is string =>
+    origin !== undefined && (any || origins.has(origin));
   app.addHook('onRequest', async (request, reply) => {
     const origin = request.headers.origin;
     if (!allowed(origin)) return;

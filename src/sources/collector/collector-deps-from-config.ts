@@ -15,11 +15,18 @@ export function writeKeyFilePath(config: Readonly<Config>): string {
  * The collector's dependencies for a process that already opened `log` (in `start`, the shared
  * one): `await app.register(collectorPlugin, collectorDepsFromConfig(config, log, logger))`.
  */
-export function collectorDepsFromConfig(config: Readonly<Config>, log: EventLog, logger: Logger): CollectorDeps {
+export function collectorDepsFromConfig(
+  config: Readonly<Config>,
+  log: EventLog,
+  logger: Logger,
+): CollectorDeps {
   return {
     log,
     options: collectorOptionsFromConfig(config),
-    keys: new WriteKeyResolver(writeKeyFilePath(config), 1000, (err) => logger.error({ code: (err as { code?: string }).code }, 'write-key file reload failed')),
-    onLogFailure: (code, message) => logger.warn({ code, message }, 'collector append failed; answering 503 until the log recovers'),
+    keys: new WriteKeyResolver(writeKeyFilePath(config), 1000, (err) =>
+      logger.error({ code: (err as { code?: string }).code }, 'write-key file reload failed'),
+    ),
+    onLogFailure: (code, message) =>
+      logger.warn({ code, message }, 'collector append failed; answering 503 until the log recovers'),
   };
 }

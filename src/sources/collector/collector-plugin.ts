@@ -7,11 +7,11 @@ import type { CollectorOptions } from './collector-options.js';
 import { DurableAppendBatcher } from './durable-append-batcher.js';
 import { EventRateLimiter } from './event-rate-limiter.js';
 import { IngestGate, IngestRefusal } from './ingest-gate.js';
-import type { IngestPlan } from './ingest-records.js';
 import { registerNativeRoute } from './native-route.js';
 import { registerSegmentRoutes, SEGMENT_PATHS } from './segment-routes.js';
 import { CUSTOMERS_TOPIC } from './segment-to-customer.js';
 import type { WriteKeyResolver } from './write-key-resolver.js';
+import type { RouteIngest } from './route-ingest.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -35,9 +35,6 @@ export interface CollectorDeps {
   readonly onLogFailure?: (code: string, message: string) => void;
 }
 
-/** What a route handler computes from a request: the sender's key, and the plan once it knows the sender. */
-export type RouteIngest = (request: FastifyRequest) => Promise<{ writeKey: string | undefined; plan: (source: string) => IngestPlan }>;
-
 /**
  * The collector as an encapsulated Fastify plugin (`app.register(collectorPlugin, deps)`): its
  * own body parsers (raw bytes, gzip/deflate, JSON, text/plain JSON, NDJSON), CORS and error
@@ -55,15 +52,22 @@ export async function collectorPlugin(app: FastifyInstance, deps: CollectorDeps)
   const gate = new IngestGate({
     keys: deps.keys,
     requireWriteKey: options.requireWriteKey,
-    limiter: options.rateLimitEventsPerSec > 0 ? new EventRateLimiter(options.rateLimitEventsPerSec) : undefined,
+    limiter:
+      options.rateLimitEventsPerSec > 0 ? new EventRateLimiter(options.rateLimitEventsPerSec) : undefined,
     batcher,
     ackTimeoutMs: options.ackTimeoutMs,
     defaultSourceName: options.defaultSourceName,
     now,
   });
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: Math.max(options.maxBatchBytes, options.maxNativeBodyBytes) }, (_req, body, done) => done(null, body));
-  app.setErrorHandler((err: FastifyError, request, reply) => sendCollectorError(request, reply, collectorErrorOf(err)));
+  app.addContentTypeParser(
+    '*',
+    { parseAs: 'buffer', bodyLimit: Math.max(options.maxBatchBytes, options.maxNativeBodyBytes) },
+    (_req, body, done) => done(null, body),
+  );
+  app.setErrorHandler((err: FastifyError, request, reply) =>
+    sendCollectorError(request, reply, collectorErrorOf(err)),
+  );
   app.addHook('onRoute', (route) => {
     route.config = { ...(route.config ?? {}), access: 'public', static: true, collector: true };
   });
@@ -74,14 +78,20 @@ export async function collectorPlugin(app: FastifyInstance, deps: CollectorDeps)
     const refusal = batcher.refusal(0);
     if (refusal !== undefined) return sendCollectorError(request, reply, refusal, batcher.retryAfterMs());
   });
-  const handle = (ingest: RouteIngest) => (request: FastifyRequest, reply: FastifyReply) => answer(request, reply, gate, ingest);
+  const handle = (ingest: RouteIngest) => (request: FastifyRequest, reply: FastifyReply) =>
+    answer(request, reply, gate, ingest);
   registerNativeRoute(app, options, handle);
   registerSegmentRoutes(app, options, { now, newId: randomUUID }, handle);
   app.addHook('onClose', async () => batcher.drain());
 }
 
 /** 1. parse, 2. identify, 3. map, 4. admit (durable) — then, and only then, 200. */
-async function answer(request: FastifyRequest, reply: FastifyReply, gate: IngestGate, ingest: RouteIngest): Promise<FastifyReply> {
+async function answer(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  gate: IngestGate,
+  ingest: RouteIngest,
+): Promise<FastifyReply> {
   try {
     const { writeKey, plan } = await ingest(request);
     const sender = await gate.identify(writeKey, request.ip);

@@ -66,10 +66,16 @@ export class DurableAppendBatcher {
   /** The error a submission of `bytes` would get right now, if any. */
   refusal(bytes: number): ShopError | undefined {
     if (this.now() < this.unavailableUntilMs) {
-      return new ShopError('SHOP_COLLECTOR_LOG_UNAVAILABLE', 'the event log is unavailable; nothing was acknowledged');
+      return new ShopError(
+        'SHOP_COLLECTOR_LOG_UNAVAILABLE',
+        'the event log is unavailable; nothing was acknowledged',
+      );
     }
     if (this.inFlightBytesHeld > 0 && this.inFlightBytesHeld + bytes > this.options.maxInFlightBytes) {
-      return new ShopError('SHOP_COLLECTOR_OVERLOADED', 'too many events are waiting for the log; nothing was acknowledged');
+      return new ShopError(
+        'SHOP_COLLECTOR_OVERLOADED',
+        'too many events are waiting for the log; nothing was acknowledged',
+      );
     }
     return undefined;
   }
@@ -136,6 +142,10 @@ export class DurableAppendBatcher {
     this.markUnavailable();
     const cause = isShopError(err) ? err : new ShopError('SHOP_LOG_IO', 'append failed', { cause: err });
     this.options.onAppendFailed?.(cause);
-    return new ShopError('SHOP_COLLECTOR_LOG_UNAVAILABLE', `the event log refused the append (${cause.code}); nothing was acknowledged`, { cause });
+    return new ShopError(
+      'SHOP_COLLECTOR_LOG_UNAVAILABLE',
+      `the event log refused the append (${cause.code}); nothing was acknowledged`,
+      { cause },
+    );
   }
 }

@@ -44,7 +44,10 @@ export class EventRateLimiter {
       this.buckets.set(clientId, bucket);
       return bucket;
     }
-    bucket.tokens = Math.min(this.eventsPerSec, bucket.tokens + Math.max(0, nowMs - bucket.updatedAtMs) * this.tokensPerMs);
+    bucket.tokens = Math.min(
+      this.eventsPerSec,
+      bucket.tokens + Math.max(0, nowMs - bucket.updatedAtMs) * this.tokensPerMs,
+    );
     bucket.updatedAtMs = nowMs;
     return bucket;
   }
@@ -54,6 +57,7 @@ export class EventRateLimiter {
       if (b.tokens + (nowMs - b.updatedAtMs) * this.tokensPerMs >= this.eventsPerSec) this.buckets.delete(id);
     }
     if (this.buckets.size < this.maxClients) return;
-    for (const id of [...this.buckets.keys()].slice(0, Math.ceil(this.maxClients / 2))) this.buckets.delete(id);
+    for (const id of [...this.buckets.keys()].slice(0, Math.ceil(this.maxClients / 2)))
+      this.buckets.delete(id);
   }
 }

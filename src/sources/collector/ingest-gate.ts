@@ -41,10 +41,20 @@ export class IngestGate {
 
   async identify(writeKey: string | undefined, ip: string): Promise<Sender> {
     const { keys, requireWriteKey, defaultSourceName, now } = this.deps;
-    const lookup = keys === undefined ? ({ kind: writeKey ? 'unknown' : 'none' } as const) : await keys.lookup(writeKey, now());
+    const lookup =
+      keys === undefined
+        ? ({ kind: writeKey ? 'unknown' : 'none' } as const)
+        : await keys.lookup(writeKey, now());
     if (lookup.kind === 'key') return { source: lookup.key.source, clientId: `key:${lookup.key.id}` };
-    if (lookup.kind === 'unknown') throw new IngestRefusal(new ShopError('SHOP_COLLECTOR_UNAUTHORIZED', 'unknown or revoked write key'));
-    if (requireWriteKey) throw new IngestRefusal(new ShopError('SHOP_COLLECTOR_UNAUTHORIZED', 'a write key is required (HTTP Basic user name or writeKey in the body)'));
+    if (lookup.kind === 'unknown')
+      throw new IngestRefusal(new ShopError('SHOP_COLLECTOR_UNAUTHORIZED', 'unknown or revoked write key'));
+    if (requireWriteKey)
+      throw new IngestRefusal(
+        new ShopError(
+          'SHOP_COLLECTOR_UNAUTHORIZED',
+          'a write key is required (HTTP Basic user name or writeKey in the body)',
+        ),
+      );
     return { source: defaultSourceName, clientId: `ip:${ip}` };
   }
 
@@ -52,26 +62,36 @@ export class IngestGate {
     if (plan.events === 0) return;
     const decision = this.deps.limiter?.take(sender.clientId, plan.events, this.deps.now());
     if (decision !== undefined && !decision.allowed) {
-      throw new IngestRefusal(new ShopError('SHOP_COLLECTOR_RATE_LIMITED', 'too many events for this write key; slow down'), decision.retryAfterMs);
+      throw new IngestRefusal(
+        new ShopError('SHOP_COLLECTOR_RATE_LIMITED', 'too many events for this write key; slow down'),
+        decision.retryAfterMs,
+      );
     }
     const { batcher } = this.deps;
     const refusal = batcher.refusal(plan.bytes);
     if (refusal !== undefined) throw new IngestRefusal(refusal, batcher.retryAfterMs());
     const share = plan.bytes / plan.events;
-    const durable = [...plan.byTopic].map(([topic, records]) => batcher.submit(topic, records, Math.ceil(records.length * share)));
+    const durable = [...plan.byTopic].map(([topic, records]) =>
+      batcher.submit(topic, records, Math.ceil(records.length * share)),
+    );
     await this.untilDurable(Promise.all(durable));
   }
 
   private async untilDurable(durable: Promise<unknown>): Promise<void> {
     const { batcher, ackTimeoutMs } = this.deps;
     let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), ackTimeoutMs)));
+    const deadline = new Promise<'timeout'>(
+      (resolve) => (timer = setTimeout(() => resolve('timeout'), ackTimeoutMs)),
+    );
     durable.catch(() => undefined);
     try {
       const outcome = await Promise.race([durable.then(() => 'durable' as const), deadline]);
       if (outcome === 'timeout') {
         batcher.markUnavailable();
-        throw new ShopError('SHOP_COLLECTOR_LOG_UNAVAILABLE', `the event log did not confirm within ${ackTimeoutMs} ms; nothing was acknowledged`);
+        throw new ShopError(
+          'SHOP_COLLECTOR_LOG_UNAVAILABLE',
+          `the event log did not confirm within ${ackTimeoutMs} ms; nothing was acknowledged`,
+        );
       }
     } catch (err) {
       if (err instanceof ShopError) throw new IngestRefusal(err, batcher.retryAfterMs());

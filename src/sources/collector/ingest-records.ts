@@ -33,11 +33,18 @@ class PlanBuilder {
 }
 
 function checkCount(count: number, limits: EventLimits): void {
-  if (count > limits.maxBatchEvents) throw new ShopError('SHOP_COLLECTOR_TOO_MANY_EVENTS', `${count} events in one request; at most ${limits.maxBatchEvents}`);
+  if (count > limits.maxBatchEvents)
+    throw new ShopError(
+      'SHOP_COLLECTOR_TOO_MANY_EVENTS',
+      `${count} events in one request; at most ${limits.maxBatchEvents}`,
+    );
 }
 
 function tooLarge(index: number, limits: EventLimits): ShopError {
-  return new ShopError('SHOP_COLLECTOR_EVENT_TOO_LARGE', `event ${index + 1} exceeds ${limits.maxEventBytes} bytes`);
+  return new ShopError(
+    'SHOP_COLLECTOR_EVENT_TOO_LARGE',
+    `event ${index + 1} exceeds ${limits.maxEventBytes} bytes`,
+  );
 }
 
 /** The partition key of a native event: its user_id when it is a string (else round-robin). */
@@ -75,11 +82,17 @@ export function planNativeJson(document: unknown, limits: EventLimits): IngestPl
  * become contract events on the raw topic, identify/group/alias customer records on
  * ecom.customers.v1. Every message must be a JSON object no larger than maxEventBytes.
  */
-export function planSegment(messages: readonly unknown[], batch: JsonObject, ctx: MappingContext, limits: EventLimits): IngestPlan {
+export function planSegment(
+  messages: readonly unknown[],
+  batch: JsonObject,
+  ctx: MappingContext,
+  limits: EventLimits,
+): IngestPlan {
   checkCount(messages.length, limits);
   const plan = new PlanBuilder();
   messages.forEach((message, i) => {
-    if (!isObject(message)) throw new ShopError('SHOP_COLLECTOR_BAD_BODY', `message ${i + 1} is not a JSON object`);
+    if (!isObject(message))
+      throw new ShopError('SHOP_COLLECTOR_BAD_BODY', `message ${i + 1} is not a JSON object`);
     if (Buffer.byteLength(JSON.stringify(message), 'utf8') > limits.maxEventBytes) throw tooLarge(i, limits);
     const msg = mergeBatchLevel(message, batch);
     const customer = typeof msg['type'] === 'string' && CUSTOMER_MESSAGE_TYPES.has(msg['type']);

@@ -39,9 +39,20 @@ export interface CollectorThroughputReport {
 }
 
 const BENCH_OPTIONS: CollectorOptions = {
-  requireWriteKey: false, corsOrigins: new Set(['*']), maxEventBytes: 32 * 1024, maxBatchBytes: 500 * 1024, maxBatchEvents: 2500,
-  maxNativeBodyBytes: 4 * 1024 * 1024, rateLimitEventsPerSec: 0, maxInFlightBytes: 64 * 1024 * 1024, maxAppendRecords: 20_000,
-  maxConcurrentAppends: 2, ackTimeoutMs: 5000, retryAfterMs: 1000, customerPartitions: 4, defaultSourceName: 'collector',
+  requireWriteKey: false,
+  corsOrigins: new Set(['*']),
+  maxEventBytes: 32 * 1024,
+  maxBatchBytes: 500 * 1024,
+  maxBatchEvents: 2500,
+  maxNativeBodyBytes: 4 * 1024 * 1024,
+  rateLimitEventsPerSec: 0,
+  maxInFlightBytes: 64 * 1024 * 1024,
+  maxAppendRecords: 20_000,
+  maxConcurrentAppends: 2,
+  ackTimeoutMs: 5000,
+  retryAfterMs: 1000,
+  customerPartitions: 4,
+  defaultSourceName: 'collector',
 };
 
 /**
@@ -49,9 +60,18 @@ const BENCH_OPTIONS: CollectorOptions = {
  * folder, removed afterwards) and a load generator in a child process posting batches for
  * `durationMs`. Reports events acknowledged with 200 per second and request latency percentiles.
  */
-export async function measureCollectorThroughput(options: CollectorThroughputOptions): Promise<CollectorThroughputReport> {
+export async function measureCollectorThroughput(
+  options: CollectorThroughputOptions,
+): Promise<CollectorThroughputReport> {
   const dir = await mkdtemp(join(tmpdir(), 'shopstream-collector-bench-'));
-  const log = await openEmbeddedLog({ dir, mode: 'write', fsync: options.fsync ?? 'always', fsyncIntervalMs: 200, segmentBytes: 64 * 1024 * 1024, maxRecordBytes: 1024 * 1024 });
+  const log = await openEmbeddedLog({
+    dir,
+    mode: 'write',
+    fsync: options.fsync ?? 'always',
+    fsyncIntervalMs: 200,
+    segmentBytes: 64 * 1024 * 1024,
+    maxRecordBytes: 1024 * 1024,
+  });
   const app = Fastify({ logger: false });
   try {
     await log.ensureTopic({ name: RAW_TOPIC, partitions: options.partitions ?? 4 });
@@ -59,7 +79,13 @@ export async function measureCollectorThroughput(options: CollectorThroughputOpt
     await app.listen({ host: '127.0.0.1', port: 0 });
     const address = app.server.address();
     const port = typeof address === 'object' && address !== null ? address.port : 0;
-    const input: LoadWorkerInput = { port, durationMs: options.durationMs, batchSize: options.batchSize ?? 100, connections: options.connections ?? 32, format: options.format ?? 'ndjson' };
+    const input: LoadWorkerInput = {
+      port,
+      durationMs: options.durationMs,
+      batchSize: options.batchSize ?? 100,
+      connections: options.connections ?? 32,
+      format: options.format ?? 'ndjson',
+    };
     const result = await runLoadWorker(input);
     return report(input, result);
   } finally {
@@ -72,23 +98,39 @@ export async function measureCollectorThroughput(options: CollectorThroughputOpt
 function runLoadWorker(input: LoadWorkerInput): Promise<LoadWorkerResult> {
   // From sources (tsx) the generator is a .ts file and needs the tsx loader; built, it is plain .js.
   const fromSources = import.meta.url.endsWith('.ts');
-  const file = fileURLToPath(new URL(fromSources ? './collector-load-worker.ts' : './collector-load-worker.js', import.meta.url));
-  const child = fork(file, [], { execArgv: fromSources ? ['--import', 'tsx'] : [], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const file = fileURLToPath(
+    new URL(fromSources ? './collector-load-worker.ts' : './collector-load-worker.js', import.meta.url),
+  );
+  const child = fork(file, [], {
+    execArgv: fromSources ? ['--import', 'tsx'] : [],
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
   child.send(input);
   return new Promise<LoadWorkerResult>((resolve, reject) => {
     child.once('message', (result) => resolve(result as LoadWorkerResult));
     child.once('error', reject);
-    child.once('exit', (code) => reject(new Error(`collector load generator exited with ${code} before reporting`)));
+    child.once('exit', (code) =>
+      reject(new Error(`collector load generator exited with ${code} before reporting`)),
+    );
   }).finally(() => child.kill());
 }
 
 function report(input: LoadWorkerInput, result: LoadWorkerResult): CollectorThroughputReport {
   const sorted = Float64Array.from(result.latenciesMs).sort();
-  const pct = (p: number) => (sorted.length === 0 ? 0 : Math.round(sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]! * 100) / 100);
+  const pct = (p: number) =>
+    sorted.length === 0
+      ? 0
+      : Math.round(sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]! * 100) / 100;
   return {
-    format: input.format, batchSize: input.batchSize, connections: input.connections, durationMs: Math.round(result.elapsedMs),
-    requests: result.requests, failedRequests: result.failedRequests, acceptedEvents: result.acceptedEvents,
+    format: input.format,
+    batchSize: input.batchSize,
+    connections: input.connections,
+    durationMs: Math.round(result.elapsedMs),
+    requests: result.requests,
+    failedRequests: result.failedRequests,
+    acceptedEvents: result.acceptedEvents,
     acceptedEventsPerSec: Math.round((result.acceptedEvents * 1000) / result.elapsedMs),
-    p50LatencyMs: pct(0.5), p99LatencyMs: pct(0.99),
+    p50LatencyMs: pct(0.5),
+    p99LatencyMs: pct(0.99),
   };
 }

@@ -9,12 +9,20 @@ const inflateAsync = promisify(inflate);
  * The decoded body bytes: `content-encoding` gzip or deflate is undone with the output capped at
  * `maxBytes` (a zip bomb is refused, never inflated); identity is checked against the same cap.
  */
-export async function decodeBody(raw: unknown, contentEncoding: string | undefined, maxBytes: number): Promise<Buffer> {
-  if (!Buffer.isBuffer(raw) || raw.length === 0) throw new ShopError('SHOP_COLLECTOR_BAD_BODY', 'the request has no body');
+export async function decodeBody(
+  raw: unknown,
+  contentEncoding: string | undefined,
+  maxBytes: number,
+): Promise<Buffer> {
+  if (!Buffer.isBuffer(raw) || raw.length === 0)
+    throw new ShopError('SHOP_COLLECTOR_BAD_BODY', 'the request has no body');
   const encoding = (contentEncoding ?? 'identity').trim().toLowerCase();
   if (encoding === 'identity' || encoding === '') return checkSize(raw, maxBytes);
   if (encoding !== 'gzip' && encoding !== 'deflate') {
-    throw new ShopError('SHOP_COLLECTOR_UNSUPPORTED_MEDIA_TYPE', `content-encoding ${encoding.slice(0, 32)} is not supported (gzip, deflate, identity)`);
+    throw new ShopError(
+      'SHOP_COLLECTOR_UNSUPPORTED_MEDIA_TYPE',
+      `content-encoding ${encoding.slice(0, 32)} is not supported (gzip, deflate, identity)`,
+    );
   }
   try {
     const inflateBody = encoding === 'gzip' ? gunzipAsync : inflateAsync;
@@ -38,7 +46,13 @@ function tooLarge(maxBytes: number): ShopError {
 /** True for `application/x-ndjson`, `application/jsonl`, `application/jsonlines` and similar. */
 export function isNdjson(contentType: string | undefined): boolean {
   const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
-  return type === 'application/x-ndjson' || type === 'application/ndjson' || type === 'application/jsonl' || type === 'application/x-jsonlines' || type === 'application/jsonlines';
+  return (
+    type === 'application/x-ndjson' ||
+    type === 'application/ndjson' ||
+    type === 'application/jsonl' ||
+    type === 'application/x-jsonlines' ||
+    type === 'application/jsonlines'
+  );
 }
 
 /** JSON, `text/plain` JSON (what browser SDKs send to avoid a CORS preflight), or no type. */
@@ -79,8 +93,10 @@ export function parseNdjson(body: Buffer, maxLines: number): NdjsonItem[] {
     lineNo++;
     const [from, to] = trimmed(body, start, end);
     if (to > from) {
-      if (items.length === maxLines) throw new ShopError('SHOP_COLLECTOR_TOO_MANY_EVENTS', `more than ${maxLines} events in one request`);
-      if (body[from] !== 0x7b || body[to - 1] !== 0x7d) throw new ShopError('SHOP_COLLECTOR_BAD_BODY', `line ${lineNo} is not a JSON object`);
+      if (items.length === maxLines)
+        throw new ShopError('SHOP_COLLECTOR_TOO_MANY_EVENTS', `more than ${maxLines} events in one request`);
+      if (body[from] !== 0x7b || body[to - 1] !== 0x7d)
+        throw new ShopError('SHOP_COLLECTOR_BAD_BODY', `line ${lineNo} is not a JSON object`);
       const bytes = body.subarray(from, to);
       items.push({ bytes, userId: userIdIn(bytes) });
     }

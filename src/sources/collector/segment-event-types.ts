@@ -21,11 +21,23 @@ export const SEGMENT_TRACK_EVENT_TYPES: Readonly<Record<string, EventType>> = Ob
 });
 
 /** Types whose events need a currency; the spec's default currency is USD. */
-export const CURRENCY_TYPES: ReadonlySet<string> = new Set(['add_to_cart', 'remove_from_cart', 'purchase', 'refund']);
+export const CURRENCY_TYPES: ReadonlySet<string> = new Set([
+  'add_to_cart',
+  'remove_from_cart',
+  'purchase',
+  'refund',
+]);
 
 export const DEFAULT_CURRENCY = 'USD';
 
 /** Segment message types that describe customers, not behaviour: they go to the customer topic. */
 export const CUSTOMER_MESSAGE_TYPES: ReadonlySet<string> = new Set(['identify', 'group', 'alias']);
 
-export const SEGMENT_MESSAGE_TYPES: ReadonlySet<string> = new Set(['track', 'page', 'screen', 'identify', 'group', 'alias']);
+export const SEGMENT_MESSAGE_TYPES: ReadonlySet<string> = new Set([
+  'track',
+  'page',
+  'screen',
+  'identify',
+  'group',
+  'alias',
+]);

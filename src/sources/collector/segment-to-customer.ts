@@ -12,7 +12,12 @@ export const CUSTOMERS_TOPIC = 'ecom.customers.v1';
  */
 export function segmentToCustomer(msg: SegmentMessage, ctx: MappingContext): Record<string, unknown> {
   const type = msg['type'];
-  const traits = type === 'alias' ? {} : msg['traits'] !== undefined ? objectAt(msg, 'traits') : objectAt(objectAt(msg, 'context'), 'traits');
+  const traits =
+    type === 'alias'
+      ? {}
+      : msg['traits'] !== undefined
+        ? objectAt(msg, 'traits')
+        : objectAt(objectAt(msg, 'context'), 'traits');
   return {
     record_type: type,
     record_id: idOf(msg['messageId']) ?? ctx.newId(),

@@ -1,6 +1,16 @@
 import { CHANNELS } from '../../contract/index.js';
 import { CURRENCY_TYPES, DEFAULT_CURRENCY, SEGMENT_TRACK_EVENT_TYPES } from './segment-event-types.js';
-import { eventTimeOf, idOf, isObject, numberOf, objectAt, stringOf, userIdOf, type JsonObject, type SegmentMessage } from './segment-message.js';
+import {
+  eventTimeOf,
+  idOf,
+  isObject,
+  numberOf,
+  objectAt,
+  stringOf,
+  userIdOf,
+  type JsonObject,
+  type SegmentMessage,
+} from './segment-message.js';
 
 /** What the mapping needs besides the message. */
 export interface MappingContext {
@@ -103,10 +113,19 @@ export function productLines(products: unknown): ProductLine[] {
  * Amplitude integration's `session_id`; else a stable derived id `<user>:<UTC date>` so that
  * retries of a message land in the same session.
  */
-function sessionIdOf(msg: SegmentMessage, props: JsonObject, userId: string | null, eventTime: unknown): string | null {
+function sessionIdOf(
+  msg: SegmentMessage,
+  props: JsonObject,
+  userId: string | null,
+  eventTime: unknown,
+): string | null {
   const context = objectAt(msg, 'context');
   const amplitude = objectAt(objectAt(msg, 'integrations'), 'Amplitude');
-  const given = idOf(context['sessionId']) ?? idOf(props['session_id']) ?? idOf(props['sessionId']) ?? idOf(amplitude['session_id']);
+  const given =
+    idOf(context['sessionId']) ??
+    idOf(props['session_id']) ??
+    idOf(props['sessionId']) ??
+    idOf(amplitude['session_id']);
   if (given !== null || userId === null) return given;
   const day = typeof eventTime === 'string' ? eventTime.slice(0, 10) : new Date().toISOString().slice(0, 10);
   return `${userId}:${day}`;
@@ -130,7 +149,12 @@ function contextFields(msg: SegmentMessage, props: JsonObject, type: unknown): R
 }
 
 /** properties.channel when it is web|app|store; screen or a mobile device/library = app; browser = web. */
-function channelOf(msg: SegmentMessage, props: JsonObject, context: JsonObject, type: unknown): string | null {
+function channelOf(
+  msg: SegmentMessage,
+  props: JsonObject,
+  context: JsonObject,
+  type: unknown,
+): string | null {
   if (CHANNEL_SET.has(props['channel'])) return props['channel'] as string;
   if (type === 'screen' || msg['channel'] === 'mobile' || isObject(context['app'])) return 'app';
   if (msg['channel'] === 'browser' || isObject(context['page'])) return 'web';

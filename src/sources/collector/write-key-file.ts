@@ -48,13 +48,20 @@ function parseWriteKeyFile(text: string, path: string): WriteKeyFileContent {
     throw new ShopError('SHOP_COLLECTOR_KEYS_FILE', `${path} is not valid JSON`, { cause: err });
   }
   const keys = (parsed as { keys?: unknown } | null)?.keys;
-  if (!Array.isArray(keys) || !keys.every(isRecord)) throw new ShopError('SHOP_COLLECTOR_KEYS_FILE', `${path} does not hold a list of write keys`);
+  if (!Array.isArray(keys) || !keys.every(isRecord))
+    throw new ShopError('SHOP_COLLECTOR_KEYS_FILE', `${path} does not hold a list of write keys`);
   return { version: 1, keys };
 }
 
 function isRecord(v: unknown): v is WriteKeyRecord {
   const r = v as Partial<WriteKeyRecord> | null;
-  return typeof r?.id === 'string' && typeof r.source === 'string' && typeof r.sha256 === 'string' && typeof r.createdAt === 'string' && (r.revokedAt === null || typeof r.revokedAt === 'string');
+  return (
+    typeof r?.id === 'string' &&
+    typeof r.source === 'string' &&
+    typeof r.sha256 === 'string' &&
+    typeof r.createdAt === 'string' &&
+    (r.revokedAt === null || typeof r.revokedAt === 'string')
+  );
 }
 
 export async function writeWriteKeyFile(path: string, content: WriteKeyFileContent): Promise<void> {
@@ -75,16 +82,31 @@ export async function writeWriteKeyFile(path: string, content: WriteKeyFileConte
 }
 
 /** A new key for `source`: the updated content and the plain key (shown once, never stored). */
-export function addWriteKey(content: WriteKeyFileContent, source: string, nowMs: number): { content: WriteKeyFileContent; key: string; record: WriteKeyRecord } {
-  if (!SOURCE_NAME.test(source)) throw new ShopError('SHOP_CLI_BAD_ARGUMENT', 'a source name is 1-64 characters of A-Z a-z 0-9 . _ -');
+export function addWriteKey(
+  content: WriteKeyFileContent,
+  source: string,
+  nowMs: number,
+): { content: WriteKeyFileContent; key: string; record: WriteKeyRecord } {
+  if (!SOURCE_NAME.test(source))
+    throw new ShopError('SHOP_CLI_BAD_ARGUMENT', 'a source name is 1-64 characters of A-Z a-z 0-9 . _ -');
   const key = `ssk_${randomBytes(24).toString('base64url')}`;
-  const record: WriteKeyRecord = { id: `wk_${randomBytes(6).toString('hex')}`, source, sha256: sha256Hex(key), createdAt: new Date(nowMs).toISOString(), revokedAt: null };
+  const record: WriteKeyRecord = {
+    id: `wk_${randomBytes(6).toString('hex')}`,
+    source,
+    sha256: sha256Hex(key),
+    createdAt: new Date(nowMs).toISOString(),
+    revokedAt: null,
+  };
   return { content: { version: 1, keys: [...content.keys, record] }, key, record };
 }
 
 /** Marks key `id` revoked (idempotent); SHOP_COLLECTOR_KEY_NOT_FOUND when no key has that id. */
 export function revokeWriteKey(content: WriteKeyFileContent, id: string, nowMs: number): WriteKeyFileContent {
-  if (!content.keys.some((k) => k.id === id)) throw new ShopError('SHOP_COLLECTOR_KEY_NOT_FOUND', `no write key has id ${id}`);
+  if (!content.keys.some((k) => k.id === id))
+    throw new ShopError('SHOP_COLLECTOR_KEY_NOT_FOUND', `no write key has id ${id}`);
   const revokedAt = new Date(nowMs).toISOString();
-  return { version: 1, keys: content.keys.map((k) => (k.id === id && k.revokedAt === null ? { ...k, revokedAt } : k)) };
+  return {
+    version: 1,
+    keys: content.keys.map((k) => (k.id === id && k.revokedAt === null ? { ...k, revokedAt } : k)),
+  };
 }

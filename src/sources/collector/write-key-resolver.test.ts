@@ -15,7 +15,10 @@ test('concurrent first lookups all see the loaded keys; revocation is picked up 
     assert.ok(!JSON.stringify(created.content).includes(created.key), 'only the digest is stored');
     const resolver = new WriteKeyResolver(path, 0);
     const lookups = await Promise.all([1, 2, 3].map(() => resolver.lookup(created.key, 1)));
-    assert.deepEqual(lookups.map((l) => l.kind), ['key', 'key', 'key']);
+    assert.deepEqual(
+      lookups.map((l) => l.kind),
+      ['key', 'key', 'key'],
+    );
     assert.equal((await resolver.lookup('other', 2)).kind, 'unknown');
     assert.equal((await resolver.lookup(undefined, 2)).kind, 'none');
     await new Promise((r) => setTimeout(r, 20));

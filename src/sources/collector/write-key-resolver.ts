@@ -2,7 +2,10 @@ import { stat } from 'node:fs/promises';
 import { readWriteKeyFile, sha256Hex, type WriteKeyRecord } from './write-key-file.js';
 
 /** Who sent a request: a valid write key's record, or nobody (no key presented). */
-export type KeyLookup = { readonly kind: 'key'; readonly key: WriteKeyRecord } | { readonly kind: 'none' } | { readonly kind: 'unknown' };
+export type KeyLookup =
+  | { readonly kind: 'key'; readonly key: WriteKeyRecord }
+  | { readonly kind: 'none' }
+  | { readonly kind: 'unknown' };
 
 /**
  * Looks presented keys up by sha256 among the active keys of the key file. The file is re-read
@@ -37,7 +40,10 @@ export class WriteKeyResolver {
   private async reload(nowMs: number): Promise<void> {
     this.checkedAtMs = nowMs;
     try {
-      const mtimeMs = await stat(this.path).then((s) => s.mtimeMs, () => 0);
+      const mtimeMs = await stat(this.path).then(
+        (s) => s.mtimeMs,
+        () => 0,
+      );
       if (mtimeMs === this.mtimeMs) return;
       const content = await readWriteKeyFile(this.path);
       this.byDigest = new Map(content.keys.filter((k) => k.revokedAt === null).map((k) => [k.sha256, k]));

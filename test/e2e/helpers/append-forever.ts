@@ -11,7 +11,14 @@ if (!dir || !topic) {
   process.exit(2);
 }
 
-const log = await openEmbeddedLog({ dir, mode: 'write', fsync: 'always', fsyncIntervalMs: 100, segmentBytes: 256 * 1024, maxRecordBytes: 65536 });
+const log = await openEmbeddedLog({
+  dir,
+  mode: 'write',
+  fsync: 'always',
+  fsyncIntervalMs: 100,
+  segmentBytes: 256 * 1024,
+  maxRecordBytes: 65536,
+});
 await log.ensureTopic({ name: topic, partitions: 2 });
 process.stdout.write('ready\n');
 for (let round = 0; ; round++) {

@@ -11,8 +11,14 @@ export interface RunningCollector {
 }
 
 /** Starts `shopstream run --role collector` on a free port and waits until it listens. */
-export async function startCollectorProcess(dataDir: string, env: Readonly<Record<string, string>> = {}): Promise<RunningCollector> {
-  const child = spawnCli(['run', '--role', 'collector'], { dataDir, env: { SHOPSTREAM_COLLECTOR_PORT: '0', ...env } });
+export async function startCollectorProcess(
+  dataDir: string,
+  env: Readonly<Record<string, string>> = {},
+): Promise<RunningCollector> {
+  const child = spawnCli(['run', '--role', 'collector'], {
+    dataDir,
+    env: { SHOPSTREAM_COLLECTOR_PORT: '0', ...env },
+  });
   let stderr = '';
   child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
   const baseUrl = await new Promise<string>((resolve, reject) => {
@@ -36,9 +42,18 @@ export async function stopProcess(child: ChildProcess, signal: NodeJS.Signals = 
 
 /** event_id of every raw-topic record of the embedded log under dataDir, in log order. */
 export async function eventIdsInLog(dataDir: string): Promise<string[]> {
-  const log = await openEmbeddedLog({ dir: join(dataDir, 'log'), mode: 'read', fsync: 'never', fsyncIntervalMs: 200, segmentBytes: 64 * 1024 * 1024, maxRecordBytes: 1024 * 1024 });
+  const log = await openEmbeddedLog({
+    dir: join(dataDir, 'log'),
+    mode: 'read',
+    fsync: 'never',
+    fsyncIntervalMs: 200,
+    segmentBytes: 64 * 1024 * 1024,
+    maxRecordBytes: 1024 * 1024,
+  });
   try {
-    return (await readAll(log, RAW_TOPIC)).map((r) => (JSON.parse(r.value.toString('utf8')) as { event_id: string }).event_id);
+    return (await readAll(log, RAW_TOPIC)).map(
+      (r) => (JSON.parse(r.value.toString('utf8')) as { event_id: string }).event_id,
+    );
   } finally {
     await log.close();
   }

@@ -29,8 +29,15 @@ export async function startPrivateBroker(): Promise<PrivateBroker> {
   const home = mkdtempSync(join(tmpdir(), 'shopstream-kafka-'));
   symlinkSync(jars, join(home, 'jars'));
   const port = await freePortPair();
-  const env = { ...process.env, SHOPSTREAM_KAFKA_HOME: home, SHOPSTREAM_KAFKA_PORT: String(port), SHOPSTREAM_KAFKA_HEAP: '384m', HOME: homedir() };
-  const script = (command: string) => run('bash', [SCRIPT, command], { env, timeout: SCRIPT_TIMEOUT_MS, cwd: REPO_ROOT });
+  const env = {
+    ...process.env,
+    SHOPSTREAM_KAFKA_HOME: home,
+    SHOPSTREAM_KAFKA_PORT: String(port),
+    SHOPSTREAM_KAFKA_HEAP: '384m',
+    HOME: homedir(),
+  };
+  const script = (command: string) =>
+    run('bash', [SCRIPT, command], { env, timeout: SCRIPT_TIMEOUT_MS, cwd: REPO_ROOT });
   const broker: PrivateBroker = {
     bootstrap: `127.0.0.1:${port}`,
     start: async () => void (await script('start')),
@@ -53,7 +60,14 @@ export async function startPrivateBroker(): Promise<PrivateBroker> {
 async function freePortPair(): Promise<number> {
   for (;;) {
     const port = await listenOnce(0);
-    if (port < 65535 && (await listenOnce(port + 1).then(() => true, () => false))) return port;
+    if (
+      port < 65535 &&
+      (await listenOnce(port + 1).then(
+        () => true,
+        () => false,
+      ))
+    )
+      return port;
   }
 }
 

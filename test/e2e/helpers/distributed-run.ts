@@ -22,7 +22,11 @@ export interface ProcessorChild {
   stderr(): string;
 }
 
-export function startProcessor(args: readonly string[], dataDir: string, env: Record<string, string>): ProcessorChild {
+export function startProcessor(
+  args: readonly string[],
+  dataDir: string,
+  env: Record<string, string>,
+): ProcessorChild {
   const child = spawnCli(args, { dataDir, env });
   let stderr = '';
   child.stdout!.resume();
@@ -33,10 +37,16 @@ export function startProcessor(args: readonly string[], dataDir: string, env: Re
 
 /** Partitions a processor logged as claimed, in order. */
 export function claimedPartitions(p: ProcessorChild): number[] {
-  return [...p.stderr().matchAll(/"partition":(\d+),[^\n]*"msg":"partition claimed"/g)].map((m) => Number(m[1]));
+  return [...p.stderr().matchAll(/"partition":(\d+),[^\n]*"msg":"partition claimed"/g)].map((m) =>
+    Number(m[1]),
+  );
 }
 
-export async function waitFor(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 120_000): Promise<void> {
+export async function waitFor(
+  what: string,
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 120_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
@@ -56,7 +66,9 @@ export async function rawEndOffsets(brokers: string): Promise<Map<number, number
 }
 
 /** Committed positions of record (sum of next offsets) and their owners. */
-export async function committedPositions(storeUrl: string): Promise<{ committed: number; owners: Set<string>; byPartition: Map<number, number> }> {
+export async function committedPositions(
+  storeUrl: string,
+): Promise<{ committed: number; owners: Set<string>; byPartition: Map<number, number> }> {
   const store = await openServingStore(storeOptions(storeUrl, ''));
   try {
     const rows = await readPositions(store, RAW_TOPIC);
@@ -70,11 +82,19 @@ export async function committedPositions(storeUrl: string): Promise<{ committed:
   }
 }
 
-export async function waitCaughtUp(storeUrl: string, ends: ReadonlyMap<number, number>, timeoutMs = 180_000): Promise<void> {
-  await waitFor('the processors to commit every record', async () => {
-    const { byPartition } = await committedPositions(storeUrl);
-    return [...ends].every(([p, end]) => byPartition.get(p) === end);
-  }, timeoutMs);
+export async function waitCaughtUp(
+  storeUrl: string,
+  ends: ReadonlyMap<number, number>,
+  timeoutMs = 180_000,
+): Promise<void> {
+  await waitFor(
+    'the processors to commit every record',
+    async () => {
+      const { byPartition } = await committedPositions(storeUrl);
+      return [...ends].every(([p, end]) => byPartition.get(p) === end);
+    },
+    timeoutMs,
+  );
 }
 
 export async function stopGracefully(...processors: ProcessorChild[]): Promise<void> {
@@ -87,23 +107,40 @@ export async function stopGracefully(...processors: ProcessorChild[]): Promise<v
  * row count: Bronze holds every log record once, Silver has no duplicate event_id, the accounting
  * invariant holds, and kpi_minute equals a from-scratch recompute over Silver.
  */
-export async function verifyRun(dataDir: string, storeUrl: string, logRecords: number): Promise<{ gold: Map<string, number>; silverRows: number }> {
+export async function verifyRun(
+  dataDir: string,
+  storeUrl: string,
+  logRecords: number,
+): Promise<{ gold: Map<string, number>; silverRows: number }> {
   const store = await openServingStore(storeOptions(storeUrl, dataDir));
   const lake = await openLake({ dir: join(dataDir, 'lake'), readOnly: true });
   try {
-    const bronze = await queryLake(lake, `SELECT count(*) AS n, count(DISTINCT (partition, "offset")) AS d FROM bronze`);
+    const bronze = await queryLake(
+      lake,
+      `SELECT count(*) AS n, count(DISTINCT (partition, "offset")) AS d FROM bronze`,
+    );
     assert.equal(Number(bronze[0]!['n']), logRecords, 'Bronze holds every log record');
     assert.equal(Number(bronze[0]!['d']), logRecords, 'Bronze holds every log record once');
     const silver = await queryLake(lake, `SELECT count(*) AS n, count(DISTINCT event_id) AS d FROM silver`);
     const silverRows = Number(silver[0]!['n']);
     assert.equal(silverRows, Number(silver[0]!['d']), 'Silver has no duplicate event_id');
     const accounting = await readAccounting(store, RAW_TOPIC);
-    const sum = (k: 'recordsRead' | 'silverRows' | 'quarantineRows' | 'duplicatesDropped') => accounting.reduce((s, a) => s + a[k], 0);
+    const sum = (k: 'recordsRead' | 'silverRows' | 'quarantineRows' | 'duplicatesDropped') =>
+      accounting.reduce((s, a) => s + a[k], 0);
     assert.equal(sum('recordsRead'), logRecords, 'every log record is counted once');
-    assert.equal(sum('silverRows') + sum('quarantineRows') + sum('duplicatesDropped'), logRecords, 'accounting invariant');
+    assert.equal(
+      sum('silverRows') + sum('quarantineRows') + sum('duplicatesDropped'),
+      logRecords,
+      'accounting invariant',
+    );
     assert.equal(sum('silverRows'), silverRows, 'accounting agrees with Silver');
     assert.ok(sum('duplicatesDropped') > 0, 'the traffic had duplicates, and they were dropped');
-    const served = await queryKpis(store, { fromMs: 0, toMs: Date.UTC(9999, 0, 1), grain: 'minute', limit: 10_000_000 });
+    const served = await queryKpis(store, {
+      fromMs: 0,
+      toMs: Date.UTC(9999, 0, 1),
+      grain: 'minute',
+      limit: 10_000_000,
+    });
     const recomputed = await recomputeKpiMinuteFromSilver(lake);
     const key = (w: string | Date, m: string) => `${new Date(w).toISOString()} ${m}`;
     const expected = new Map(recomputed.map((r) => [key(r.window_start, r.metric), r.value]));
@@ -111,7 +148,10 @@ export async function verifyRun(dataDir: string, storeUrl: string, logRecords: n
     const gold = new Map<string, number>();
     for (const p of served) {
       const want = expected.get(key(p.windowStart, p.metric));
-      assert.ok(want !== undefined && Math.abs(p.value - want) <= 1e-6 * Math.max(1, Math.abs(want)), `${p.windowStart} ${p.metric}: served ${p.value}, recomputed ${want}`);
+      assert.ok(
+        want !== undefined && Math.abs(p.value - want) <= 1e-6 * Math.max(1, Math.abs(want)),
+        `${p.windowStart} ${p.metric}: served ${p.value}, recomputed ${want}`,
+      );
       gold.set(key(p.windowStart, p.metric), p.value);
     }
     return { gold, silverRows };
@@ -121,10 +161,16 @@ export async function verifyRun(dataDir: string, storeUrl: string, logRecords: n
 }
 
 /** Gold of two runs is the same, window by window and metric by metric. */
-export function assertSameGold(actual: ReadonlyMap<string, number>, expected: ReadonlyMap<string, number>): void {
+export function assertSameGold(
+  actual: ReadonlyMap<string, number>,
+  expected: ReadonlyMap<string, number>,
+): void {
   assert.equal(actual.size, expected.size, 'same windows x metrics as the single-processor run');
   for (const [k, want] of expected) {
     const got = actual.get(k);
-    assert.ok(got !== undefined && Math.abs(got - want) <= 1e-6 * Math.max(1, Math.abs(want)), `${k}: ${got} vs single-processor ${want}`);
+    assert.ok(
+      got !== undefined && Math.abs(got - want) <= 1e-6 * Math.max(1, Math.abs(want)),
+      `${k}: ${got} vs single-processor ${want}`,
+    );
   }
 }

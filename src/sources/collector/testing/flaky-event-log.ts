@@ -33,8 +33,10 @@ export class FlakyEventLog implements EventLog {
   ensureTopic: EventLog['ensureTopic'] = (spec) => this.inner.ensureTopic(spec);
   listTopics: EventLog['listTopics'] = () => this.inner.listTopics();
   describeTopic: EventLog['describeTopic'] = (topic) => this.inner.describeTopic(topic);
-  read: EventLog['read'] = (topic, partition, offset, options) => this.inner.read(topic, partition, offset, options);
-  commitGroupOffsets: EventLog['commitGroupOffsets'] = (group, topic, offsets) => this.inner.commitGroupOffsets(group, topic, offsets);
+  read: EventLog['read'] = (topic, partition, offset, options) =>
+    this.inner.read(topic, partition, offset, options);
+  commitGroupOffsets: EventLog['commitGroupOffsets'] = (group, topic, offsets) =>
+    this.inner.commitGroupOffsets(group, topic, offsets);
   groupOffsets: EventLog['groupOffsets'] = (group, topic) => this.inner.groupOffsets(group, topic);
   close: EventLog['close'] = () => this.inner.close();
 }

@@ -10,9 +10,20 @@ import { WriteKeyResolver } from '../write-key-resolver.js';
 import { FlakyEventLog } from './flaky-event-log.js';
 
 export const TEST_COLLECTOR_OPTIONS: CollectorOptions = {
-  requireWriteKey: false, corsOrigins: new Set(['https://shop.example']), maxEventBytes: 32 * 1024, maxBatchBytes: 500 * 1024,
-  maxBatchEvents: 2500, maxNativeBodyBytes: 4 * 1024 * 1024, rateLimitEventsPerSec: 0, maxInFlightBytes: 16 * 1024 * 1024,
-  maxAppendRecords: 20_000, maxConcurrentAppends: 2, ackTimeoutMs: 800, retryAfterMs: 1000, customerPartitions: 2, defaultSourceName: 'collector',
+  requireWriteKey: false,
+  corsOrigins: new Set(['https://shop.example']),
+  maxEventBytes: 32 * 1024,
+  maxBatchBytes: 500 * 1024,
+  maxBatchEvents: 2500,
+  maxNativeBodyBytes: 4 * 1024 * 1024,
+  rateLimitEventsPerSec: 0,
+  maxInFlightBytes: 16 * 1024 * 1024,
+  maxAppendRecords: 20_000,
+  maxConcurrentAppends: 2,
+  ackTimeoutMs: 800,
+  retryAfterMs: 1000,
+  customerPartitions: 2,
+  defaultSourceName: 'collector',
 };
 
 export interface TestCollector {
@@ -25,17 +36,34 @@ export interface TestCollector {
 }
 
 /** A collector on a fresh embedded log (fsync off) in a temp folder, driven with `app.inject`. */
-export async function openTestCollector(overrides: Partial<CollectorOptions> = {}, now?: () => number): Promise<TestCollector> {
+export async function openTestCollector(
+  overrides: Partial<CollectorOptions> = {},
+  now?: () => number,
+): Promise<TestCollector> {
   const dir = await mkdtemp(join(tmpdir(), 'shopstream-collector-test-'));
-  const inner = await openEmbeddedLog({ dir: join(dir, 'log'), mode: 'write', fsync: 'never', fsyncIntervalMs: 200, segmentBytes: 1024 * 1024, maxRecordBytes: 1024 * 1024 });
+  const inner = await openEmbeddedLog({
+    dir: join(dir, 'log'),
+    mode: 'write',
+    fsync: 'never',
+    fsyncIntervalMs: 200,
+    segmentBytes: 1024 * 1024,
+    maxRecordBytes: 1024 * 1024,
+  });
   await inner.ensureTopic({ name: RAW_TOPIC, partitions: 2 });
   const log = new FlakyEventLog(inner);
   const app = Fastify({ logger: false });
   const keys = new WriteKeyResolver(join(dir, 'keys.json'), 0);
-  await app.register(collectorPlugin, { log, options: { ...TEST_COLLECTOR_OPTIONS, ...overrides }, keys, ...(now ? { now } : {}) });
+  await app.register(collectorPlugin, {
+    log,
+    options: { ...TEST_COLLECTOR_OPTIONS, ...overrides },
+    keys,
+    ...(now ? { now } : {}),
+  });
   await app.ready();
   return {
-    app, log, dir,
+    app,
+    log,
+    dir,
     records: (topic = RAW_TOPIC) => readAll(log, topic),
     close: async () => {
       log.releaseHung();
@@ -50,7 +78,7 @@ export async function readAll(log: EventLog, topic: string): Promise<LogRecord[]
   const info = await log.describeTopic(topic);
   const out: LogRecord[] = [];
   for (const p of info?.partitions ?? []) {
-    for (let offset = p.firstOffset; offset < p.nextOffset; ) {
+    for (let offset = p.firstOffset; offset < p.nextOffset;) {
       const batch = await log.read(topic, p.partition, offset, { maxRecords: 10_000 });
       out.push(...batch);
       offset = batch.length === 0 ? p.nextOffset : batch[batch.length - 1]!.offset + 1;
