@@ -6,6 +6,8 @@ export interface AccountingTotals {
   silverRows: number;
   quarantineRows: number;
   duplicatesDropped: number;
+  /** Part of quarantineRows: events older than the watermark. */
+  lateQuarantined: number;
 }
 
 /**
@@ -16,7 +18,8 @@ export async function accountingTotals(store: ApiStore): Promise<AccountingTotal
   const rows = await store.query<AccountingTotals>(
     `SELECT coalesce(sum(records_read), 0)::float8 AS "recordsRead", coalesce(sum(bronze_rows), 0)::float8 AS "bronzeRows",
             coalesce(sum(silver_rows), 0)::float8 AS "silverRows", coalesce(sum(quarantine_rows), 0)::float8 AS "quarantineRows",
-            coalesce(sum(duplicates_dropped), 0)::float8 AS "duplicatesDropped"
+            coalesce(sum(duplicates_dropped), 0)::float8 AS "duplicatesDropped",
+            coalesce(sum(late_quarantined), 0)::float8 AS "lateQuarantined"
        FROM serving.partition_accounting`,
   );
   const r = rows[0];
@@ -26,6 +29,7 @@ export async function accountingTotals(store: ApiStore): Promise<AccountingTotal
     silverRows: Number(r?.silverRows ?? 0),
     quarantineRows: Number(r?.quarantineRows ?? 0),
     duplicatesDropped: Number(r?.duplicatesDropped ?? 0),
+    lateQuarantined: Number(r?.lateQuarantined ?? 0),
   };
 }
 

@@ -17,6 +17,7 @@ const Accounting = Type.Object({
   silverRows: Type.Number(),
   quarantineRows: Type.Number(),
   duplicatesDropped: Type.Number(),
+  lateQuarantined: Type.Number(),
 });
 const Partition = Type.Object({
   topic: Type.String(),

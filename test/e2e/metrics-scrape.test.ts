@@ -1,0 +1,82 @@
+/**
+ * A scrape of /metrics during a run of `shopstream start` shows non-zero record counters for every
+ * stage, and they match the accounting the pipeline-status route (what `shopstream status` prints)
+ * reports from the serving DB at the same moment once the log is drained.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { runCliOk, spawnCli, tempDataDir } from '../helpers/cli.js';
+
+function counter(text: string, name: string, labels: string): number {
+  const line = text.split('\n').find((l) => l.startsWith(`${name}{${labels}}`));
+  return line === undefined ? Number.NaN : Number(line.split(' ').pop());
+}
+
+test(
+  '/metrics during a run: every stage counts records, matching the status accounting',
+  { timeout: 300_000 },
+  async () => {
+    const { dir, cleanup } = await tempDataDir('metrics');
+    const env = { SHOPSTREAM_API_PORT: '0', SHOPSTREAM_SIMULATOR_BACKFILL_MINUTES: '0' };
+    try {
+      await runCliOk(
+        [
+          'generate',
+          '--count',
+          '20000',
+          '--invalid-pct',
+          '2',
+          '--duplicate-pct',
+          '1',
+          '--late-pct',
+          '1',
+          '--late-max-ms',
+          '7200000',
+          '--to',
+          'log',
+        ],
+        { dataDir: dir },
+      );
+      const child = spawnCli(['start', '--no-simulator'], { dataDir: dir, env });
+      let stdout = '';
+      child.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+      child.stderr!.resume();
+      const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
+      try {
+        let base = '';
+        for (let i = 0; i < 600 && base === ''; i++) {
+          await new Promise((r) => setTimeout(r, 100));
+          base = /dashboard (http:\/\/\S+?)\/ /.exec(stdout)?.[1] ?? '';
+        }
+        assert.ok(base !== '', `start printed its URL: ${stdout}`);
+        let status: { accounting: { totals: Record<string, number> }; totalLag: number | null } | undefined;
+        for (let i = 0; i < 300; i++) {
+          status = (await (await fetch(`${base}/api/v1/pipeline/status`)).json()) as typeof status;
+          if (status?.totalLag === 0 && (status.accounting.totals['recordsRead'] ?? 0) > 0) break;
+          await new Promise((r) => setTimeout(r, 200));
+        }
+        const metrics = await (await fetch(`${base}/metrics`)).text();
+        const totals = status!.accounting.totals;
+        const stages: Array<[string, string]> = [
+          ['read', 'recordsRead'],
+          ['bronze', 'bronzeRows'],
+          ['silver', 'silverRows'],
+          ['quarantine', 'quarantineRows'],
+          ['duplicates', 'duplicatesDropped'],
+          ['late', 'lateQuarantined'],
+        ];
+        for (const [stage, key] of stages) {
+          const scraped = counter(metrics, 'shopstream_stage_records_total', `stage="${stage}"`);
+          assert.ok(scraped > 0, `${stage} counter is non-zero (${scraped})`);
+          assert.equal(scraped, totals[key], `${stage}: /metrics ${scraped} vs status ${totals[key]}`);
+        }
+        assert.equal(totals['recordsRead'], 20_000);
+      } finally {
+        child.kill('SIGTERM');
+        await closed;
+      }
+    } finally {
+      await cleanup();
+    }
+  },
+);
