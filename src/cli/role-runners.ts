@@ -1,3 +1,4 @@
+import { DetectorLoop, alertOptionsFromConfig } from '../alerts/index.js';
 import type { Config } from '../config/index.js';
 import { LiveFeed } from '../api/live/live-feed.js';
 import { buildApiServer } from '../api/build-api-server.js';
@@ -120,4 +121,28 @@ function untilAborted(signal: AbortSignal): Promise<void> {
   return new Promise((resolve) =>
     signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true }),
   );
+}
+
+/** The anomaly detector alone: rules over the serving store on its interval, webhook deliveries. */
+export async function runDetectorRole(
+  config: Readonly<Config>,
+  ctx: CliContext,
+  signal: AbortSignal,
+): Promise<void> {
+  const logger = createLogger('detector');
+  const store = await openStoreFromConfig(config);
+  const log = await openEventLog(config, { mode: 'read' });
+  try {
+    const detector = new DetectorLoop({
+      store,
+      options: alertOptionsFromConfig(config),
+      topic: RAW_TOPIC,
+      log,
+      onError: (err) => logger.warn({ err }, 'detector pass failed'),
+    });
+    ctx.stdout.write('detector running\n');
+    await detector.run(signal);
+  } finally {
+    await Promise.allSettled([store.close(), log.close()]);
+  }
 }

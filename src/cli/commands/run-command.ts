@@ -7,7 +7,13 @@ import { createLogger } from '../../observability/logger.js';
 import { collectorDepsFromConfig, collectorPlugin } from '../../sources/collector/index.js';
 import type { CliContext } from '../cli-context.js';
 import { openEventLog, retentionOf } from '../open-event-log.js';
-import { runAllRole, runApiRole, runProcessorRole, runSimulatorRole } from '../role-runners.js';
+import {
+  runAllRole,
+  runApiRole,
+  runDetectorRole,
+  runProcessorRole,
+  runSimulatorRole,
+} from '../role-runners.js';
 import { onShutdownSignal } from '../shutdown-signal.js';
 
 /** One role of `shopstream run`: runs until `signal` aborts, then releases what it opened. */
@@ -19,6 +25,7 @@ const ROLES: Readonly<Record<string, RoleRunner>> = {
   processor: runProcessorRole,
   api: runApiRole,
   simulator: runSimulatorRole,
+  detector: runDetectorRole,
   all: runAllRole,
 };
 
