@@ -7,6 +7,7 @@ import type {
   KpiSummary,
   PipelineStatus,
   QualitySummary,
+  DqRun,
   RecentOrder,
   Session,
   TopProducts,
@@ -78,7 +79,11 @@ export function App() {
   );
   const alerts = useApiQuery(() => apiGet<{ alerts: Alert[] }>('/alerts/latest', { limit: 20 }), key, tick);
   const quality = useApiQuery(
-    () => apiGet<QualitySummary>('/api/v1/quality/quarantine', { ...currentWindow(range), grain: g }),
+    () =>
+      Promise.all([
+        apiGet<QualitySummary>('/api/v1/quality/quarantine', { ...currentWindow(range), grain: g }),
+        apiGet<{ run: DqRun | null }>('/api/v1/quality/runs/latest'),
+      ]).then(([q, dq]) => ({ ...q, dqRun: dq.run })),
     key,
     tick,
   );

@@ -255,6 +255,31 @@ describe('/api/v1 routes', () => {
     ]);
   });
 
+  it('GET /api/v1/quality/runs/latest returns the newest data-quality run with its checks', async () => {
+    const before = await get('/api/v1/quality/runs/latest');
+    assert.equal(before.body.run, null);
+    await t.store.query(
+      `INSERT INTO serving.data_quality_runs (run_id, started_at, finished_at, score, checks_passed, checks_failed)
+       VALUES ('r1', now(), now(), 87.5, 7, 1)`,
+    );
+    await t.store.query(
+      `INSERT INTO serving.data_quality_logs (run_id, check_name, category, passed, observed, threshold, weight, message, checked_at)
+       VALUES ('r1', 'uniqueness.event_id', 'uniqueness', false, 3, 0, 1, '3 duplicate event_id', now())`,
+    );
+    const { body } = await get('/api/v1/quality/runs/latest');
+    const run = body.run as {
+      score: number;
+      checksFailed: number;
+      checks: Array<{ check: string; passed: boolean }>;
+    };
+    assert.equal(run.score, 87.5);
+    assert.equal(run.checksFailed, 1);
+    assert.deepEqual(
+      run.checks.map((c) => [c.check, c.passed]),
+      [['uniqueness.event_id', false]],
+    );
+  });
+
   it('GET /api/v1/pipeline/status shows freshness and the balanced accounting invariant', async () => {
     const { body } = await get('/api/v1/pipeline/status');
     assert.equal(body.freshnessMs, 2_000);

@@ -6,6 +6,7 @@ import { iso } from '../time-range.js';
 import { acknowledgeAlert } from '../queries/alert-queries.js';
 import { accountingTotals, isBalanced, quarantineByReason } from '../queries/quality-queries.js';
 import { commitWatermark, readPositionRows } from '../queries/pipeline-queries.js';
+import { latestDqRun } from '../queries/dq-queries.js';
 import { OffsetRateSampler } from '../live/offset-rate-sampler.js';
 import type { RouteContext } from '../route-context.js';
 
@@ -35,8 +36,38 @@ const AckBody = Type.Object(
   { additionalProperties: false },
 );
 
+const DqRun = Type.Object({
+  runId: Type.String(),
+  finishedAt: IsoTime,
+  score: Type.Number({ description: '0-100' }),
+  checksPassed: Type.Integer(),
+  checksFailed: Type.Integer(),
+  checks: Type.Array(
+    Type.Object({
+      check: Type.String(),
+      category: Type.String(),
+      passed: Type.Boolean(),
+      observed: Nullable(Type.Number()),
+      threshold: Nullable(Type.Number()),
+      message: Type.String(),
+    }),
+  ),
+});
+
 export function registerV1OpsRoutes(app: FastifyInstance, ctx: RouteContext): void {
   const sampler = new OffsetRateSampler();
+
+  app.get(
+    '/api/v1/quality/runs/latest',
+    {
+      schema: {
+        tags: ['v1'],
+        summary: 'The newest data-quality suite run (shopstream dq run): 0-100 score and every check',
+        response: withErrors(Type.Object({ run: Type.Union([DqRun, Type.Null()]) })),
+      },
+    },
+    async () => ({ run: await latestDqRun(ctx.store) }),
+  );
 
   app.get(
     '/api/v1/quality/quarantine',

@@ -25,7 +25,33 @@ export function QualityView({ quality }: { quality: QualitySummary }) {
           <span className="stat-label">Quarantined</span>
           <span className="stat-value">{formatValue(quality.quarantinedEvents, 'count')}</span>
         </div>
+        <div className="stat">
+          <span className="stat-label">DQ score</span>
+          <span
+            className="stat-value"
+            data-testid="dq-score"
+            title={
+              quality.dqRun
+                ? `run ${quality.dqRun.runId} at ${quality.dqRun.finishedAt}`
+                : 'run shopstream dq run'
+            }
+          >
+            {quality.dqRun ? `${Math.round(quality.dqRun.score)}/100` : '—'}
+          </span>
+        </div>
       </div>
+      {quality.dqRun && quality.dqRun.checksFailed > 0 && (
+        <ul className="reasons" aria-label="Failed data-quality checks">
+          {quality.dqRun.checks
+            .filter((c) => !c.passed)
+            .map((c) => (
+              <li key={c.check}>
+                <span className="mono">{c.check}</span>
+                <span>{c.message}</span>
+              </li>
+            ))}
+        </ul>
+      )}
       {quality.reasons.length === 0 ? (
         <p className="panel-empty">No quarantined events.</p>
       ) : (

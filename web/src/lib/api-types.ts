@@ -78,6 +78,16 @@ export interface QualitySummary {
   validPct: number | null;
   reasons: { reason: string; count: number }[];
   series: { ts: string; reason: string; count: number }[];
+  /** The newest data-quality suite run (`shopstream dq run`), when there is one. */
+  dqRun?: DqRun | null;
+}
+export interface DqRun {
+  runId: string;
+  finishedAt: string;
+  score: number;
+  checksPassed: number;
+  checksFailed: number;
+  checks: { check: string; category: string; passed: boolean; message: string }[];
 }
 export interface PartitionStatus {
   topic: string;
