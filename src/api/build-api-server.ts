@@ -2,6 +2,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { Config } from '../config/index.js';
+import type { Lake } from '../lake/index.js';
 import type { ServingStore } from '../store/serving-store.js';
 import { ApiKeyStore } from './access/api-keys.js';
 import { installAccessControl } from './access/access-hooks.js';
@@ -25,6 +26,8 @@ import { registerMetricsRoutes, type MetricsPluginOptions } from '../observabili
 
 export interface ApiServerDeps {
   readonly store: ServingStore;
+  /** The lake (read side): unique users/sessions and quarantine over time come from it. */
+  readonly lake?: Lake;
   readonly config: Readonly<Config>;
   /** Processor and detector publish commits and alerts here (embedded mode). */
   readonly liveFeed: LiveFeed;
@@ -102,7 +105,7 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<FastifyInstan
     now,
   });
 
-  const ctx: RouteContext = { store: deps.store, api, readAuth, status: deps.status, now };
+  const ctx: RouteContext = { store: deps.store, api, readAuth, status: deps.status, now, lake: deps.lake };
   const onLiveError = (err: unknown) => app.log.warn({ err }, 'live stream read failed');
   const broadcaster = new KpiBroadcaster(deps.store, deps.liveFeed, onLiveError);
   registerReferenceRoutes(app, ctx);

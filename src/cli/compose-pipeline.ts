@@ -73,6 +73,7 @@ export async function composePipeline(parts: PipelineParts): Promise<ComposedPip
   const processorMetrics = new ProcessorMetricsAdapter(metrics, () => processor.stats());
   const app = await buildApiServer({
     store,
+    lake,
     config,
     liveFeed,
     status: statusProvider(log, processor),

@@ -33,9 +33,11 @@ export async function runApiRole(
   signal: AbortSignal,
 ): Promise<void> {
   const store = await openStoreFromConfig(config);
+  const lake = await openLakeFromConfig(config, { readOnly: true });
   try {
     const app = await buildApiServer({
       store,
+      lake,
       config,
       liveFeed: new LiveFeed(),
       pollStore: true,
@@ -46,7 +48,7 @@ export async function runApiRole(
     await untilAborted(signal);
     await app.close();
   } finally {
-    await store.close();
+    await Promise.allSettled([lake.close(), store.close()]);
   }
 }
 

@@ -103,6 +103,10 @@ export const ERROR_REGISTRY = {
     canRetry: false,
     description: 'The API key is valid but its role may not use this route (admin required).',
   },
+  SHOP_API_NO_LAKE: {
+    canRetry: false,
+    description: 'The route answers from the lake, and this API process was started without one (lake.dir unreachable).',
+  },
   SHOP_API_NOT_FOUND: { canRetry: false, description: 'No API route or resource matches the request.' },
   SHOP_API_RATE_LIMITED: {
     canRetry: true,

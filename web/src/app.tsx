@@ -8,6 +8,7 @@ import type {
   PipelineStatus,
   QualitySummary,
   DqRun,
+  Uniques,
   RecentOrder,
   Session,
   TopProducts,
@@ -63,7 +64,11 @@ export function App() {
     tick,
   );
   const funnel = useApiQuery(
-    () => apiGet<Funnel>('/api/v1/funnel', { ...currentWindow(range), ...filter }),
+    () =>
+      Promise.all([
+        apiGet<Funnel>('/api/v1/funnel', { ...currentWindow(range), ...filter }),
+        apiGet<Uniques>('/api/v1/uniques', currentWindow(range)).catch(() => null),
+      ]).then(([f, uniques]) => ({ ...f, uniques })),
     key,
     tick,
   );

@@ -255,6 +255,12 @@ describe('/api/v1 routes', () => {
     ]);
   });
 
+  it('GET /api/v1/uniques without a lake is a coded 503', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/api/v1/uniques' });
+    assert.equal(res.statusCode, 503);
+    assert.equal((res.json() as { code: string }).code, 'SHOP_API_NO_LAKE');
+  });
+
   it('GET /api/v1/quality/runs/latest returns the newest data-quality run with its checks', async () => {
     const before = await get('/api/v1/quality/runs/latest');
     assert.equal(before.body.run, null);

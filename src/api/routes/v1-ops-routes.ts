@@ -1,8 +1,10 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { IsoTime, withErrors } from '../schemas/common-schemas.js';
+import { IsoTime, RangeQuery, withErrors } from '../schemas/common-schemas.js';
+import { ShopError } from '../../errors/index.js';
+import { quarantineSeries, uniqueCounts } from '../queries/lake-queries.js';
 import { AlertSchema } from '../schemas/alert-schema.js';
-import { iso } from '../time-range.js';
+import { iso, parseRange } from '../time-range.js';
 import { acknowledgeAlert } from '../queries/alert-queries.js';
 import { accountingTotals, isBalanced, quarantineByReason } from '../queries/quality-queries.js';
 import { commitWatermark, readPositionRows } from '../queries/pipeline-queries.js';
@@ -35,6 +37,13 @@ const AckBody = Type.Object(
   { by: Type.Optional(Type.String({ maxLength: 120 })) },
   { additionalProperties: false },
 );
+
+const RangeOnly = Type.Object({ ...RangeQuery });
+const QualityQuery = Type.Object({
+  ...RangeQuery,
+  grain: Type.Optional(Type.Union([Type.Literal('minute'), Type.Literal('hour'), Type.Literal('day')])),
+});
+const GRAIN_MS = { minute: 60_000, hour: 3_600_000, day: 86_400_000 } as const;
 
 const DqRun = Type.Object({
   runId: Type.String(),
@@ -69,10 +78,11 @@ export function registerV1OpsRoutes(app: FastifyInstance, ctx: RouteContext): vo
     async () => ({ run: await latestDqRun(ctx.store) }),
   );
 
-  app.get(
+  app.get<{ Querystring: Static<typeof QualityQuery> }>(
     '/api/v1/quality/quarantine',
     {
       schema: {
+        querystring: QualityQuery,
         tags: ['v1'],
         summary: 'Data quality: valid share and quarantined events by reason code',
         response: withErrors(
@@ -89,8 +99,14 @@ export function registerV1OpsRoutes(app: FastifyInstance, ctx: RouteContext): vo
         ),
       },
     },
-    async () => {
-      const [acc, reasons] = await Promise.all([accountingTotals(ctx.store), quarantineByReason(ctx.store)]);
+    async (req) => {
+      const { fromMs, toMs } = parseRange(req.query, 3_600_000, ctx.now());
+      const bucketMs = GRAIN_MS[req.query.grain ?? 'minute'];
+      const [acc, reasons, series] = await Promise.all([
+        accountingTotals(ctx.store),
+        quarantineByReason(ctx.store),
+        ctx.lake === undefined ? Promise.resolve([]) : quarantineSeries(ctx.lake, fromMs, toMs, bucketMs),
+      ]);
       const judged = acc.silverRows + acc.quarantineRows;
       return {
         validEvents: acc.silverRows,
@@ -98,8 +114,38 @@ export function registerV1OpsRoutes(app: FastifyInstance, ctx: RouteContext): vo
         duplicatesDropped: acc.duplicatesDropped,
         validPct: judged === 0 ? null : (100 * acc.silverRows) / judged,
         reasons,
-        series: [],
+        series,
       };
+    },
+  );
+
+  app.get<{ Querystring: Static<typeof RangeOnly> }>(
+    '/api/v1/uniques',
+    {
+      schema: {
+        tags: ['v1'],
+        summary:
+          'Distinct users and sessions over a range, and session conversion (exact, from Silver in the lake)',
+        querystring: RangeOnly,
+        response: withErrors(
+          Type.Object({
+            from: IsoTime,
+            to: IsoTime,
+            uniqueUsers: Type.Number(),
+            uniqueSessions: Type.Number(),
+            convertedSessions: Type.Number(),
+            sessionConversion: Type.Number({
+              description: 'sessions with a purchase / sessions (0 when none)',
+            }),
+          }),
+        ),
+      },
+    },
+    async (req) => {
+      const { fromMs, toMs } = parseRange(req.query, 3_600_000, ctx.now());
+      if (ctx.lake === undefined)
+        throw new ShopError('SHOP_API_NO_LAKE', 'this API process has no lake configured');
+      return { from: iso(fromMs), to: iso(toMs), ...(await uniqueCounts(ctx.lake, fromMs, toMs)) };
     },
   );
 

@@ -19,7 +19,7 @@ export interface TestApi {
 /** An API server on a fresh, migrated PGlite store in a temp folder; `close()` removes everything. */
 export async function openTestApi(
   overrides: Record<string, unknown> = {},
-  extra: Partial<Pick<ApiServerDeps, 'now' | 'status' | 'pollStore'>> = {},
+  extra: Partial<Pick<ApiServerDeps, 'now' | 'status' | 'pollStore' | 'lake'>> = {},
 ): Promise<TestApi> {
   const dir = await mkdtemp(join(tmpdir(), 'shopstream-api-'));
   const config = loadConfig({ overrides: { dataDir: dir, ...overrides } });

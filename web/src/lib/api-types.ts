@@ -31,6 +31,14 @@ export interface Funnel {
   from: string;
   to: string;
   steps: FunnelStep[];
+  /** Exact distinct counts from the lake (absent when the API has no lake). */
+  uniques?: Uniques | null;
+}
+export interface Uniques {
+  uniqueUsers: number;
+  uniqueSessions: number;
+  convertedSessions: number;
+  sessionConversion: number;
 }
 export interface TopProduct {
   productId: string;
