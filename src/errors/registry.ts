@@ -105,7 +105,8 @@ export const ERROR_REGISTRY = {
   },
   SHOP_API_NO_LAKE: {
     canRetry: false,
-    description: 'The route answers from the lake, and this API process was started without one (lake.dir unreachable).',
+    description:
+      'The route answers from the lake, and this API process was started without one (lake.dir unreachable).',
   },
   SHOP_API_NOT_FOUND: { canRetry: false, description: 'No API route or resource matches the request.' },
   SHOP_API_RATE_LIMITED: {
