@@ -4,6 +4,7 @@ import { DetectorLoop, alertOptionsFromConfig } from '../alerts/index.js';
 import { buildApiServer } from '../api/build-api-server.js';
 import { LiveFeed } from '../api/live/live-feed.js';
 import type { PipelineStatusProvider } from '../api/pipeline-status.js';
+import { runQualityOnSchedule } from '../batch/data-quality/quality-scheduler.js';
 import type { Config } from '../config/index.js';
 import type { Lake } from '../lake/index.js';
 import { RAW_TOPIC, type EventLog } from '../log/event-log.js';
@@ -91,7 +92,13 @@ export async function composePipeline(parts: PipelineParts): Promise<ComposedPip
     processor,
     async run(signal) {
       await processor.start();
-      await Promise.all([processor.run(signal), detector.run(signal)]);
+      await Promise.all([
+        processor.run(signal),
+        detector.run(signal),
+        runQualityOnSchedule({ lake, store, options: config.dq }, config.dq.intervalMs, signal, (err) =>
+          logger.warn({ err }, 'scheduled data-quality run failed'),
+        ),
+      ]);
     },
   };
 }

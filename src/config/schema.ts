@@ -349,7 +349,10 @@ export const ConfigSchema = Type.Object(
       deliveryTimeoutMs: int(5_000, 'Deadline of one webhook POST.', 1),
     }),
     dq: section('The data-quality suite (`shopstream dq run`, docs/data-quality.md).', {
-      intervalMs: int(0, 'Scheduled runs in `start` every this many ms (0 = on demand only).'),
+      intervalMs: int(
+        900_000,
+        'Scheduled runs in `start` and `run --role all` every this many ms, the first one interval after start (0 = on demand only).',
+      ),
       lookbackHours: int(
         24,
         'Completeness, uniqueness, validity and consistency look at Silver events of this many hours before the newest one.',
