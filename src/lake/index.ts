@@ -16,11 +16,7 @@ export type { JsonValue } from './duckdb/json-safe-value.js';
 export { lakeViews, tablesWithFiles } from './lake-views.js';
 export { lakeFileName, parseLakeFileName } from './lake-file-names.js';
 export { rawRecordColumns, type RawRecordColumns } from './raw-record-columns.js';
-export {
-  recomputeKpiMinuteFromSilver,
-  KPI_METRICS,
-  type KpiMinuteRow,
-  type KpiRecomputeRange,
-} from './kpi-recompute.js';
+export { recomputeKpiMinuteFromSilver, type KpiMinuteRow, type KpiRecomputeRange } from './kpi-recompute.js';
 export { readSilverEventIdsSince, type SilverEventId } from './silver-event-ids.js';
 export { TABLE_COLUMNS, HIVE_COLUMNS } from './table-columns.js';
+export { KPI_METRICS } from '../contract/kpi-metrics.js';

@@ -1,5 +1,6 @@
 import { queryLake, type LakeParam } from './duckdb/query-lake.js';
 import type { Lake } from './duckdb/open-lake.js';
+import { KPI_METRICS } from '../contract/kpi-metrics.js';
 
 export interface KpiMinuteRow {
   /** ISO-8601 UTC start of the 1-minute event-time window. */
@@ -7,20 +8,6 @@ export interface KpiMinuteRow {
   readonly metric: string;
   readonly value: number;
 }
-
-/** The metrics of the brief, in this order within each window. */
-export const KPI_METRICS = [
-  'events_total',
-  'events_click',
-  'events_add_to_cart',
-  'events_checkout',
-  'events_purchase',
-  'revenue',
-  'aov',
-  'add_to_cart_rate',
-  'checkout_rate',
-  'purchase_conversion',
-] as const;
 
 /**
  * The brief's KPI formulas over Silver, per 1-minute UTC tumbling window of event_time

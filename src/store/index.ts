@@ -29,4 +29,4 @@ export {
   type KpiGrain,
   type LatestKpi,
 } from './kpi-queries.js';
-export { KPI_METRICS, type KpiMetric } from './kpi-formulas-sql.js';
+export { KPI_METRICS, type KpiMetric } from '../contract/kpi-metrics.js';

@@ -8,19 +8,6 @@
  *   checkout_rate       = events_checkout / events_add_to_cart (0 when no cart)
  *   purchase_conversion = events_purchase / events_click       (0 when no click)
  */
-export const KPI_METRICS = [
-  'events_total',
-  'events_click',
-  'events_add_to_cart',
-  'events_checkout',
-  'events_purchase',
-  'revenue',
-  'aov',
-  'add_to_cart_rate',
-  'checkout_rate',
-  'purchase_conversion',
-] as const;
-export type KpiMetric = (typeof KPI_METRICS)[number];
 
 /** `SELECT bucket, total, clicks, ...` summing kpi_counts grouped by `bucketExpr` over `where`. */
 export function summedCountersSql(bucketExpr: string, where: string): string {

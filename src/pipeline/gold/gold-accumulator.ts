@@ -1,4 +1,5 @@
 import type { ShopEvent } from '../../contract/event.js';
+import type { GoldCounterRow, GoldDimCounterRow, GoldOrderRow, GoldProductRow } from '../../store/index.js';
 import { windowStartOf } from './minute-window.js';
 
 /**
@@ -11,38 +12,12 @@ import { windowStartOf } from './minute-window.js';
  * price x quantity over purchases), units_purchased, refund_amount (price x quantity of refunds).
  * Per dimension value: events_total, events_click|add_to_cart|checkout|purchase, revenue.
  */
-export interface CounterDelta {
-  readonly windowStartMs: number;
-  readonly counter: string;
-  readonly delta: number;
-}
-export type Dimension = 'channel' | 'category' | 'store';
-export interface DimCounterDelta extends CounterDelta {
-  readonly dimension: Dimension;
-  readonly dimValue: string;
-}
-export interface ProductDelta {
-  readonly windowStartMs: number;
-  readonly productId: string;
-  readonly category: string | null;
-  readonly clicks: number;
-  readonly carts: number;
-  readonly units: number;
-  readonly revenue: number;
-}
-export interface OrderLine {
-  readonly orderId: string;
-  readonly userId: string;
-  readonly eventTimeMs: number;
-  readonly productId: string | null;
-  readonly quantity: number;
-  readonly price: number;
-  readonly currency: string | null;
-  readonly channel: string | null;
-  readonly storeId: string | null;
-  readonly partition: number;
-  readonly offset: number;
-}
+/** The row shapes of the store's GoldBatch: the accumulator's output passes straight through. */
+export type CounterDelta = GoldCounterRow;
+export type DimCounterDelta = GoldDimCounterRow;
+export type Dimension = GoldDimCounterRow['dimension'];
+export type ProductDelta = GoldProductRow;
+export type OrderLine = GoldOrderRow;
 
 /** counter name -> delta, for one window (or one window x dimension value). */
 type Counters = Map<string, number>;
