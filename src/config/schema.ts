@@ -237,8 +237,8 @@ export const ConfigSchema = Type.Object(
         1,
       ),
       maxBatchRecords: int(
-        50_000,
-        'Most records read from one partition per cycle (bigger = faster, fewer lake files).',
+        10_000,
+        'Most records read from one partition per cycle. Bigger = fewer lake files, but two cycles of records are in memory at once (measured: 10k x 4 partitions peaks at ~1.1 GiB RSS, 50k at ~1.9 GiB, at the same events/s).',
         1,
       ),
       maxWaitMs: int(100, 'How long a cycle waits for new records when the log is idle.'),

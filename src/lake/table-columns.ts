@@ -12,8 +12,6 @@ export interface LakeColumn {
   /** The type of the staging table; null when the column is derived from others (`derived`). */
   readonly stageType: string | null;
   readonly derived?: string;
-  /** Staged as a cell of its own even in the packed format (large, arbitrary text or bytes). */
-  readonly wide?: boolean;
 }
 
 const text = (name: string): LakeColumn => ({ name, type: 'VARCHAR', stageType: 'VARCHAR' });
@@ -31,12 +29,7 @@ const reasonList: LakeColumn = {
 };
 
 const LINEAGE = [text('topic'), int('partition'), big('offset')];
-const RAW = [
-  text('log_key'),
-  time('log_timestamp'),
-  { ...text('raw_json'), wide: true },
-  { ...blob('raw_bytes'), wide: true },
-];
+const RAW = [text('log_key'), time('log_timestamp'), text('raw_json'), blob('raw_bytes')];
 
 export const TABLE_COLUMNS: Readonly<Record<LakeTableName, readonly LakeColumn[]>> = {
   bronze: [

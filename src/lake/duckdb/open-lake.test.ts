@@ -218,6 +218,48 @@ describe('DuckDB lake writer', () => {
     assert.deepEqual(b, [{ log_key: '\x1e', user_id: 'x\x1fy' }]);
   });
 
+  it('a value holding the row separator (U+001D) cannot forge a row, even with matching field counts', async () => {
+    const base = silverRow(3100, T0 + 5);
+    // referrer is field 18 of 27: the crafted value completes the row (9 more fields), then opens
+    // a second one whose 18 fields plus the real row's last 9 make a whole, castable fake row.
+    const fakeRest = `r${'\x1f1'.repeat(9)}\x1d${Array.from({ length: 18 }, () => '1').join('\x1f')}`;
+    const forged = { ...base, event: { ...base.event, referrer: fakeRest } };
+    const plainReferrer = { ...base, event: { ...base.event, referrer: 'a\x1db' } };
+    await lake.writeSilver([forged], key(3100, 3100));
+    await lake.writeSilver([{ ...plainReferrer, offset: 3101 }], key(3101, 3101));
+    const back = await queryLake(
+      lake,
+      `SELECT "offset", referrer FROM silver WHERE "offset" BETWEEN 3100 AND 3101 OR event_id = '1' ORDER BY 1`,
+    );
+    assert.deepEqual(back, [
+      { offset: 3100, referrer: fakeRest },
+      { offset: 3101, referrer: 'a\x1db' },
+    ]);
+  });
+
+  it('staging memory stays flat however many batches are written', async () => {
+    const inMemoryTables = async (): Promise<number> => {
+      const rows = await queryLake(
+        lake,
+        `SELECT coalesce(sum(memory_usage_bytes), 0)::DOUBLE AS bytes FROM duckdb_memory() WHERE tag = 'IN_MEMORY_TABLE'`,
+      );
+      return Number(rows[0]?.['bytes']);
+    };
+    const writeBatch = (b: number) =>
+      lake.writeBronze(
+        Array.from({ length: 1_000 }, (_, i) => bronzeRow(10_000 + b * 1_000 + i, T0 + i)),
+        key(10_000 + b * 1_000, 10_000 + b * 1_000 + 999, 7),
+      );
+    for (let b = 0; b < 3; b++) await writeBatch(b);
+    const early = await inMemoryTables();
+    for (let b = 3; b < 15; b++) await writeBatch(b);
+    // An emptied (TRUNCATE) staging table kept its storage: +0.5 MB per batch of this size.
+    assert.ok(
+      (await inMemoryTables()) <= early + 1_000_000,
+      `staging memory grew: ${early} -> ${await inMemoryTables()}`,
+    );
+  });
+
   it('a read-only lake refuses writes with a coded error', async () => {
     const reader = await openLake({ dir, readOnly: true });
     try {

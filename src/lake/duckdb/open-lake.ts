@@ -13,7 +13,7 @@ import type {
   SilverRow,
 } from '../lake-table.js';
 import { removeUncommittedFiles } from './remove-uncommitted.js';
-import { cellStageFormat, packedStageFormat } from './stage-formats.js';
+import { blockStageFormat, cellStageFormat } from './stage-formats.js';
 import { TableFileWriter, type TableFileWriterOptions } from './table-file-writer.js';
 
 export interface OpenLakeOptions {
@@ -30,7 +30,7 @@ export interface OpenLakeOptions {
 }
 
 const formatsOf = <T extends LakeTableName>(table: T) => ({
-  fast: packedStageFormat(table),
+  fast: blockStageFormat(table),
   exact: cellStageFormat(table),
 });
 

@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { ShopError } from '../../errors/index.js';
 import type { FileKey, LakeCompression, LakeFile, LakeTableName } from '../lake-table.js';
 import { hiveDirs, lakeFileName } from '../lake-file-names.js';
-import { HIVE_COLUMNS, STAGE_HOUR_COLUMN, quoteLiteral } from '../table-columns.js';
+import { HIVE_COLUMNS, quoteLiteral } from '../table-columns.js';
 import { makeDirDurable, publishFile, removeQuietly } from './durable-files.js';
-import { PACK_MISMATCH_TOKEN, PackCollision } from './packed-row-appenders.js';
+import { PackCollision } from './packed-rows.js';
 import type { StageFormat } from './stage-formats.js';
 
 export interface TableFileWriterOptions {
@@ -17,20 +17,16 @@ export interface TableFileWriterOptions {
 
 let tempSequence = 0;
 
-const needsCellFormat = (err: unknown): boolean =>
-  err instanceof PackCollision || (err instanceof Error && err.message.includes(PACK_MISMATCH_TOKEN));
-
 /**
  * Writes the files of one table through its own DuckDB connection:
- * 1. rows are appended to a staging table (packed format; cell format when a value collides
- *    with the packing marks, see `packed-row-appenders.ts`);
+ * 1. rows are appended to a staging table (block format; cell format when a value collides
+ *    with the packing marks, see `packed-rows.ts`);
  * 2. per hive hour touched: COPY the rows of that hour to `<final name>.tmp-<pid>-<n>`;
  * 3. fsync the temporary file, rename it to the final name, fsync the folder.
  * Calls are serialized; a failed call leaves no temporary file and no partial final file.
  */
 export class TableFileWriter<Row> {
   private queue: Promise<unknown> = Promise.resolve();
-  private readonly created = new Set<string>();
 
   constructor(
     private readonly table: LakeTableName,
@@ -56,8 +52,10 @@ export class TableFileWriter<Row> {
     try {
       try {
         return await this.writeWith(this.formats.fast, rows, key);
-      } catch (err) {
-        if (!needsCellFormat(err)) throw err;
+      } catch {
+        // A collision with the packing marks (PackCollision, PACK_MISMATCH_TOKEN, or a cast
+        // error of a value shifted by one): the exact format stores any value; a real failure
+        // (disk, permissions) fails there again and is reported.
         return await this.writeWith(this.formats.exact, rows, key);
       }
     } catch (err) {
@@ -77,30 +75,22 @@ export class TableFileWriter<Row> {
     const rowsByHour = await this.stage(format, rows);
     const files: LakeFile[] = [];
     for (const [hour, count] of rowsByHour) {
-      const where = rowsByHour.size === 1 ? '' : ` WHERE ${STAGE_HOUR_COLUMN} = ${hour}`;
-      files.push(await this.writeHour(format.selectSql(where), hour, count, key));
+      files.push(await this.writeHour(format.selectSql(hour), hour, count, key));
     }
     return files;
   }
 
   /** Step 1: stage the rows; returns row counts per hive hour. */
   private async stage(format: StageFormat<Row>, rows: readonly Row[]): Promise<Map<number, number>> {
-    if (this.created.has(format.stageName)) await this.connection.run(`TRUNCATE ${format.stageName}`);
-    else {
-      await this.connection.run(format.createSql);
-      this.created.add(format.stageName);
-    }
-    const rowsByHour = new Map<number, number>();
+    // Re-created for every batch: an emptied (TRUNCATE) in-memory table keeps its storage, so
+    // staging memory would grow with every batch ever written.
+    await this.connection.run(format.createSql);
     const appender = await this.connection.createAppender(format.stageName);
     try {
-      for (const row of rows) {
-        const hour = format.append(appender, row);
-        rowsByHour.set(hour, (rowsByHour.get(hour) ?? 0) + 1);
-      }
+      return format.stage(appender, rows);
     } finally {
       appender.closeSync();
     }
-    return rowsByHour;
   }
 
   /** Steps 2 and 3 for one hive hour. */
@@ -112,9 +102,11 @@ export class TableFileWriter<Row> {
     await makeDirDurable(join(this.options.dir, relDir), this.options.dir, this.options.fsync);
     const { compression, rowGroupRows } = this.options;
     try {
-      await this.connection.run(
+      const copied = await this.connection.run(
         `COPY (${selectSql}) TO ${quoteLiteral(tempPath)} (FORMAT parquet, COMPRESSION ${compression}, ROW_GROUP_SIZE ${rowGroupRows})`,
       );
+      // A packed value holding the row separator would split its row in two: never publish that.
+      if (copied.rowsChanged !== rows) throw new PackCollision();
       await publishFile(tempPath, finalPath, this.options.fsync);
     } catch (err) {
       await removeQuietly(tempPath);
