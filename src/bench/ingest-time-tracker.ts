@@ -1,9 +1,11 @@
+import { parseIsoTimestampMs } from '../contract/index.js';
 import type { EventLog, LogRecord } from '../log/event-log.js';
 import type { CommitInfo } from '../pipeline/processor/stream-processor.js';
 import { SampleList } from './latency-percentiles.js';
 
 const INGEST_FIELD = Buffer.from('"ingest_time":"');
-const ISO_MS_CHARS = 24;
+const QUOTE = 0x22;
+const MAX_TIMESTAMP_CHARS = 40;
 
 export interface CommitLag {
   readonly committedAtMs: number;
@@ -19,10 +21,12 @@ export interface CommitLag {
  * covers the oldest `records` queued reads. onCommit fires after the serving-DB transaction, so
  * each record's freshness is `committedAtMs - ingest reference`.
  *
- * Ingest reference = max(the event's ingest_time, the log append time). The simulator releases an
- * event when its event_time is due while its ingest_time lies 5..500 ms later, so the field alone
- * could precede the moment the event exists; the max never credits the pipeline with time it did
- * not spend. Records without a parseable ingest_time use the append time.
+ * Ingest reference = min(the event's ingest_time, the log append time): the earliest moment the
+ * event provably existed. A collector stamps ingest_time before the append, so normally that is
+ * ingest_time; the simulator releases an event when its event_time is due while stamping an
+ * ingest_time 5..500 ms later (the producer delay it models), so there the append time is earlier.
+ * Taking the later of the two would credit the pipeline with time it did not spend (and gave
+ * negative stream latencies). Records without a parseable ingest_time use the append time.
  */
 export class IngestTimeTracker {
   readonly lagsMs = new SampleList();
@@ -96,10 +100,14 @@ export class IngestTimeTracker {
   }
 }
 
-function ingestReferenceMs(record: LogRecord): number {
+export function ingestReferenceMs(record: LogRecord): number {
   const at = record.value.indexOf(INGEST_FIELD);
   if (at < 0) return record.timestampMs;
   const start = at + INGEST_FIELD.length;
-  const ingestMs = Date.parse(record.value.toString('latin1', start, start + ISO_MS_CHARS));
-  return Number.isFinite(ingestMs) ? Math.max(ingestMs, record.timestampMs) : record.timestampMs;
+  const end = record.value.indexOf(QUOTE, start);
+  const ingestMs =
+    end < 0 || end - start > MAX_TIMESTAMP_CHARS
+      ? NaN
+      : parseIsoTimestampMs(record.value.toString('latin1', start, end));
+  return Number.isFinite(ingestMs) ? Math.min(ingestMs, record.timestampMs) : record.timestampMs;
 }
