@@ -12,7 +12,9 @@ const record = (offset: number, ingestTime: string | null): LogRecord => ({
   timestampMs: APPEND_MS,
   headers: {},
   value: Buffer.from(
-    JSON.stringify(ingestTime === null ? { event_id: 'e' } : { event_id: 'e', ingest_time: ingestTime }),
+    JSON.stringify(
+      ingestTime === null ? { event_id: `e${offset}` } : { event_id: `e${offset}`, ingest_time: ingestTime },
+    ),
   ),
 });
 
@@ -42,5 +44,40 @@ describe('bench ingest reference', () => {
     assert.deepEqual(tracker.commits, [{ committedAtMs: APPEND_MS + 250, records: 2, maxLagMs: 1_250 }]);
     assert.equal(tracker.newestIngestCommittedBy(APPEND_MS + 250), APPEND_MS);
     assert.equal(tracker.newestIngestCommittedBy(APPEND_MS), undefined);
+  });
+
+  it('does not measure a re-sent record (same event_id): the pipeline drops it', async () => {
+    const tracker = new IngestTimeTracker();
+    const original = record(0, '2026-11-22T07:59:00.000Z');
+    let batch = [original];
+    const log = tracker.wrap({ read: async () => batch } as unknown as Parameters<
+      IngestTimeTracker['wrap']
+    >[0]);
+    await log.read('t', 0, 0, { maxRecords: 10, maxWaitMs: 0 });
+    tracker.onCommit({
+      records: 1,
+      windowsTouched: [],
+      committedAtMs: APPEND_MS + 100,
+      maxEventTimeMs: null,
+    });
+    // Read but never committed (a stopped processor), then read again: measured once, on commit.
+    batch = [{ ...original, offset: 1 }];
+    await log.read('t', 0, 1, { maxRecords: 10, maxWaitMs: 0 });
+    tracker.resetPending();
+    await log.read('t', 0, 1, { maxRecords: 10, maxWaitMs: 0 });
+    tracker.onCommit({
+      records: 1,
+      windowsTouched: [],
+      committedAtMs: APPEND_MS + 200,
+      maxEventTimeMs: null,
+    });
+    assert.deepEqual([...tracker.lagsMs.toArray()], [60_100]);
+    assert.deepEqual(
+      tracker.commits.map((c) => [c.records, c.maxLagMs]),
+      [
+        [1, 60_100],
+        [1, 0],
+      ],
+    );
   });
 });

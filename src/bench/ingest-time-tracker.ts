@@ -4,6 +4,7 @@ import type { CommitInfo } from '../pipeline/processor/stream-processor.js';
 import { SampleList } from './latency-percentiles.js';
 
 const INGEST_FIELD = Buffer.from('"ingest_time":"');
+const EVENT_ID_FIELD = Buffer.from('"event_id":"');
 const QUOTE = 0x22;
 const MAX_TIMESTAMP_CHARS = 40;
 
@@ -27,12 +28,19 @@ export interface CommitLag {
  * ingest_time 5..500 ms later (the producer delay it models), so there the append time is earlier.
  * Taking the later of the two would credit the pipeline with time it did not spend (and gave
  * negative stream latencies). Records without a parseable ingest_time use the append time.
+ *
+ * A re-sent record (an event_id already committed: the simulator re-sends earlier records verbatim,
+ * ingest_time included, as a retrying producer does) is counted for the commit alignment but
+ * measured nowhere: the pipeline drops it, so no KPI row ever includes it, and its old ingest_time
+ * would report the age of the original as the pipeline's latency.
  */
 export class IngestTimeTracker {
   readonly lagsMs = new SampleList();
   readonly commits: CommitLag[] = [];
   private pending: number[] = [];
+  private pendingIds: Array<string | null> = [];
   private pendingHead = 0;
+  private readonly committedIds = new Set<string>();
   /** newestIngestMs[i] = newest ingest reference committed by commits[i] or any before it. */
   private readonly newestIngestMs: number[] = [];
 
@@ -46,7 +54,10 @@ export class IngestTimeTracker {
       append: (topic, records) => log.append(topic, records),
       read: async (topic, partition, offset, options) => {
         const records = await log.read(topic, partition, offset, options);
-        for (const r of records) this.pending.push(ingestReferenceMs(r));
+        for (const r of records) {
+          this.pending.push(ingestReferenceMs(r));
+          this.pendingIds.push(eventIdOf(r));
+        }
         return records;
       },
       commitGroupOffsets: (group, topic, offsets) => log.commitGroupOffsets(group, topic, offsets),
@@ -61,6 +72,11 @@ export class IngestTimeTracker {
     let newest = this.newestIngestMs.at(-1) ?? Number.NEGATIVE_INFINITY;
     const end = Math.min(this.pending.length, this.pendingHead + info.records);
     for (let i = this.pendingHead; i < end; i++) {
+      const id = this.pendingIds[i]!;
+      if (id !== null) {
+        if (this.committedIds.has(id)) continue;
+        this.committedIds.add(id);
+      }
       const ingestMs = this.pending[i]!;
       const lag = info.committedAtMs - ingestMs;
       this.lagsMs.push(lag);
@@ -76,6 +92,7 @@ export class IngestTimeTracker {
   /** Forget reads that were never committed (a stopped processor). */
   resetPending(): void {
     this.pending = [];
+    this.pendingIds = [];
     this.pendingHead = 0;
   }
 
@@ -110,4 +127,13 @@ export function ingestReferenceMs(record: LogRecord): number {
       ? NaN
       : parseIsoTimestampMs(record.value.toString('latin1', start, end));
   return Number.isFinite(ingestMs) ? Math.min(ingestMs, record.timestampMs) : record.timestampMs;
+}
+
+/** The event_id of a simulator record (its text, unescaped quotes end it); null when absent. */
+function eventIdOf(record: LogRecord): string | null {
+  const at = record.value.indexOf(EVENT_ID_FIELD);
+  if (at < 0) return null;
+  const start = at + EVENT_ID_FIELD.length;
+  const end = record.value.indexOf(QUOTE, start);
+  return end < 0 ? null : record.value.toString('latin1', start, end);
 }
