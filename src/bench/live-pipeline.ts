@@ -9,6 +9,7 @@ import {
   type RunSimulationResult,
 } from '../sources/simulator/index.js';
 import { openBenchPipeline, type BenchPipeline } from './bench-pipeline.js';
+import type { ProcessorStats } from '../pipeline/processor/stream-processor.js';
 import type { ScenarioContext } from './bench-result.js';
 import { benchSimulatorOptions } from './bench-traffic.js';
 import { IngestTimeTracker } from './ingest-time-tracker.js';
@@ -58,7 +59,7 @@ export class LivePipeline {
   }
 
   /** A fresh processor (re-claims the partitions, as a restarted process) running until `signal`. */
-  async runProcessor(signal: AbortSignal): Promise<void> {
+  async runProcessor(signal: AbortSignal): Promise<ProcessorStats> {
     this.tracker.resetPending();
     const processor = this.pipeline.newProcessor({
       log: this.tracker.wrap(this.pipeline.log),
@@ -69,6 +70,7 @@ export class LivePipeline {
     });
     await processor.start();
     await processor.run(signal);
+    return processor.stats();
   }
 
   /** Realtime traffic at options.ratePerSec from now, for `durationS` (undefined = until `signal`). */

@@ -1,3 +1,4 @@
+import { STAGES } from '../../pipeline/processor/stage-timer.js';
 import { figure, rate, type BenchScenario } from '../bench-result.js';
 import { percentiles } from '../latency-percentiles.js';
 import { LivePipeline } from '../live-pipeline.js';
@@ -32,7 +33,7 @@ export const freshnessScenario: BenchScenario = {
         .finally(() => clearInterval(ticker));
       const drained = await live.waitCommitted(traffic.written, DRAIN_TIMEOUT_MS);
       processorStop.abort();
-      await processing;
+      const stats = await processing;
       if (!drained)
         throw new Error(
           `processor did not commit the ${traffic.written} appended events within ${DRAIN_TIMEOUT_MS} ms after the load`,
@@ -53,6 +54,11 @@ export const freshnessScenario: BenchScenario = {
           figure('streamP99', stream.p99Ms, 'ms'),
           figure('streamUpdates', stream.count, 'count'),
           figure('peakRss', memory.peakRssMiB, 'MiB'),
+          // Where a commit's latency goes: mean wall time per commit of each stage.
+          figure('commits', stats.commits, 'count'),
+          ...STAGES.map((stage) =>
+            figure(`perCommitMs.${stage}`, stats.stageMs[stage] / Math.max(1, stats.commits), 'ms'),
+          ),
         ],
         details: {
           events: traffic.written,

@@ -1,4 +1,4 @@
-import type { DuckDBAppender } from '@duckdb/node-api';
+import { listValue, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import { hourOf } from '../lake-file-names.js';
 import type { BronzeRow, LakeTableName, QuarantineRow, SilverRow } from '../lake-table.js';
 import {
@@ -20,33 +20,50 @@ import {
 } from './packed-rows.js';
 import { ROW_APPENDERS, type RowAppender, type RowsOf } from './row-appenders.js';
 
-/** How rows of a table are staged in DuckDB before a Parquet file is written from them. */
-export interface StageFormat<Row> {
-  readonly stageName: string;
-  readonly createSql: string;
-  /** Appends the rows to the staging table; returns the row count of each hive hour. */
-  stage(appender: DuckDBAppender, rows: readonly Row[]): Map<number, number>;
-  /** SELECT producing the stored columns (in table order) of the staged rows of `hour`. */
-  selectSql(hour: number): string;
+/** The rows of one hive hour, ready to COPY: a SELECT of the stored columns and its parameters. */
+export interface HourSource {
+  readonly rows: number;
+  readonly selectSql: string;
+  readonly params: readonly DuckDBValue[];
 }
 
-/** The exact format: one staging cell per column (`row-appenders.ts`). */
+/** How rows of a table are handed to DuckDB before a Parquet file is written from them. */
+export interface StageFormat<Row> {
+  /** Prepares the rows on `connection`; returns one source per hive hour touched. */
+  prepare(connection: DuckDBConnection, rows: readonly Row[]): Promise<Map<number, HourSource>>;
+}
+
+/**
+ * The exact format: one cell per column (`row-appenders.ts`) in a staging table, re-created for
+ * every batch (an emptied, TRUNCATEd in-memory DuckDB table keeps its storage, so staging memory
+ * would grow with every batch ever written).
+ */
 export function cellStageFormat<T extends LakeTableName>(table: T): StageFormat<RowsOf[T]> {
   const stageName = `stage_${table}_cells`;
   const append = ROW_APPENDERS[table] as RowAppender<RowsOf[T]>;
   return {
-    stageName,
-    createSql: stageTableSql(table, stageName),
-    stage(appender, rows) {
+    async prepare(connection, rows) {
+      await connection.run(stageTableSql(table, stageName));
       const rowsByHour = new Map<number, number>();
-      for (const row of rows) {
-        const hour = append(appender, row);
-        rowsByHour.set(hour, (rowsByHour.get(hour) ?? 0) + 1);
+      const appender = await connection.createAppender(stageName);
+      try {
+        for (const row of rows) {
+          const hour = append(appender, row);
+          rowsByHour.set(hour, (rowsByHour.get(hour) ?? 0) + 1);
+        }
+      } finally {
+        appender.closeSync();
       }
-      return rowsByHour;
+      const sources = new Map<number, HourSource>();
+      for (const [hour, count] of rowsByHour) {
+        sources.set(hour, {
+          rows: count,
+          selectSql: `SELECT ${storedSelectList(table)} FROM ${stageName} WHERE ${STAGE_HOUR_COLUMN} = ${hour}`,
+          params: [],
+        });
+      }
+      return sources;
     },
-    selectSql: (hour) =>
-      `SELECT ${storedSelectList(table)} FROM ${stageName} WHERE ${STAGE_HOUR_COLUMN} = ${hour}`,
   };
 }
 
@@ -84,21 +101,25 @@ const FIELD_SEPARATOR = '\x1f';
 const ROW_SEPARATOR = `\x1f${ROW_MARK}\x1f`;
 
 /**
- * The fast format (`packed-rows.ts`): per hive hour, blocks of up to BLOCK_ROWS packed rows, one
- * staging row per block; DuckDB unnests the blocks (order kept) and splits the fields.
+ * The fast format (`packed-rows.ts`): per hive hour, blocks of up to BLOCK_ROWS packed rows, bound
+ * as ONE list parameter of the COPY (no staging table, no appender); DuckDB unnests the blocks
+ * (order kept) and splits the fields.
  */
 export function blockStageFormat<T extends LakeTableName>(table: T): StageFormat<RowsOf[T]> {
-  const stageName = `stage_${table}_blocks`;
   const { pack, timeMs } = PACKERS[table] as PackSpec<RowsOf[T]>;
   const staged = stagedColumns(table);
   const typed = staged.map((c, i) => packedField(c, i + 1)).join(', ');
   const outer = TABLE_COLUMNS[table]
     .map((c) => (c.derived === undefined ? quoteIdent(c.name) : `${c.derived} AS ${quoteIdent(c.name)}`))
     .join(', ');
+  const selectSql =
+    `SELECT ${outer} FROM (SELECT ${typed} FROM (` +
+    `SELECT CASE WHEN len(p) = ${staged.length} THEN p ELSE error('${PACK_MISMATCH_TOKEN}') END AS parts FROM (` +
+    `SELECT string_split(r, chr(31)) AS p FROM (` +
+    `SELECT unnest(string_split(block, chr(31) || chr(29) || chr(31))) AS r FROM (` +
+    `SELECT unnest($1::VARCHAR[]) AS block)))))`;
   return {
-    stageName,
-    createSql: `CREATE OR REPLACE TEMP TABLE ${stageName} (block VARCHAR, ${STAGE_HOUR_COLUMN} DOUBLE)`,
-    stage(appender, rows) {
+    async prepare(_connection, rows) {
       const byHour = new Map<number, RowsOf[T][]>();
       for (const row of rows) {
         const hour = hourOf(timeMs(row));
@@ -106,11 +127,11 @@ export function blockStageFormat<T extends LakeTableName>(table: T): StageFormat
         if (list === undefined) byHour.set(hour, [row]);
         else list.push(row);
       }
-      const rowsByHour = new Map<number, number>();
+      const sources = new Map<number, HourSource>();
       const fields: Array<string | number> = [];
       const packedRows: string[] = [];
       for (const [hour, list] of byHour) {
-        rowsByHour.set(hour, list.length);
+        const blocks: string[] = [];
         for (let i = 0; i < list.length; i += BLOCK_ROWS) {
           packedRows.length = 0;
           const end = Math.min(i + BLOCK_ROWS, list.length);
@@ -119,17 +140,11 @@ export function blockStageFormat<T extends LakeTableName>(table: T): StageFormat
             pack(list[j]!, fields);
             packedRows.push(fields.join(FIELD_SEPARATOR));
           }
-          appender.appendVarchar(packedRows.join(ROW_SEPARATOR));
-          appender.appendDouble(hour);
-          appender.endRow();
+          blocks.push(packedRows.join(ROW_SEPARATOR));
         }
+        sources.set(hour, { rows: list.length, selectSql, params: [listValue(blocks)] });
       }
-      return rowsByHour;
+      return sources;
     },
-    selectSql: (hour) =>
-      `SELECT ${outer} FROM (SELECT ${typed} FROM (` +
-      `SELECT CASE WHEN len(p) = ${staged.length} THEN p ELSE error('${PACK_MISMATCH_TOKEN}') END AS parts FROM (` +
-      `SELECT string_split(r, chr(31)) AS p FROM (` +
-      `SELECT unnest(string_split(block, chr(31) || chr(29) || chr(31))) AS r FROM ${stageName} WHERE ${STAGE_HOUR_COLUMN} = ${hour}))))`,
   };
 }

@@ -6,7 +6,7 @@ import { hiveDirs, lakeFileName } from '../lake-file-names.js';
 import { HIVE_COLUMNS, quoteLiteral } from '../table-columns.js';
 import { makeDirDurable, publishFile, removeQuietly } from './durable-files.js';
 import { PackCollision } from './packed-rows.js';
-import type { StageFormat } from './stage-formats.js';
+import type { HourSource, StageFormat } from './stage-formats.js';
 
 export interface TableFileWriterOptions {
   readonly dir: string;
@@ -19,9 +19,10 @@ let tempSequence = 0;
 
 /**
  * Writes the files of one table through its own DuckDB connection:
- * 1. rows are appended to a staging table (block format; cell format when a value collides
- *    with the packing marks, see `packed-rows.ts`);
- * 2. per hive hour touched: COPY the rows of that hour to `<final name>.tmp-<pid>-<n>`;
+ * 1. rows are prepared per hive hour (block format: packed blocks bound as a parameter; cell
+ *    format, when a value collides with the packing marks: a staging table, see `packed-rows.ts`);
+ * 2. per hive hour touched: COPY the rows of that hour to `<final name>.tmp-<pid>-<n>` and check
+ *    that it wrote exactly the rows prepared;
  * 3. fsync the temporary file, rename it to the final name, fsync the folder.
  * Calls are serialized; a failed call leaves no temporary file and no partial final file.
  */
@@ -72,29 +73,15 @@ export class TableFileWriter<Row> {
   }
 
   private async writeWith(format: StageFormat<Row>, rows: readonly Row[], key: FileKey): Promise<LakeFile[]> {
-    const rowsByHour = await this.stage(format, rows);
+    const sources = await format.prepare(this.connection, rows);
     const files: LakeFile[] = [];
-    for (const [hour, count] of rowsByHour) {
-      files.push(await this.writeHour(format.selectSql(hour), hour, count, key));
-    }
+    for (const [hour, source] of sources) files.push(await this.writeHour(source, hour, key));
     return files;
   }
 
-  /** Step 1: stage the rows; returns row counts per hive hour. */
-  private async stage(format: StageFormat<Row>, rows: readonly Row[]): Promise<Map<number, number>> {
-    // Re-created for every batch: an emptied (TRUNCATE) in-memory table keeps its storage, so
-    // staging memory would grow with every batch ever written.
-    await this.connection.run(format.createSql);
-    const appender = await this.connection.createAppender(format.stageName);
-    try {
-      return format.stage(appender, rows);
-    } finally {
-      appender.closeSync();
-    }
-  }
-
   /** Steps 2 and 3 for one hive hour. */
-  private async writeHour(selectSql: string, hour: number, rows: number, key: FileKey): Promise<LakeFile> {
+  private async writeHour(source: HourSource, hour: number, key: FileKey): Promise<LakeFile> {
+    const rows = source.rows;
     const relDir = `${this.table}/${hiveDirs(hour, HIVE_COLUMNS[this.table])}`;
     const path = `${relDir}/${lakeFileName(key)}`;
     const finalPath = join(this.options.dir, path);
@@ -103,7 +90,8 @@ export class TableFileWriter<Row> {
     const { compression, rowGroupRows } = this.options;
     try {
       const copied = await this.connection.run(
-        `COPY (${selectSql}) TO ${quoteLiteral(tempPath)} (FORMAT parquet, COMPRESSION ${compression}, ROW_GROUP_SIZE ${rowGroupRows})`,
+        `COPY (${source.selectSql}) TO ${quoteLiteral(tempPath)} (FORMAT parquet, COMPRESSION ${compression}, ROW_GROUP_SIZE ${rowGroupRows})`,
+        source.params.length === 0 ? undefined : [...source.params],
       );
       // A packed value holding the row separator would split its row in two: never publish that.
       if (copied.rowsChanged !== rows) throw new PackCollision();
