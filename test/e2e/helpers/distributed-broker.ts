@@ -4,7 +4,7 @@
  * use the fixed raw topic name, without disturbing other suites that share the default broker.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -81,4 +81,73 @@ function listenOnce(port: number): Promise<number> {
       server.close(() => resolvePort(bound));
     });
   });
+}
+
+export interface PrivateCluster {
+  /** The three client addresses, comma-separated. */
+  readonly bootstrap: string;
+  /** Node ids 1..3, as the brokers know them (`node.id`). */
+  killNode(nodeId: number): void;
+  startNode(nodeId: number): Promise<void>;
+  /** Stops every node and deletes the cluster's data. */
+  destroy(): Promise<void>;
+}
+
+/**
+ * A private 3-node KRaft cluster (`scripts/kafka.sh start-cluster`: every node broker and
+ * controller, replication 3, min.insync.replicas 2) in its own run folder and on free ports, for
+ * failover tests. `killNode` is `kill -9` of the node's JVM, read from the script's pid file.
+ */
+export async function startPrivateCluster(): Promise<PrivateCluster> {
+  const jars = await kafkaJarsDir();
+  const home = mkdtempSync(join(tmpdir(), 'shopstream-kafka-cluster-'));
+  symlinkSync(jars, join(home, 'jars'));
+  const port = await freeClusterPorts();
+  const env = {
+    ...process.env,
+    SHOPSTREAM_KAFKA_HOME: home,
+    SHOPSTREAM_KAFKA_CLUSTER_PORT: String(port),
+    SHOPSTREAM_KAFKA_HEAP: '320m',
+    SHOPSTREAM_KAFKA_READY_TIMEOUT_S: '120',
+    HOME: homedir(),
+  };
+  const script = (...args: string[]) =>
+    run('bash', [SCRIPT, ...args], { env, timeout: SCRIPT_TIMEOUT_MS * 2, cwd: REPO_ROOT });
+  const cluster: PrivateCluster = {
+    bootstrap: [0, 1, 2].map((i) => `127.0.0.1:${port + i}`).join(','),
+    killNode(nodeId) {
+      const pid = Number(readFileSync(join(home, 'run', `cluster-${nodeId}`, 'kafka.pid'), 'utf8').trim());
+      process.kill(pid, 'SIGKILL');
+    },
+    startNode: async (nodeId) => void (await script('start-node', String(nodeId))),
+    async destroy() {
+      await script('stop').catch(() => undefined);
+      rmSync(home, { recursive: true, force: true });
+    },
+  };
+  try {
+    await script('start-cluster');
+  } catch (err) {
+    await cluster.destroy();
+    throw err;
+  }
+  return cluster;
+}
+
+/** A first client port P with P..P+2 (clients) and P+10..P+12 (controllers) free. */
+async function freeClusterPorts(): Promise<number> {
+  for (;;) {
+    const port = await listenOnce(0);
+    if (port > 65_000) continue;
+    const offsets = [1, 2, 10, 11, 12];
+    const free = await Promise.all(
+      offsets.map((o) =>
+        listenOnce(port + o).then(
+          () => true,
+          () => false,
+        ),
+      ),
+    );
+    if (free.every(Boolean)) return port;
+  }
 }
