@@ -1,4 +1,5 @@
 import { after, before, describe, it } from 'node:test';
+import { Validator } from '@seriousme/openapi-schema-validator';
 import assert from 'node:assert/strict';
 import { openTestApi, type TestApi } from '../testing/open-test-api.js';
 import {
@@ -367,6 +368,14 @@ describe('/api/v1 routes', () => {
 });
 
 describe('the OpenAPI document', () => {
+  it('validates against the OpenAPI 3.1 schema (and the validator rejects a broken copy)', async () => {
+    const doc = (await get('/docs/json')).body as Record<string, unknown>;
+    const result = await new Validator().validate(doc);
+    assert.deepEqual(result, { valid: true });
+    const broken = { ...doc, info: { version: 1 } };
+    assert.equal((await new Validator().validate(broken)).valid, false);
+  });
+
   it('is well-formed: every $ref resolves and every operation documents a 200 response', async () => {
     const doc = (await get('/docs/json')).body as {
       openapi: string;
