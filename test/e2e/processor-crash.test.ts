@@ -5,7 +5,10 @@
  * - kpi_minute equals a from-scratch recompute over Silver with DuckDB SQL;
  * - Silver has no duplicate event_id, and holds exactly the events a crash-free run keeps;
  * - the accounting invariant holds and counts every log record once;
- * - Bronze holds every log record exactly once.
+ * - Bronze holds every log record exactly once;
+ * - (PGlite run, processor.publishDownstream on) the downstream topics are at-least-once: the clean
+ *   topic holds every Silver event_id and no other, the quarantine topic every quarantined source
+ *   position and no other.
  * Runs on the embedded serving DB (PGlite) and on a PostgreSQL server.
  */
 import { test } from 'node:test';
@@ -14,7 +17,8 @@ import { join } from 'node:path';
 import { loadConfig } from '../../src/config/index.js';
 import { openLake, queryLake, recomputeKpiMinuteFromSilver } from '../../src/lake/index.js';
 import { openEmbeddedLog } from '../../src/log/embedded/index.js';
-import { RAW_TOPIC } from '../../src/log/event-log.js';
+import { RAW_TOPIC, type EventLog, type LogRecord } from '../../src/log/event-log.js';
+import { CLEAN_TOPIC, QUARANTINE_TOPIC } from '../../src/pipeline/processor/downstream-publisher.js';
 import {
   createSimulator,
   DEFAULT_SIMULATOR_OPTIONS,
@@ -45,8 +49,12 @@ async function writeTraffic(dataDir: string): Promise<number> {
     lateMaxMs: 2 * 3_600_000, // some beyond the 1 h watermark, most within
     outOfOrderPct: 1,
   });
-  const result = await runSimulation(sim, eventLogSink(log), { batchSize: 10_000, idleWaitMs: 10 });
-  return result.written;
+  try {
+    const result = await runSimulation(sim, eventLogSink(log), { batchSize: 10_000, idleWaitMs: 10 });
+    return result.written;
+  } finally {
+    await log.close(); // releases the writer lock: a publishing processor opens the log for writing
+  }
 }
 
 /** Starts the processor, waits until it has committed something, lets it work a random while, kills it. */
@@ -62,7 +70,60 @@ async function killMidWork(dataDir: string, env: Record<string, string>, seed: n
   await closed;
 }
 
-async function verify(dataDir: string, storeUrl: string, logRecords: number): Promise<void> {
+async function readTopic(log: EventLog, topic: string): Promise<LogRecord[]> {
+  const out: LogRecord[] = [];
+  for (const p of (await log.describeTopic(topic))?.partitions ?? []) {
+    for (let offset = p.firstOffset; ;) {
+      const records = await log.read(topic, p.partition, offset, { maxRecords: 50_000 });
+      if (records.length === 0) break;
+      out.push(...records);
+      offset = records[records.length - 1]!.offset + 1;
+    }
+  }
+  return out;
+}
+
+/** Downstream topics hold every Silver event / quarantined position, possibly twice, and nothing else. */
+async function verifyDownstream(dataDir: string, lake: Awaited<ReturnType<typeof openLake>>): Promise<void> {
+  const config = loadConfig({ overrides: { dataDir } });
+  const log = await openEmbeddedLog({ ...config.log, dir: join(dataDir, 'log'), mode: 'read' });
+  try {
+    const clean = await readTopic(log, CLEAN_TOPIC);
+    const cleanIds = new Set(
+      clean.map((r) => (JSON.parse(r.value.toString()) as { event_id: string }).event_id),
+    );
+    const silverIds = new Set(
+      (await queryLake(lake, `SELECT event_id FROM silver`)).map((r) => String(r['event_id'])),
+    );
+    assert.equal(cleanIds.size, silverIds.size, 'clean topic: as many distinct events as Silver');
+    for (const id of silverIds) assert.ok(cleanIds.has(id), `Silver event ${id} missing downstream`);
+    assert.ok(clean.length >= silverIds.size);
+    const position = (p: unknown, o: unknown) => `${String(p)}/${String(o)}`;
+    const quarantined = await readTopic(log, QUARANTINE_TOPIC);
+    const sent = new Set(
+      quarantined.map((r) => position(r.headers?.['source_partition'], r.headers?.['source_offset'])),
+    );
+    const rows = new Set(
+      (await queryLake(lake, `SELECT partition, "offset" FROM quarantine`)).map((r) =>
+        position(r['partition'], r['offset']),
+      ),
+    );
+    assert.deepEqual(
+      [...sent].sort(),
+      [...rows].sort(),
+      'quarantine topic: exactly the quarantined positions',
+    );
+  } finally {
+    await log.close();
+  }
+}
+
+async function verify(
+  dataDir: string,
+  storeUrl: string,
+  logRecords: number,
+  downstream: boolean,
+): Promise<void> {
   const config = loadConfig({ overrides: { dataDir, store: { url: storeUrl } } });
   const store = await openServingStore({ ...config.store, dataDir });
   const lake = await openLake({ dir: join(dataDir, 'lake'), readOnly: true });
@@ -107,17 +168,22 @@ async function verify(dataDir: string, storeUrl: string, logRecords: number): Pr
         `${p.windowStart} ${p.metric}: served ${p.value}, recomputed ${want}`,
       );
     }
+    if (downstream) await verifyDownstream(dataDir, lake);
   } finally {
     await Promise.allSettled([lake.close(), store.close()]);
   }
 }
 
-async function crashScenario(storeUrl: string, label: string): Promise<void> {
+async function crashScenario(storeUrl: string, label: string, downstream = false): Promise<void> {
   const { dir, cleanup } = await tempDataDir(`crash-${label}`);
   try {
     const records = await writeTraffic(dir);
     assert.ok(records >= EVENTS);
-    const env = { ...PROCESS_ENV, ...(storeUrl === '' ? {} : { SHOPSTREAM_STORE_URL: storeUrl }) };
+    const env = {
+      ...PROCESS_ENV,
+      ...(storeUrl === '' ? {} : { SHOPSTREAM_STORE_URL: storeUrl }),
+      ...(downstream ? { SHOPSTREAM_PROCESSOR_PUBLISH_DOWNSTREAM: 'true' } : {}),
+    };
     for (let k = 0; k < KILLS; k++) await killMidWork(dir, env, k + 1);
     const afterKills = JSON.parse(await runCliOk(['status', '--json'], { dataDir: dir, env })) as {
       totals: { recordsRead: number };
@@ -127,17 +193,17 @@ async function crashScenario(storeUrl: string, label: string): Promise<void> {
       `the kills hit mid-run (${afterKills.totals.recordsRead} of ${records} committed)`,
     );
     await runCliOk(['process', '--once'], { dataDir: dir, env });
-    await verify(dir, storeUrl, records);
+    await verify(dir, storeUrl, records, downstream);
   } finally {
     await cleanup();
   }
 }
 
 test(
-  'kill -9 five times mid-run on PGlite: Gold = recompute, no duplicates, invariant holds',
+  'kill -9 five times mid-run on PGlite, publishing downstream: Gold = recompute, no duplicates, invariant holds, downstream at-least-once',
   { timeout: 600_000 },
   async () => {
-    await crashScenario('', 'pglite');
+    await crashScenario('', 'pglite', true);
   },
 );
 

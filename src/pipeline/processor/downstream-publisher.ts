@@ -9,12 +9,14 @@ export const QUARANTINE_TOPIC = 'ecom.events.quarantine.v1';
 export type DownstreamPublisher = (batches: readonly PartitionBatch[]) => Promise<void>;
 
 /**
- * Publishes each committed batch's Silver events to CLEAN_TOPIC and its quarantined records to
+ * Publishes a batch's Silver events to CLEAN_TOPIC and its quarantined records to
  * QUARANTINE_TOPIC, on the same partition number as their source record, with `source_partition`
- * and `source_offset` headers. Called after the serving-DB commit (step 5), so it is best effort:
- * a crash between the commit and the publish skips that batch downstream, and a retried append may
- * repeat records (consumers dedupe on event_id, or on source_partition + source_offset). The lake
- * and Gold stay exact; see docs/delivery-guarantees.md.
+ * and `source_offset` headers. Called after the batch's lake write and before its serving-DB
+ * commit (step 3b), so downstream is **at-least-once**: a crash or a failure before the commit
+ * re-reads the batch from the position of record and publishes it again (same rows: the transform
+ * is deterministic given the committed state); a fenced zombie may publish a batch its successor
+ * publishes too. Consumers dedupe on event_id, or on source_partition + source_offset. The lake and
+ * Gold stay exactly once; see docs/delivery-guarantees.md.
  */
 export function downstreamPublisher(log: EventLog, partitions: number): DownstreamPublisher {
   let ensured: Promise<void> | undefined;

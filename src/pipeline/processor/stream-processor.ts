@@ -36,7 +36,10 @@ export interface StreamProcessorDeps {
   readonly log: EventLog;
   readonly lake: ProcessorLake;
   readonly store: ProcessorStore;
-  /** Optional step 5b: publish committed Silver and quarantine rows to downstream topics. */
+  /**
+   * Optional step 3b: publish the batch's Silver and quarantine rows to the downstream topics,
+   * after its lake write and BEFORE its serving-DB commit (at-least-once, see the publisher).
+   */
   readonly publishDownstream?: DownstreamPublisher;
   /** Processing-time clock (ms); injectable for tests. */
   readonly nowMs?: () => number;
@@ -210,9 +213,12 @@ export class StreamProcessor {
     // 3. Write the lake (write-then-rename, deterministic names), before anything is committed.
     this.checkMayWrite();
     await this.timer.timeAsync('lakeWrite', () => this.writeLake(batches));
+    // 3b. Publish downstream (optional) before the commit: a crash before the commit re-reads and
+    //     re-publishes the batch, so downstream topics are at-least-once, never short.
+    if (this.deps.publishDownstream !== undefined) await this.deps.publishDownstream(batches);
     // 4. Commit Gold, accounting and positions in one fenced serving-DB transaction.
     await this.timer.timeAsync('storeCommit', () => this.deps.store.commit(commit));
-    // 5. Advance positions of record, publish, mirror positions to the log's consumer group.
+    // 5. Advance positions of record, notify the live feed, mirror positions to the consumer group.
     await this.afterCommit(batches, commit);
   }
 
@@ -304,7 +310,6 @@ export class StreamProcessor {
       committedAtMs: this.lastDataAtMs,
       maxEventTimeMs,
     });
-    if (this.deps.publishDownstream !== undefined) await this.deps.publishDownstream(batches);
     await this.mirrorGroupOffsets(batches);
   }
 
