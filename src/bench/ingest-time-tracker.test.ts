@@ -18,6 +18,20 @@ const record = (offset: number, ingestTime: string | null): LogRecord => ({
   ),
 });
 
+/** A tracker over a fake log whose reads return `source()`; `commit` reports a commit of n records. */
+function trackedReads(source: () => LogRecord[]) {
+  const tracker = new IngestTimeTracker();
+  const log = tracker.wrap({ read: async () => source() } as unknown as Parameters<
+    IngestTimeTracker['wrap']
+  >[0]);
+  return {
+    tracker,
+    read: () => log.read('t', 0, 0, { maxRecords: 10, maxWaitMs: 0 }),
+    commit: (records: number, committedAtMs: number) =>
+      tracker.onCommit({ records, windowsTouched: [], committedAtMs, maxEventTimeMs: null }),
+  };
+}
+
 describe('bench ingest reference', () => {
   it('is the earlier of ingest_time and the append time, never a later moment', () => {
     assert.equal(ingestReferenceMs(record(0, '2026-11-22T07:59:59.700Z')), APPEND_MS - 300);
@@ -28,18 +42,10 @@ describe('bench ingest reference', () => {
   });
 
   it('charges each commit with the records read before it, in read order', async () => {
-    const tracker = new IngestTimeTracker();
     const batch = [record(0, '2026-11-22T07:59:59.000Z'), record(1, '2026-11-22T08:00:00.400Z')];
-    const log = tracker.wrap({ read: async () => batch } as unknown as Parameters<
-      IngestTimeTracker['wrap']
-    >[0]);
-    await log.read('t', 0, 0, { maxRecords: 10, maxWaitMs: 0 });
-    tracker.onCommit({
-      records: 2,
-      windowsTouched: [],
-      committedAtMs: APPEND_MS + 250,
-      maxEventTimeMs: null,
-    });
+    const { tracker, read, commit } = trackedReads(() => batch);
+    await read();
+    commit(2, APPEND_MS + 250);
     assert.deepEqual([...tracker.lagsMs.toArray()], [1_250, 250]);
     assert.deepEqual(tracker.commits, [{ committedAtMs: APPEND_MS + 250, records: 2, maxLagMs: 1_250 }]);
     assert.equal(tracker.newestIngestCommittedBy(APPEND_MS + 250), APPEND_MS);
@@ -47,30 +53,17 @@ describe('bench ingest reference', () => {
   });
 
   it('does not measure a re-sent record (same event_id): the pipeline drops it', async () => {
-    const tracker = new IngestTimeTracker();
     const original = record(0, '2026-11-22T07:59:00.000Z');
     let batch = [original];
-    const log = tracker.wrap({ read: async () => batch } as unknown as Parameters<
-      IngestTimeTracker['wrap']
-    >[0]);
-    await log.read('t', 0, 0, { maxRecords: 10, maxWaitMs: 0 });
-    tracker.onCommit({
-      records: 1,
-      windowsTouched: [],
-      committedAtMs: APPEND_MS + 100,
-      maxEventTimeMs: null,
-    });
+    const { tracker, read, commit } = trackedReads(() => batch);
+    await read();
+    commit(1, APPEND_MS + 100);
     // Read but never committed (a stopped processor), then read again: measured once, on commit.
     batch = [{ ...original, offset: 1 }];
-    await log.read('t', 0, 1, { maxRecords: 10, maxWaitMs: 0 });
+    await read();
     tracker.resetPending();
-    await log.read('t', 0, 1, { maxRecords: 10, maxWaitMs: 0 });
-    tracker.onCommit({
-      records: 1,
-      windowsTouched: [],
-      committedAtMs: APPEND_MS + 200,
-      maxEventTimeMs: null,
-    });
+    await read();
+    commit(1, APPEND_MS + 200);
     assert.deepEqual([...tracker.lagsMs.toArray()], [60_100]);
     assert.deepEqual(
       tracker.commits.map((c) => [c.records, c.maxLagMs]),

@@ -24,20 +24,40 @@ export interface PrivateBroker {
   destroy(): Promise<void>;
 }
 
-export async function startPrivateBroker(): Promise<PrivateBroker> {
+/** A private copy of scripts/kafka.sh's home (own run folder, shared jars) and a runner for it. */
+async function privateKafkaHome(
+  label: string,
+  settings: Record<string, string>,
+): Promise<{ home: string; script: (...args: string[]) => Promise<unknown> }> {
   const jars = await kafkaJarsDir();
-  const home = mkdtempSync(join(tmpdir(), 'shopstream-kafka-'));
+  const home = mkdtempSync(join(tmpdir(), `shopstream-${label}-`));
   symlinkSync(jars, join(home, 'jars'));
+  const env = { ...process.env, ...settings, SHOPSTREAM_KAFKA_HOME: home, HOME: homedir() };
+  const script = (...args: string[]) =>
+    run('bash', [SCRIPT, ...args], { env, timeout: SCRIPT_TIMEOUT_MS * 2, cwd: REPO_ROOT });
+  return { home, script };
+}
+
+/** Runs `start`; on failure removes the home (stopping whatever started) and rethrows. */
+async function startOrClean<T extends { destroy(): Promise<void> }>(
+  target: T,
+  start: () => Promise<unknown>,
+): Promise<T> {
+  try {
+    await start();
+  } catch (err) {
+    await target.destroy();
+    throw err;
+  }
+  return target;
+}
+
+export async function startPrivateBroker(): Promise<PrivateBroker> {
   const port = await freePortPair();
-  const env = {
-    ...process.env,
-    SHOPSTREAM_KAFKA_HOME: home,
+  const { home, script } = await privateKafkaHome('kafka', {
     SHOPSTREAM_KAFKA_PORT: String(port),
     SHOPSTREAM_KAFKA_HEAP: '384m',
-    HOME: homedir(),
-  };
-  const script = (command: string) =>
-    run('bash', [SCRIPT, command], { env, timeout: SCRIPT_TIMEOUT_MS, cwd: REPO_ROOT });
+  });
   const broker: PrivateBroker = {
     bootstrap: `127.0.0.1:${port}`,
     start: async () => void (await script('start')),
@@ -47,13 +67,7 @@ export async function startPrivateBroker(): Promise<PrivateBroker> {
       rmSync(home, { recursive: true, force: true });
     },
   };
-  try {
-    await broker.start();
-  } catch (err) {
-    await broker.destroy();
-    throw err;
-  }
-  return broker;
+  return startOrClean(broker, () => broker.start());
 }
 
 /** A free port whose successor (the controller port) is free too. */
@@ -99,20 +113,12 @@ export interface PrivateCluster {
  * failover tests. `killNode` is `kill -9` of the node's JVM, read from the script's pid file.
  */
 export async function startPrivateCluster(): Promise<PrivateCluster> {
-  const jars = await kafkaJarsDir();
-  const home = mkdtempSync(join(tmpdir(), 'shopstream-kafka-cluster-'));
-  symlinkSync(jars, join(home, 'jars'));
   const port = await freeClusterPorts();
-  const env = {
-    ...process.env,
-    SHOPSTREAM_KAFKA_HOME: home,
+  const { home, script } = await privateKafkaHome('kafka-cluster', {
     SHOPSTREAM_KAFKA_CLUSTER_PORT: String(port),
     SHOPSTREAM_KAFKA_HEAP: '320m',
     SHOPSTREAM_KAFKA_READY_TIMEOUT_S: '120',
-    HOME: homedir(),
-  };
-  const script = (...args: string[]) =>
-    run('bash', [SCRIPT, ...args], { env, timeout: SCRIPT_TIMEOUT_MS * 2, cwd: REPO_ROOT });
+  });
   const cluster: PrivateCluster = {
     bootstrap: [0, 1, 2].map((i) => `127.0.0.1:${port + i}`).join(','),
     killNode(nodeId) {
@@ -125,13 +131,7 @@ export async function startPrivateCluster(): Promise<PrivateCluster> {
       rmSync(home, { recursive: true, force: true });
     },
   };
-  try {
-    await script('start-cluster');
-  } catch (err) {
-    await cluster.destroy();
-    throw err;
-  }
-  return cluster;
+  return startOrClean(cluster, () => script('start-cluster'));
 }
 
 /** A first client port P with P..P+2 (clients) and P+10..P+12 (controllers) free. */
