@@ -37,8 +37,8 @@ export interface CommitLag {
 export class IngestTimeTracker {
   readonly lagsMs = new SampleList();
   readonly commits: CommitLag[] = [];
-  private pending: number[] = [];
-  private pendingIds: Array<string | null> = [];
+  /** Reads not yet committed, in read order: ingest reference and event_id (null when absent). */
+  private pending: Array<{ readonly refMs: number; readonly id: string | null }> = [];
   private pendingHead = 0;
   private readonly committedIds = new Set<string>();
   /** newestIngestMs[i] = newest ingest reference committed by commits[i] or any before it. */
@@ -54,10 +54,8 @@ export class IngestTimeTracker {
       append: (topic, records) => log.append(topic, records),
       read: async (topic, partition, offset, options) => {
         const records = await log.read(topic, partition, offset, options);
-        for (const r of records) {
-          this.pending.push(ingestReferenceMs(r));
-          this.pendingIds.push(eventIdOf(r));
-        }
+        for (const r of records)
+          this.pending.push({ refMs: ingestReferenceMs(r), id: stringField(r, EVENT_ID_FIELD) });
         return records;
       },
       commitGroupOffsets: (group, topic, offsets) => log.commitGroupOffsets(group, topic, offsets),
@@ -72,12 +70,11 @@ export class IngestTimeTracker {
     let newest = this.newestIngestMs.at(-1) ?? Number.NEGATIVE_INFINITY;
     const end = Math.min(this.pending.length, this.pendingHead + info.records);
     for (let i = this.pendingHead; i < end; i++) {
-      const id = this.pendingIds[i]!;
+      const { refMs: ingestMs, id } = this.pending[i]!;
       if (id !== null) {
         if (this.committedIds.has(id)) continue;
         this.committedIds.add(id);
       }
-      const ingestMs = this.pending[i]!;
       const lag = info.committedAtMs - ingestMs;
       this.lagsMs.push(lag);
       if (lag > maxLagMs) maxLagMs = lag;
@@ -92,7 +89,6 @@ export class IngestTimeTracker {
   /** Forget reads that were never committed (a stopped processor). */
   resetPending(): void {
     this.pending = [];
-    this.pendingIds = [];
     this.pendingHead = 0;
   }
 
@@ -118,22 +114,19 @@ export class IngestTimeTracker {
 }
 
 export function ingestReferenceMs(record: LogRecord): number {
-  const at = record.value.indexOf(INGEST_FIELD);
-  if (at < 0) return record.timestampMs;
-  const start = at + INGEST_FIELD.length;
-  const end = record.value.indexOf(QUOTE, start);
-  const ingestMs =
-    end < 0 || end - start > MAX_TIMESTAMP_CHARS
-      ? NaN
-      : parseIsoTimestampMs(record.value.toString('latin1', start, end));
+  const text = stringField(record, INGEST_FIELD);
+  const ingestMs = text === null || text.length > MAX_TIMESTAMP_CHARS ? NaN : parseIsoTimestampMs(text);
   return Number.isFinite(ingestMs) ? Math.min(ingestMs, record.timestampMs) : record.timestampMs;
 }
 
-/** The event_id of a simulator record (its text, unescaped quotes end it); null when absent. */
-function eventIdOf(record: LogRecord): string | null {
-  const at = record.value.indexOf(EVENT_ID_FIELD);
+/**
+ * The text of the first `"<name>":"..."` in a record (`field` is that prefix, encoded), up to the
+ * next quote: enough for the simulator's unescaped ids and timestamps; null when absent.
+ */
+function stringField(record: LogRecord, field: Buffer): string | null {
+  const at = record.value.indexOf(field);
   if (at < 0) return null;
-  const start = at + EVENT_ID_FIELD.length;
+  const start = at + field.length;
   const end = record.value.indexOf(QUOTE, start);
   return end < 0 ? null : record.value.toString('latin1', start, end);
 }

@@ -5,8 +5,8 @@ import type { BronzeRow, QuarantineRow, SilverRow } from '../lake-table.js';
  * A row is one `Array.join` of its values (fields separated by U+001F, NULL written as U+001E,
  * BLOB values as base64; numbers are converted by the join itself), a block is a join of rows
  * separated by U+001F U+001D U+001F; DuckDB splits blocks into rows and rows into typed columns
- * while it writes the Parquet file. Staging then costs one appender call per block instead of
- * one or more per row (the calls, not the bytes, dominate the JS side).
+ * while it writes the Parquet file. The blocks of one hive hour reach DuckDB as one bound list
+ * parameter: one native call per file instead of one or more per row or per cell.
  *
  * Collisions: a value containing U+001F changes the field count of its row, which DuckDB reports
  * (`PACK_MISMATCH_TOKEN`); a value containing the row separator splits its row, so the file would

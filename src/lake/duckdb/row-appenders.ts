@@ -9,6 +9,19 @@ import { hourOf } from '../lake-file-names.js';
  */
 export type RowAppender<Row> = (app: DuckDBAppender, row: Row) => number;
 
+export interface RowsOf {
+  bronze: BronzeRow;
+  silver: SilverRow;
+  quarantine: QuarantineRow;
+}
+
+/** The hive hour of a row (`HIVE_COLUMNS`): log time for Bronze and quarantine, event time for Silver. */
+export const HIVE_HOUR_OF: { readonly [T in LakeTableName]: (row: RowsOf[T]) => number } = {
+  bronze: (r) => hourOf(r.logTimestampMs),
+  silver: (r) => hourOf(r.eventTimeMs),
+  quarantine: (r) => hourOf(r.logTimestampMs),
+};
+
 function textCell(app: DuckDBAppender, value: string | null | undefined): void {
   if (value === null || value === undefined) app.appendNull();
   else app.appendVarchar(value);
@@ -35,7 +48,7 @@ function rawCells(app: DuckDBAppender, row: BronzeRow | QuarantineRow): void {
 }
 
 export const appendBronzeRow: RowAppender<BronzeRow> = (app, row) => {
-  const hour = hourOf(row.logTimestampMs);
+  const hour = HIVE_HOUR_OF.bronze(row);
   rawCells(app, row);
   textCell(app, row.eventId);
   textCell(app, row.eventType);
@@ -49,7 +62,7 @@ export const appendBronzeRow: RowAppender<BronzeRow> = (app, row) => {
 
 export const appendSilverRow: RowAppender<SilverRow> = (app, row) => {
   const e = row.event;
-  const hour = hourOf(row.eventTimeMs);
+  const hour = HIVE_HOUR_OF.silver(row);
   textCell(app, e.event_id);
   app.appendDouble(e.event_version);
   textCell(app, e.event_type);
@@ -83,7 +96,7 @@ export const appendSilverRow: RowAppender<SilverRow> = (app, row) => {
 };
 
 export const appendQuarantineRow: RowAppender<QuarantineRow> = (app, row) => {
-  const hour = hourOf(row.logTimestampMs);
+  const hour = HIVE_HOUR_OF.quarantine(row);
   rawCells(app, row);
   app.appendVarchar(row.reasons.join(','));
   textCell(app, row.eventId);
@@ -91,12 +104,6 @@ export const appendQuarantineRow: RowAppender<QuarantineRow> = (app, row) => {
   app.endRow();
   return hour;
 };
-
-export interface RowsOf {
-  bronze: BronzeRow;
-  silver: SilverRow;
-  quarantine: QuarantineRow;
-}
 
 export const ROW_APPENDERS: { readonly [T in LakeTableName]: RowAppender<RowsOf[T]> } = {
   bronze: appendBronzeRow,

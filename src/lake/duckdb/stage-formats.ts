@@ -1,6 +1,5 @@
 import { listValue, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
-import { hourOf } from '../lake-file-names.js';
-import type { BronzeRow, LakeTableName, QuarantineRow, SilverRow } from '../lake-table.js';
+import type { LakeTableName } from '../lake-table.js';
 import {
   STAGE_HOUR_COLUMN,
   TABLE_COLUMNS,
@@ -18,13 +17,14 @@ import {
   packSilverRow,
   type RowPacker,
 } from './packed-rows.js';
-import { ROW_APPENDERS, type RowAppender, type RowsOf } from './row-appenders.js';
+import { HIVE_HOUR_OF, ROW_APPENDERS, type RowAppender, type RowsOf } from './row-appenders.js';
 
 /** The rows of one hive hour, ready to COPY: a SELECT of the stored columns and its parameters. */
 export interface HourSource {
   readonly rows: number;
   readonly selectSql: string;
-  readonly params: readonly DuckDBValue[];
+  /** Bound to `$1`, `$2`, ... of selectSql; absent when it has none. */
+  readonly params?: DuckDBValue[];
 }
 
 /** How rows of a table are handed to DuckDB before a Parquet file is written from them. */
@@ -59,7 +59,6 @@ export function cellStageFormat<T extends LakeTableName>(table: T): StageFormat<
         sources.set(hour, {
           rows: count,
           selectSql: `SELECT ${storedSelectList(table)} FROM ${stageName} WHERE ${STAGE_HOUR_COLUMN} = ${hour}`,
-          params: [],
         });
       }
       return sources;
@@ -83,16 +82,10 @@ function packedField(column: LakeColumn, index: number): string {
   }
 }
 
-interface PackSpec<Row> {
-  readonly pack: RowPacker<Row>;
-  /** The row's hive partition time (epoch ms). */
-  readonly timeMs: (row: Row) => number;
-}
-
-const PACKERS: { readonly [T in LakeTableName]: PackSpec<RowsOf[T]> } = {
-  bronze: { pack: packBronzeRow, timeMs: (r: BronzeRow) => r.logTimestampMs },
-  silver: { pack: packSilverRow, timeMs: (r: SilverRow) => r.eventTimeMs },
-  quarantine: { pack: packQuarantineRow, timeMs: (r: QuarantineRow) => r.logTimestampMs },
+const PACKERS: { readonly [T in LakeTableName]: RowPacker<RowsOf[T]> } = {
+  bronze: packBronzeRow,
+  silver: packSilverRow,
+  quarantine: packQuarantineRow,
 };
 
 /** Rows per staged block: bounds one DuckDB string to a few MB. */
@@ -106,7 +99,8 @@ const ROW_SEPARATOR = `\x1f${ROW_MARK}\x1f`;
  * (order kept) and splits the fields.
  */
 export function blockStageFormat<T extends LakeTableName>(table: T): StageFormat<RowsOf[T]> {
-  const { pack, timeMs } = PACKERS[table] as PackSpec<RowsOf[T]>;
+  const pack = PACKERS[table] as RowPacker<RowsOf[T]>;
+  const hourOfRow = HIVE_HOUR_OF[table] as (row: RowsOf[T]) => number;
   const staged = stagedColumns(table);
   const typed = staged.map((c, i) => packedField(c, i + 1)).join(', ');
   const outer = TABLE_COLUMNS[table]
@@ -120,29 +114,22 @@ export function blockStageFormat<T extends LakeTableName>(table: T): StageFormat
     `SELECT unnest($1::VARCHAR[]) AS block)))))`;
   return {
     async prepare(_connection, rows) {
-      const byHour = new Map<number, RowsOf[T][]>();
+      const packedByHour = new Map<number, string[]>();
+      const fields: Array<string | number> = [];
       for (const row of rows) {
-        const hour = hourOf(timeMs(row));
-        const list = byHour.get(hour);
-        if (list === undefined) byHour.set(hour, [row]);
-        else list.push(row);
+        const hour = hourOfRow(row);
+        let packed = packedByHour.get(hour);
+        if (packed === undefined) packedByHour.set(hour, (packed = []));
+        fields.length = 0;
+        pack(row, fields);
+        packed.push(fields.join(FIELD_SEPARATOR));
       }
       const sources = new Map<number, HourSource>();
-      const fields: Array<string | number> = [];
-      const packedRows: string[] = [];
-      for (const [hour, list] of byHour) {
+      for (const [hour, packed] of packedByHour) {
         const blocks: string[] = [];
-        for (let i = 0; i < list.length; i += BLOCK_ROWS) {
-          packedRows.length = 0;
-          const end = Math.min(i + BLOCK_ROWS, list.length);
-          for (let j = i; j < end; j++) {
-            fields.length = 0;
-            pack(list[j]!, fields);
-            packedRows.push(fields.join(FIELD_SEPARATOR));
-          }
-          blocks.push(packedRows.join(ROW_SEPARATOR));
-        }
-        sources.set(hour, { rows: list.length, selectSql, params: [listValue(blocks)] });
+        for (let i = 0; i < packed.length; i += BLOCK_ROWS)
+          blocks.push(packed.slice(i, i + BLOCK_ROWS).join(ROW_SEPARATOR));
+        sources.set(hour, { rows: packed.length, selectSql, params: [listValue(blocks)] });
       }
       return sources;
     },

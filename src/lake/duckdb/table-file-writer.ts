@@ -81,7 +81,6 @@ export class TableFileWriter<Row> {
 
   /** Steps 2 and 3 for one hive hour. */
   private async writeHour(source: HourSource, hour: number, key: FileKey): Promise<LakeFile> {
-    const rows = source.rows;
     const relDir = `${this.table}/${hiveDirs(hour, HIVE_COLUMNS[this.table])}`;
     const path = `${relDir}/${lakeFileName(key)}`;
     const finalPath = join(this.options.dir, path);
@@ -91,15 +90,15 @@ export class TableFileWriter<Row> {
     try {
       const copied = await this.connection.run(
         `COPY (${source.selectSql}) TO ${quoteLiteral(tempPath)} (FORMAT parquet, COMPRESSION ${compression}, ROW_GROUP_SIZE ${rowGroupRows})`,
-        source.params.length === 0 ? undefined : [...source.params],
+        source.params,
       );
       // A packed value holding the row separator would split its row in two: never publish that.
-      if (copied.rowsChanged !== rows) throw new PackCollision();
+      if (copied.rowsChanged !== source.rows) throw new PackCollision();
       await publishFile(tempPath, finalPath, this.options.fsync);
     } catch (err) {
       await removeQuietly(tempPath);
       throw err;
     }
-    return { table: this.table, path, rows };
+    return { table: this.table, path, rows: source.rows };
   }
 }
