@@ -16,7 +16,8 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { RAW_TOPIC, type EventLog } from '../../src/log/event-log.js';
 import { openKafkaLog } from '../../src/log/kafka/index.js';
 import { collectorPlugin } from '../../src/sources/collector/collector-plugin.js';
-import { readAll, TEST_COLLECTOR_OPTIONS } from '../../src/sources/collector/testing/open-test-collector.js';
+import { readAll } from '../../src/log/testing/read-all.js';
+import { TEST_COLLECTOR_OPTIONS } from '../../src/sources/collector/testing/open-test-collector.js';
 import { WriteKeyResolver } from '../../src/sources/collector/write-key-resolver.js';
 import { startPrivateBroker, type PrivateBroker } from './helpers/distributed-broker.js';
 

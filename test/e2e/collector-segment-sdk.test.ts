@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { Analytics } from '@segment/analytics-node';
 import { openEmbeddedLog } from '../../src/log/embedded/index.js';
 import { CUSTOMERS_TOPIC } from '../../src/sources/collector/index.js';
-import { readAll } from '../../src/sources/collector/testing/open-test-collector.js';
+import { readAll } from '../../src/log/testing/read-all.js';
 import { runCliOk } from '../helpers/cli.js';
 import { startCollectorProcess, stopProcess } from './helpers/collector-process.js';
 

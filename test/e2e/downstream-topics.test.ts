@@ -4,7 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config/index.js';
 import { openEmbeddedLog } from '../../src/log/embedded/index.js';
-import type { LogRecord } from '../../src/log/event-log.js';
+import { readAll } from '../../src/log/testing/read-all.js';
 import { CLEAN_TOPIC, QUARANTINE_TOPIC } from '../../src/pipeline/processor/downstream-publisher.js';
 import { REPO_ROOT, jsonLines, runCliOk, tempDataDir } from '../helpers/cli.js';
 
@@ -24,15 +24,8 @@ test('with processor.publishDownstream, committed Silver and quarantine rows rea
 
     const config = loadConfig({ overrides: { dataDir: dir } });
     const log = await openEmbeddedLog({ ...config.log, dir: join(dir, 'log'), mode: 'read' });
-    const readAll = async (topic: string): Promise<LogRecord[]> => {
-      const info = await log.describeTopic(topic);
-      const out: LogRecord[] = [];
-      for (const p of info?.partitions ?? [])
-        out.push(...(await log.read(topic, p.partition, p.firstOffset, { maxRecords: 1000 })));
-      return out;
-    };
-    const clean = await readAll(CLEAN_TOPIC);
-    const quarantined = await readAll(QUARANTINE_TOPIC);
+    const clean = await readAll(log, CLEAN_TOPIC);
+    const quarantined = await readAll(log, QUARANTINE_TOPIC);
     await log.close();
 
     const validIds = cases

@@ -11,6 +11,8 @@ import { after, before, describe, it } from 'node:test';
 import { Admin } from '@platformatic/kafka';
 import type { EventLog } from '../../src/log/event-log.js';
 import { openKafkaLog } from '../../src/log/kafka/index.js';
+import { readTopicLayout } from '../../src/log/kafka/kafka-topics.js';
+import { readAll } from '../../src/log/testing/read-all.js';
 import { startPrivateCluster, type PrivateCluster } from './helpers/distributed-broker.js';
 
 const TOPIC = 'failover.events.v1';
@@ -46,8 +48,7 @@ async function leaderOf(partition: number): Promise<number> {
     bootstrapBrokers: cluster.bootstrap.split(','),
   });
   try {
-    const metadata = await admin.metadata({ topics: [TOPIC], forceUpdate: true });
-    const leader = metadata.topics.get(TOPIC)?.partitions[partition]?.leader;
+    const leader = (await readTopicLayout(admin, TOPIC, true))?.leaders[partition];
     assert.ok(typeof leader === 'number' && leader >= 1 && leader <= 3, `leader of ${partition}: ${leader}`);
     return leader;
   } finally {
@@ -100,38 +101,30 @@ describe('Kafka adapter on a 3-node cluster', { timeout: 600_000 }, () => {
     assert.notEqual(newLeader, victim, 'partition 0 has a new leader');
 
     // Everything stored, read back from the surviving replicas, then again with the node back.
-    const readAll = async (): Promise<Map<string, Array<{ partition: number; offset: number }>>> => {
-      const stored = new Map<string, Array<{ partition: number; offset: number }>>();
-      for (let p = 0; p < PARTITIONS; p++) {
-        let offset = 0;
-        for (;;) {
-          const records = await log.read(TOPIC, p, offset, { maxRecords: 5_000, maxWaitMs: 0 });
-          if (records.length === 0) break;
-          for (const r of records) {
-            const id = (JSON.parse(r.value.toString('utf8')) as { id: string }).id;
-            stored.set(id, [...(stored.get(id) ?? []), { partition: r.partition, offset: r.offset }]);
-          }
-          offset = records[records.length - 1]!.offset + 1;
-        }
+    const stored = async (): Promise<Map<string, Array<{ partition: number; offset: number }>>> => {
+      const copies = new Map<string, Array<{ partition: number; offset: number }>>();
+      for (const r of await readAll(log, TOPIC)) {
+        const id = (JSON.parse(r.value.toString('utf8')) as { id: string }).id;
+        copies.set(id, [...(copies.get(id) ?? []), { partition: r.partition, offset: r.offset }]);
       }
-      return stored;
+      return copies;
     };
-    const check = (stored: Map<string, Array<{ partition: number; offset: number }>>) => {
+    const check = (copiesById: Map<string, Array<{ partition: number; offset: number }>>) => {
       assert.equal(acked.size, (BATCHES_BEFORE_KILL + BATCHES_AFTER_KILL) * BATCH);
       for (const [id, position] of acked) {
-        const copies = stored.get(id) ?? [];
+        const copies = copiesById.get(id) ?? [];
         assert.ok(
           copies.some((c) => c.partition === position.partition && c.offset === position.offset),
           `${id} acknowledged at ${position.partition}/${position.offset}, stored at ${JSON.stringify(copies)}`,
         );
         if (copies.length > 1) assert.ok(resent.has(id), `${id} stored ${copies.length} times but sent once`);
       }
-      for (const id of stored.keys()) assert.ok(acked.has(id), `${id} stored but never sent`);
+      for (const id of copiesById.keys()) assert.ok(acked.has(id), `${id} stored but never sent`);
     };
-    check(await readAll());
+    check(await stored());
     await cluster.startNode(victim);
-    check(await readAll());
-    const duplicates = [...(await readAll()).values()].filter((c) => c.length > 1).length;
+    check(await stored());
+    const duplicates = [...(await stored()).values()].filter((c) => c.length > 1).length;
     process.stdout.write(
       `# failover: node ${victim} killed, partition 0 led by ${newLeader}; first ack ${failoverMs} ms after the kill; ` +
         `${failedAppends} failed append(s); ${duplicates} record(s) stored twice (all re-sent)\n`,

@@ -17,7 +17,8 @@ import { join } from 'node:path';
 import { loadConfig } from '../../src/config/index.js';
 import { openLake, queryLake, recomputeKpiMinuteFromSilver } from '../../src/lake/index.js';
 import { openEmbeddedLog } from '../../src/log/embedded/index.js';
-import { RAW_TOPIC, type EventLog, type LogRecord } from '../../src/log/event-log.js';
+import { RAW_TOPIC } from '../../src/log/event-log.js';
+import { readAll } from '../../src/log/testing/read-all.js';
 import { CLEAN_TOPIC, QUARANTINE_TOPIC } from '../../src/pipeline/processor/downstream-publisher.js';
 import {
   createSimulator,
@@ -70,25 +71,12 @@ async function killMidWork(dataDir: string, env: Record<string, string>, seed: n
   await closed;
 }
 
-async function readTopic(log: EventLog, topic: string): Promise<LogRecord[]> {
-  const out: LogRecord[] = [];
-  for (const p of (await log.describeTopic(topic))?.partitions ?? []) {
-    for (let offset = p.firstOffset; ;) {
-      const records = await log.read(topic, p.partition, offset, { maxRecords: 50_000 });
-      if (records.length === 0) break;
-      out.push(...records);
-      offset = records[records.length - 1]!.offset + 1;
-    }
-  }
-  return out;
-}
-
 /** Downstream topics hold every Silver event / quarantined position, possibly twice, and nothing else. */
 async function verifyDownstream(dataDir: string, lake: Awaited<ReturnType<typeof openLake>>): Promise<void> {
   const config = loadConfig({ overrides: { dataDir } });
   const log = await openEmbeddedLog({ ...config.log, dir: join(dataDir, 'log'), mode: 'read' });
   try {
-    const clean = await readTopic(log, CLEAN_TOPIC);
+    const clean = await readAll(log, CLEAN_TOPIC);
     const cleanIds = new Set(
       clean.map((r) => (JSON.parse(r.value.toString()) as { event_id: string }).event_id),
     );
@@ -99,7 +87,7 @@ async function verifyDownstream(dataDir: string, lake: Awaited<ReturnType<typeof
     for (const id of silverIds) assert.ok(cleanIds.has(id), `Silver event ${id} missing downstream`);
     assert.ok(clean.length >= silverIds.size);
     const position = (p: unknown, o: unknown) => `${String(p)}/${String(o)}`;
-    const quarantined = await readTopic(log, QUARANTINE_TOPIC);
+    const quarantined = await readAll(log, QUARANTINE_TOPIC);
     const sent = new Set(
       quarantined.map((r) => position(r.headers?.['source_partition'], r.headers?.['source_offset'])),
     );

@@ -2,7 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { openEmbeddedLog } from '../../../src/log/embedded/index.js';
 import { RAW_TOPIC } from '../../../src/log/event-log.js';
-import { readAll } from '../../../src/sources/collector/testing/open-test-collector.js';
+import { readAll } from '../../../src/log/testing/read-all.js';
 import { spawnCli } from '../../helpers/cli.js';
 
 export interface RunningCollector {

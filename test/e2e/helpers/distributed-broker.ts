@@ -53,7 +53,7 @@ async function startOrClean<T extends { destroy(): Promise<void> }>(
 }
 
 export async function startPrivateBroker(): Promise<PrivateBroker> {
-  const port = await freePortPair();
+  const port = await freePorts([1]); // controller = port + 1
   const { home, script } = await privateKafkaHome('kafka', {
     SHOPSTREAM_KAFKA_PORT: String(port),
     SHOPSTREAM_KAFKA_HEAP: '384m',
@@ -70,18 +70,20 @@ export async function startPrivateBroker(): Promise<PrivateBroker> {
   return startOrClean(broker, () => broker.start());
 }
 
-/** A free port whose successor (the controller port) is free too. */
-async function freePortPair(): Promise<number> {
+/** A free port P such that P + each of `offsets` is free too (controller and node ports). */
+async function freePorts(offsets: readonly number[]): Promise<number> {
   for (;;) {
     const port = await listenOnce(0);
-    if (
-      port < 65535 &&
-      (await listenOnce(port + 1).then(
-        () => true,
-        () => false,
-      ))
-    )
-      return port;
+    if (port + Math.max(...offsets) > 65_535) continue;
+    const free = await Promise.all(
+      offsets.map((o) =>
+        listenOnce(port + o).then(
+          () => true,
+          () => false,
+        ),
+      ),
+    );
+    if (free.every(Boolean)) return port;
   }
 }
 
@@ -113,7 +115,7 @@ export interface PrivateCluster {
  * failover tests. `killNode` is `kill -9` of the node's JVM, read from the script's pid file.
  */
 export async function startPrivateCluster(): Promise<PrivateCluster> {
-  const port = await freeClusterPorts();
+  const port = await freePorts([1, 2, 10, 11, 12]); // nodes +0..2, controllers +10..12
   const { home, script } = await privateKafkaHome('kafka-cluster', {
     SHOPSTREAM_KAFKA_CLUSTER_PORT: String(port),
     SHOPSTREAM_KAFKA_HEAP: '320m',
@@ -132,22 +134,4 @@ export async function startPrivateCluster(): Promise<PrivateCluster> {
     },
   };
   return startOrClean(cluster, () => script('start-cluster'));
-}
-
-/** A first client port P with P..P+2 (clients) and P+10..P+12 (controllers) free. */
-async function freeClusterPorts(): Promise<number> {
-  for (;;) {
-    const port = await listenOnce(0);
-    if (port > 65_000) continue;
-    const offsets = [1, 2, 10, 11, 12];
-    const free = await Promise.all(
-      offsets.map((o) =>
-        listenOnce(port + o).then(
-          () => true,
-          () => false,
-        ),
-      ),
-    );
-    if (free.every(Boolean)) return port;
-  }
 }

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { openEmbeddedLog } from '../../../log/embedded/index.js';
-import { RAW_TOPIC, type EventLog, type LogRecord } from '../../../log/event-log.js';
+import { RAW_TOPIC, type LogRecord } from '../../../log/event-log.js';
+import { readAll } from '../../../log/testing/read-all.js';
 import { collectorPlugin } from '../collector-plugin.js';
 import type { CollectorOptions } from '../collector-options.js';
 import { WriteKeyResolver } from '../write-key-resolver.js';
@@ -72,17 +73,4 @@ export async function openTestCollector(
       await rm(dir, { recursive: true, force: true });
     },
   };
-}
-
-export async function readAll(log: EventLog, topic: string): Promise<LogRecord[]> {
-  const info = await log.describeTopic(topic);
-  const out: LogRecord[] = [];
-  for (const p of info?.partitions ?? []) {
-    for (let offset = p.firstOffset; offset < p.nextOffset;) {
-      const batch = await log.read(topic, p.partition, offset, { maxRecords: 10_000 });
-      out.push(...batch);
-      offset = batch.length === 0 ? p.nextOffset : batch[batch.length - 1]!.offset + 1;
-    }
-  }
-  return out;
 }
