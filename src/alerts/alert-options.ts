@@ -26,6 +26,8 @@ export interface AlertOptions {
   readonly minCartsForCheckoutRate: number;
   readonly cooldownMs: number;
   readonly intervalMs: number;
+  /** Commit-triggered passes start at least this far apart (default 0). */
+  readonly minPassIntervalMs?: number;
   readonly thresholds: readonly StaticThreshold[];
   readonly noDataMs: number;
   readonly maxLagMs: number;
@@ -66,6 +68,7 @@ export function alertOptionsFromConfig(config: Readonly<Config>): AlertOptions {
     minCartsForCheckoutRate: a.minCartsForCheckoutRate,
     cooldownMs: a.cooldownMs,
     intervalMs: a.intervalMs,
+    minPassIntervalMs: a.minPassIntervalMs,
     thresholds: parseThresholds(a.thresholds),
     noDataMs: a.noDataMinutes * 60_000,
     maxLagMs: a.maxLagSeconds * 1000,

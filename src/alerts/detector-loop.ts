@@ -99,23 +99,29 @@ export class DetectorLoop {
 
   /** Runs passes until `signal` aborts; a failed pass is reported to onError and retried next tick. */
   async run(signal: AbortSignal): Promise<void> {
+    const minPassMs = this.deps.options.minPassIntervalMs ?? 0;
     while (!signal.aborted) {
       this.pendingCommit = false;
+      const startedAt = Date.now();
       await this.runOnce().catch((err: unknown) => this.deps.onError?.(err));
-      if (!this.pendingCommit) await this.sleep(this.deps.options.intervalMs, signal);
+      if (!this.pendingCommit) await this.sleep(this.deps.options.intervalMs, signal, true);
+      // Commits keep coming: space the passes (commits during the wait are coalesced).
+      const spacingMs = startedAt + minPassMs - Date.now();
+      if (spacingMs > 0 && !signal.aborted) await this.sleep(spacingMs, signal, false);
     }
   }
 
-  private sleep(ms: number, signal: AbortSignal): Promise<void> {
+  /** Sleeps `ms`, or until `signal` aborts, or (wakeable) until the next `notifyCommit`. */
+  private sleep(ms: number, signal: AbortSignal, wakeable: boolean): Promise<void> {
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer);
         signal.removeEventListener('abort', done);
-        this.wake = undefined;
+        if (this.wake === done) this.wake = undefined;
         resolve();
       };
       const timer = setTimeout(done, ms);
-      this.wake = done;
+      if (wakeable) this.wake = done;
       signal.addEventListener('abort', done, { once: true });
     });
   }

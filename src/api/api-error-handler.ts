@@ -17,6 +17,7 @@ const STATUS_BY_CODE: Partial<Record<ErrorCode, number>> = {
   SHOP_API_CORS_REJECTED: 403,
   SHOP_STORE_UNAVAILABLE: 503,
   SHOP_STORE_LOCKED: 503,
+  SHOP_LAKE_QUERY_TIMEOUT: 503,
 };
 
 export interface ApiErrorBody {

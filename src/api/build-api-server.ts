@@ -3,6 +3,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { Config } from '../config/index.js';
 import type { Lake } from '../lake/index.js';
+import { LakeQueries } from './queries/lake-queries.js';
 import type { ServingStore } from '../store/serving-store.js';
 import { ApiKeyStore } from './access/api-keys.js';
 import { installAccessControl } from './access/access-hooks.js';
@@ -105,7 +106,8 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<FastifyInstan
     now,
   });
 
-  const ctx: RouteContext = { store: deps.store, api, readAuth, status: deps.status, now, lake: deps.lake };
+  const lake = deps.lake === undefined ? undefined : new LakeQueries(deps.lake);
+  const ctx: RouteContext = { store: deps.store, api, readAuth, status: deps.status, now, lake };
   const onLiveError = (err: unknown) => app.log.warn({ err }, 'live stream read failed');
   const broadcaster = new KpiBroadcaster(deps.store, deps.liveFeed, onLiveError);
   registerReferenceRoutes(app, ctx);

@@ -1,5 +1,5 @@
 import type { Config } from '../config/index.js';
-import type { Lake } from '../lake/index.js';
+import type { LakeQueries } from './queries/lake-queries.js';
 import type { ApiStore } from './queries/api-store.js';
 import type { PipelineStatusProvider } from './pipeline-status.js';
 
@@ -11,6 +11,6 @@ export interface RouteContext {
   readonly readAuth: 'open' | 'key';
   readonly status: PipelineStatusProvider | undefined;
   readonly now: () => number;
-  /** The lake, for exact distinct counts and quarantine over time; undefined = those answer without it. */
-  readonly lake: Lake | undefined;
+  /** Lake questions (exact distinct counts, quarantine over time); undefined = no lake here. */
+  readonly lake: LakeQueries | undefined;
 }

@@ -5,6 +5,7 @@ import { buildApiServer } from '../api/build-api-server.js';
 import { LiveFeed } from '../api/live/live-feed.js';
 import type { PipelineStatusProvider } from '../api/pipeline-status.js';
 import { runQualityOnSchedule } from '../batch/data-quality/quality-scheduler.js';
+import { runCompactionOnSchedule } from '../batch/lake-maintenance/compact-committed.js';
 import type { Config } from '../config/index.js';
 import type { Lake } from '../lake/index.js';
 import { RAW_TOPIC, type EventLog } from '../log/event-log.js';
@@ -27,7 +28,10 @@ export interface PipelineParts {
   readonly config: Readonly<Config>;
   readonly log: EventLog;
   readonly store: ServingStore;
+  /** The processor's lake (writes, compaction, DQ). */
   readonly lake: Lake;
+  /** The API's lake reader: its own DuckDB instance, memory-limited, with a statement timeout. */
+  readonly apiLake: Lake;
   readonly logger: Logger;
 }
 
@@ -45,7 +49,7 @@ export interface ComposedPipeline {
  * the HTTP collector on the same server. Used by `start` (embedded) and `run --role all`.
  */
 export async function composePipeline(parts: PipelineParts): Promise<ComposedPipeline> {
-  const { config, log, store, lake, logger } = parts;
+  const { config, log, store, lake, apiLake, logger } = parts;
   const liveFeed = new LiveFeed();
   const metrics = createShopMetrics(new Registry());
   const detector = new DetectorLoop({
@@ -74,7 +78,7 @@ export async function composePipeline(parts: PipelineParts): Promise<ComposedPip
   const processorMetrics = new ProcessorMetricsAdapter(metrics, () => processor.stats());
   const app = await buildApiServer({
     store,
-    lake,
+    lake: apiLake,
     config,
     liveFeed,
     status: statusProvider(log, processor),
@@ -97,6 +101,14 @@ export async function composePipeline(parts: PipelineParts): Promise<ComposedPip
         detector.run(signal),
         runQualityOnSchedule({ lake, store, options: config.dq }, config.dq.intervalMs, signal, (err) =>
           logger.warn({ err }, 'scheduled data-quality run failed'),
+        ),
+        runCompactionOnSchedule(
+          { lake, store, topic: RAW_TOPIC, config: config.lake },
+          signal,
+          (r) => {
+            if (r.merged > 0 || r.deleted > 0) logger.info(r, 'lake compacted');
+          },
+          (err) => logger.warn({ err }, 'scheduled lake compaction failed'),
         ),
       ]);
     },

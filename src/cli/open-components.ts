@@ -16,16 +16,29 @@ export function lakeDirOf(config: Readonly<Config>): string {
   return config.lake.dir === '' ? join(config.dataDir, 'lake') : config.lake.dir;
 }
 
+/**
+ * The lake the configuration names. `reader: 'api'` opens a read-only instance for serving:
+ * lake.queryMemoryLimitMb, lake.queryThreads and lake.queryTimeoutMs apply, so a heavy query
+ * fails with a coded error instead of starving or growing the process.
+ */
 export function openLakeFromConfig(
   config: Readonly<Config>,
-  options: { readOnly?: boolean } = {},
+  options: { readOnly?: boolean; reader?: 'api' } = {},
 ): Promise<Lake> {
+  const api = options.reader === 'api';
   return openLake({
     dir: lakeDirOf(config),
     compression: config.lake.compression,
     rowGroupRows: config.lake.rowGroupRows,
     fsync: config.lake.fsync,
-    readOnly: options.readOnly ?? false,
+    readOnly: api || (options.readOnly ?? false),
+    ...(api
+      ? {
+          memoryLimitMb: config.lake.queryMemoryLimitMb,
+          threads: config.lake.queryThreads,
+          queryTimeoutMs: config.lake.queryTimeoutMs,
+        }
+      : { memoryLimitMb: config.lake.writerMemoryLimitMb }),
   });
 }
 
@@ -42,9 +55,11 @@ export function processorOptionsFromConfig(
     watermarkMs: p.watermarkMs,
     maxBatchRecords: p.maxBatchRecords,
     maxWaitMs: p.maxWaitMs,
+    minBatchIntervalMs: p.minBatchIntervalMs,
     idleFinalizeMs: p.idleFinalizeMs,
     consumerGroup: p.consumerGroup,
     validate: { ...config.contract, maxRecordBytes: config.log.maxRecordBytes },
     silver: { piiMasking: p.piiMasking, piiSalt: p.piiSalt },
+    lake: { flushMaxBytes: config.lake.flushMaxBytes, flushMaxAgeMs: config.lake.flushMaxAgeMs },
   };
 }

@@ -33,7 +33,7 @@ export async function runApiRole(
   signal: AbortSignal,
 ): Promise<void> {
   const store = await openStoreFromConfig(config);
-  const lake = await openLakeFromConfig(config, { readOnly: true });
+  const lake = await openLakeFromConfig(config, { reader: 'api' });
   try {
     const app = await buildApiServer({
       store,
@@ -85,8 +85,9 @@ export async function runAllRole(
   const log = await openRawTopic(config);
   const store = await openStoreFromConfig(config);
   const lake = await openLakeFromConfig(config);
+  const apiLake = await openLakeFromConfig(config, { reader: 'api' });
   try {
-    const pipeline = await composePipeline({ config, log, store, lake, logger });
+    const pipeline = await composePipeline({ config, log, store, lake, apiLake, logger });
     const address = await pipeline.app.listen({ host: config.api.host, port: config.api.port });
     ctx.stdout.write(`shopstream (all roles) listening on ${address}\n`);
     const sim = createSimulator(
@@ -98,7 +99,7 @@ export async function runAllRole(
     ]);
     await pipeline.app.close();
   } finally {
-    await Promise.allSettled([lake.close(), store.close()]);
+    await Promise.allSettled([lake.close(), apiLake.close(), store.close()]);
     await log.close();
   }
 }

@@ -242,6 +242,10 @@ export const ConfigSchema = Type.Object(
         1,
       ),
       maxWaitMs: int(100, 'How long a cycle waits for new records when the log is idle.'),
+      minBatchIntervalMs: int(
+        200,
+        'A long-running processor that is not catching up (its last read filled no partition up to maxBatchRecords) starts reads at most this often, so a trickle of events makes a few larger commits a second instead of one per record: CPU grows with events, not commits. Adds at most this much to freshness; `--once` never waits.',
+      ),
       idleFinalizeMs: int(
         5_000,
         'Processing time without new records after which every open window is marked final.',
@@ -313,6 +317,10 @@ export const ConfigSchema = Type.Object(
         'The detector loop evaluates every rule this often (and after processor commits in `start`).',
         100,
       ),
+      minPassIntervalMs: int(
+        2_000,
+        'Passes triggered by processor commits start at least this far apart (KPIs are scored per minute: one pass per commit would cost CPU per commit, not per event).',
+      ),
       thresholds: str(
         '',
         'Static thresholds, comma-separated `[dimension=value:]metric<op>number[:severity]` with op `<` or `>`, e.g. `revenue<1:critical,channel=web:events_total<10`.',
@@ -380,6 +388,53 @@ export const ConfigSchema = Type.Object(
         default: true,
         description: 'fsync each lake file (and its folder) before it is renamed into place.',
       }),
+      flushMaxBytes: int(
+        8 * 1024 * 1024,
+        'The processor buffers the lake rows of committed batches and writes them as files once this many bytes of log records are buffered (all partitions together), or flushMaxAgeMs has passed. Gold stays sub-second fresh either way; unflushed rows are re-derived from the log after a crash.',
+        1,
+      ),
+      flushMaxAgeMs: int(
+        60_000,
+        'Longest time (processing time) a committed record waits in the buffer before its lake rows are written. Lake-backed routes (unique users, quarantine series) lag Gold by up to this much.',
+        1,
+      ),
+      compactIntervalMs: int(
+        60_000,
+        'How often `start` (and `run --role all`) compacts small lake files (`shopstream lake compact`); 0 = never.',
+      ),
+      compactMinFiles: int(
+        4,
+        'Compact a hive folder of one partition once it holds at least this many small files (older hours: at least 2).',
+        2,
+      ),
+      compactTargetBytes: int(
+        128 * 1024 * 1024,
+        'Files at least this large are left alone by compaction; smaller ones are merged up to about this size.',
+        1024,
+      ),
+      compactGraceMs: int(
+        300_000,
+        'Files replaced by a compacted file are renamed `*.superseded` at once and deleted after this long (readers that listed them before may still be reading).',
+      ),
+      writerMemoryLimitMb: int(
+        512,
+        "DuckDB memory limit of the processor's lake writer (flushes and compaction).",
+        64,
+      ),
+      queryMemoryLimitMb: int(
+        512,
+        'DuckDB memory limit of the API and CLI lake readers (a separate DuckDB instance from the processor): a query over it fails with SHOP_LAKE_QUERY_FAILED instead of growing the process.',
+        16,
+      ),
+      queryThreads: int(
+        1,
+        'DuckDB worker threads of the API lake reader (leaves the other core to the pipeline).',
+        1,
+      ),
+      queryTimeoutMs: int(
+        10_000,
+        'A lake query of the API running longer is interrupted and fails with SHOP_LAKE_QUERY_TIMEOUT (0 = no limit).',
+      ),
     }),
   },
   { additionalProperties: false },

@@ -88,8 +88,17 @@ export const ERROR_REGISTRY = {
     description:
       'The processor could not renew its group-membership lease in time; it writes nothing until it has renewed it and re-checked its partitions.',
   },
+  SHOP_PROCESSOR_LAKE_BEHIND_LOG: {
+    canRetry: false,
+    description:
+      'Records committed in Gold but not yet flushed to the lake are no longer in the log (retention deleted them while the processor was down): the lake cannot be completed from the log. Raise log.retentionMs above lake.flushMaxAgeMs plus the longest outage.',
+  },
   SHOP_LAKE_WRITE_FAILED: { canRetry: true, description: 'Writing a lake file failed.' },
   SHOP_LAKE_QUERY_FAILED: { canRetry: false, description: 'A DuckDB query over the lake failed.' },
+  SHOP_LAKE_QUERY_TIMEOUT: {
+    canRetry: true,
+    description: 'A lake query ran longer than lake.queryTimeoutMs and was interrupted.',
+  },
   SHOP_LAKE_READ_ONLY: { canRetry: false, description: 'A write was attempted on a lake opened read-only.' },
   SHOP_API_BAD_REQUEST: {
     canRetry: false,

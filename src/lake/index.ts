@@ -13,10 +13,12 @@ export {
 export { Lake, openLake, type OpenLakeOptions } from './duckdb/open-lake.js';
 export { queryLake, ensureLakeViews, type LakeParam, type LakeRow } from './duckdb/query-lake.js';
 export type { JsonValue } from './duckdb/json-safe-value.js';
-export { lakeViews, tablesWithFiles } from './lake-views.js';
+export { lakeViews, readParquetSql, tableSql } from './lake-views.js';
+export { LakeFileIndex, type LiveFile, type ListFilesOptions } from './lake-file-index.js';
 export { lakeFileName, parseLakeFileName } from './lake-file-names.js';
 export { rawRecordColumns, type RawRecordColumns } from './raw-record-columns.js';
 export { recomputeKpiMinuteFromSilver, type KpiMinuteRow, type KpiRecomputeRange } from './kpi-recompute.js';
 export { readSilverEventIdsSince, type SilverEventId } from './silver-event-ids.js';
 export { TABLE_COLUMNS, HIVE_COLUMNS } from './table-columns.js';
 export { KPI_METRICS } from '../contract/kpi-metrics.js';
+export { compactLake, runsToMerge, type CompactOptions, type CompactResult } from './duckdb/compact-lake.js';

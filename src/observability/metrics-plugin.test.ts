@@ -87,7 +87,19 @@ describe('/metrics and /ready', () => {
       cycles: 1,
       commits: 1,
       recordsProcessed: 0,
-      stageMs: { read, parse: 0, validate: 0, dedupe: 0, aggregate: 0, lakeWrite: 0, storeCommit },
+      lakeFlushes: 0,
+      lakeBufferedRecords: 0,
+      lakeBufferedBytes: 0,
+      stageMs: {
+        read,
+        parse: 0,
+        validate: 0,
+        dedupe: 0,
+        aggregate: 0,
+        lakeWrite: 0,
+        lakeCommit: 0,
+        storeCommit,
+      },
     }));
     read = 30;
     storeCommit = 20; // first cycle: 50 ms, commit 20 ms

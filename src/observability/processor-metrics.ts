@@ -3,6 +3,8 @@ import type { PipelineStatus } from '../pipeline/processor/pipeline-status.js';
 import type { DeliveryAttempt } from '../alerts/webhook-delivery.js';
 import type { RecordStage, ShopMetrics } from './shop-metrics.js';
 
+const BACKGROUND_STAGES = new Set(['lakeWrite', 'lakeCommit']);
+
 /**
  * Turns the processor's `onCommit` calls and `stats()` into metrics. Call `onCommit` from the
  * processor's onCommit hook: the cycle's duration and commit duration are the growth of the stage
@@ -24,7 +26,8 @@ export class ProcessorMetricsAdapter {
     let cycleMs = 0;
     for (const [stage, ms] of Object.entries(now)) {
       const delta = Math.max(0, ms - (prev[stage] ?? 0));
-      cycleMs += delta;
+      // Lake flushes run in the background of the cycles (step 6): not part of a cycle's time.
+      if (!BACKGROUND_STAGES.has(stage)) cycleMs += delta;
       if (delta > 0) this.metrics.stageSeconds.inc({ stage }, delta / 1000);
     }
     this.metrics.batchSeconds.observe(cycleMs / 1000);

@@ -15,7 +15,9 @@ export type {
 export { commitGoldBatch, finalizeWindows } from './commit-gold-batch.js';
 export {
   claimPartitions,
+  commitLakePositions,
   readPositions,
+  type LakePositionCommit,
   type ClaimRequest,
   type ClaimedPosition,
   type PositionRow,

@@ -21,7 +21,8 @@ export async function resetGold(store: ServingStore, topic: string): Promise<voi
   await store.transaction(async (tx) => {
     for (const table of DERIVED_TABLES) await tx.query(`DELETE FROM ${table}`);
     await tx.query(
-      `UPDATE serving.processor_positions SET next_offset = 0, max_event_time = NULL WHERE topic = $1`,
+      `UPDATE serving.processor_positions SET next_offset = 0, max_event_time = NULL,
+         lake_next_offset = 0, lake_stream_time = NULL WHERE topic = $1`,
       [topic],
     );
   });

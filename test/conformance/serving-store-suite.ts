@@ -9,6 +9,7 @@ import { isShopError } from '../../src/errors/index.js';
 import { MIGRATIONS, claimPartitions, queryKpis, type ServingStore } from '../../src/store/index.js';
 import { truncateAll } from './serving-store-fixtures.js';
 import { goldCommitConformance } from './serving-store-gold-cases.js';
+import { lakePositionConformance } from './serving-store-lake-position-cases.js';
 import { kpiQueryConformance } from './serving-store-query-cases.js';
 
 export interface StoreHandle {
@@ -34,6 +35,7 @@ export function servingStoreConformance(name: string, factory: StoreFactory): vo
 
     portCases(store);
     goldCommitConformance(store);
+    lakePositionConformance(store);
     kpiQueryConformance(store);
     migrationCases(factory);
   });

@@ -6,7 +6,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFile, readdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { lakeFileName } from '../../src/lake/index.js';
 import { openPgliteStore } from '../../src/store/pglite/pglite-store.js';
 import { runCliOk, tempDataDir } from '../helpers/cli.js';
 
@@ -61,7 +62,11 @@ describe('shopstream dq run', () => {
 
   it('reports each injected problem and lowers the score', async () => {
     const file = await silverFile(join(tmp.dir, 'lake', 'silver'));
-    await copyFile(file, file.replace(/\.parquet$/, '-copy.parquet'));
+    // A second readable file with the same rows (a lake file name no other file covers).
+    await copyFile(
+      file,
+      join(dirname(file), lakeFileName({ topic: '', partition: 0, fromOffset: 9e12, toOffset: 9e12 })),
+    );
     const store = await openPgliteStore({ dataDir: join(tmp.dir, 'serving') });
     try {
       await store.query(

@@ -1,16 +1,80 @@
-import { join } from 'node:path';
-import { queryLake, type Lake } from '../../lake/index.js';
-import { readParquetSql } from '../../lake/lake-views.js';
+import {
+  queryLake,
+  readParquetSql,
+  type Lake,
+  type LakeParam,
+  type LakeRow,
+  type LiveFile,
+} from '../../lake/index.js';
+import { LakeResultCache } from './lake-result-cache.js';
 
 /**
  * Questions only the lake can answer exactly: distinct users and sessions (not additive across
- * minutes, so Gold cannot sum them) and quarantine over time. DuckDB over the committed Parquet
- * files; hive folders outside the range are pruned. Parameterized SQL only.
+ * minutes, so Gold cannot sum them) and quarantine over time. Bounded: only the hive folders
+ * overlapping the range are listed and read, the reader is a separate DuckDB instance with a
+ * memory limit and a statement timeout (`lake.query*`), and results are cached by the exact
+ * files they read. Parameterized SQL only.
  */
-async function hasFiles(lake: Lake, table: 'silver' | 'quarantine'): Promise<string | undefined> {
-  const glob = join(lake.dir, table, '**', '*.parquet');
-  const files = await queryLake(lake, `SELECT count(*) AS n FROM glob($1)`, [glob]);
-  return Number(files[0]?.['n'] ?? 0) > 0 ? glob : undefined;
+export class LakeQueries {
+  private readonly cache = new LakeResultCache<LakeRow[]>();
+
+  constructor(private readonly lake: Lake) {}
+
+  /** Distinct users and sessions with a Silver event in [fromMs, toMs), and session conversion. */
+  async uniqueCounts(fromMs: number, toMs: number): Promise<UniqueCounts> {
+    const rows = await this.cachedQuery('silver', fromMs, toMs, UNIQUES_SQL, [fromMs, toMs]);
+    const r = rows[0] ?? {};
+    const sessions = Number(r['sessions'] ?? 0);
+    const converted = Number(r['converted'] ?? 0);
+    return {
+      uniqueUsers: Number(r['users'] ?? 0),
+      uniqueSessions: sessions,
+      convertedSessions: converted,
+      sessionConversion: sessions === 0 ? 0 : converted / sessions,
+    };
+  }
+
+  /** Quarantined records per reason code per bucket of `bucketMs`, by log (ingest) time. */
+  async quarantineSeries(
+    fromMs: number,
+    toMs: number,
+    bucketMs: number,
+  ): Promise<Array<{ ts: string; reason: string; count: number }>> {
+    const rows = await this.cachedQuery('quarantine', fromMs, toMs, QUARANTINE_SQL, [fromMs, toMs, bucketMs]);
+    return rows.map((r) => ({
+      ts: new Date(Number(r['bucket'])).toISOString(),
+      reason: String(r['reason']),
+      count: Number(r['n']),
+    }));
+  }
+
+  private async cachedQuery(
+    table: 'silver' | 'quarantine',
+    fromMs: number,
+    toMs: number,
+    body: (source: string) => string,
+    params: readonly LakeParam[],
+  ): Promise<LakeRow[]> {
+    const files = await this.lake.files.list(table, { fromMs, toMs });
+    if (files.length === 0) return [];
+    const sql = (listed: readonly LiveFile[]) =>
+      body(
+        readParquetSql(
+          listed.map((f) => f.path),
+          table,
+        ),
+      );
+    return this.cache.get(sql([]), params, files, () =>
+      queryLake(
+        this.lake,
+        async () => {
+          const fresh = await this.lake.files.list(table, { fromMs, toMs });
+          return sql(fresh.length === 0 ? files : fresh);
+        },
+        params,
+      ),
+    );
+  }
 }
 
 export interface UniqueCounts {
@@ -22,52 +86,14 @@ export interface UniqueCounts {
   readonly sessionConversion: number;
 }
 
-/** Distinct users and sessions with a Silver event in [fromMs, toMs), and session conversion. */
-export async function uniqueCounts(lake: Lake, fromMs: number, toMs: number): Promise<UniqueCounts> {
-  const glob = await hasFiles(lake, 'silver');
-  if (glob === undefined)
-    return { uniqueUsers: 0, uniqueSessions: 0, convertedSessions: 0, sessionConversion: 0 };
-  const rows = await queryLake(
-    lake,
-    `SELECT count(DISTINCT user_id) AS users, count(DISTINCT session_id) AS sessions,
-            count(DISTINCT session_id) FILTER (WHERE event_type = 'purchase') AS converted
-       FROM ${readParquetSql(glob, 'silver')}
-      WHERE event_date BETWEEN CAST(epoch_ms($1::BIGINT) AS DATE) AND CAST(epoch_ms($2::BIGINT) AS DATE)
-        AND event_time >= epoch_ms($1::BIGINT) AND event_time < epoch_ms($2::BIGINT)`,
-    [fromMs, toMs],
-  );
-  const r = rows[0] ?? {};
-  const sessions = Number(r['sessions'] ?? 0);
-  const converted = Number(r['converted'] ?? 0);
-  return {
-    uniqueUsers: Number(r['users'] ?? 0),
-    uniqueSessions: sessions,
-    convertedSessions: converted,
-    sessionConversion: sessions === 0 ? 0 : converted / sessions,
-  };
-}
+const UNIQUES_SQL = (source: string) =>
+  `SELECT count(DISTINCT user_id) AS users, count(DISTINCT session_id) AS sessions,
+          count(DISTINCT session_id) FILTER (WHERE event_type = 'purchase') AS converted
+     FROM ${source}
+    WHERE event_time >= epoch_ms($1::BIGINT) AND event_time < epoch_ms($2::BIGINT)`;
 
-/** Quarantined records per reason code per bucket of `bucketMs`, by log (ingest) time. */
-export async function quarantineSeries(
-  lake: Lake,
-  fromMs: number,
-  toMs: number,
-  bucketMs: number,
-): Promise<Array<{ ts: string; reason: string; count: number }>> {
-  const glob = await hasFiles(lake, 'quarantine');
-  if (glob === undefined) return [];
-  const rows = await queryLake(
-    lake,
-    `SELECT (epoch_ms(log_timestamp) // $3::BIGINT) * $3::BIGINT AS bucket, reason, count(*) AS n
-       FROM ${readParquetSql(glob, 'quarantine')}, unnest(reason_list) AS r(reason)
-      WHERE ingest_date BETWEEN CAST(epoch_ms($1::BIGINT) AS DATE) AND CAST(epoch_ms($2::BIGINT) AS DATE)
-        AND log_timestamp >= epoch_ms($1::BIGINT) AND log_timestamp < epoch_ms($2::BIGINT)
-      GROUP BY ALL ORDER BY bucket, reason`,
-    [fromMs, toMs, bucketMs],
-  );
-  return rows.map((r) => ({
-    ts: new Date(Number(r['bucket'])).toISOString(),
-    reason: String(r['reason']),
-    count: Number(r['n']),
-  }));
-}
+const QUARANTINE_SQL = (source: string) =>
+  `SELECT (epoch_ms(log_timestamp) // $3::BIGINT) * $3::BIGINT AS bucket, reason, count(*) AS n
+     FROM ${source}, unnest(reason_list) AS r(reason)
+    WHERE log_timestamp >= epoch_ms($1::BIGINT) AND log_timestamp < epoch_ms($2::BIGINT)
+    GROUP BY ALL ORDER BY bucket, reason`;

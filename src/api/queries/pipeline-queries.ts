@@ -6,6 +6,8 @@ export interface PositionRow {
   nextOffset: number;
   committedAt: string | null;
   maxEventTime: string | null;
+  lakeNextOffset: number;
+  lakeCommittedAt: string | null;
 }
 
 const isoOrNull = (col: string) => `CASE WHEN ${col} IS NULL THEN NULL ELSE ${isoSql(col)} END`;
@@ -14,10 +16,16 @@ const isoOrNull = (col: string) => `CASE WHEN ${col} IS NULL THEN NULL ELSE ${is
 export async function readPositionRows(store: ApiStore): Promise<PositionRow[]> {
   const rows = await store.query<PositionRow>(
     `SELECT topic, partition::int AS partition, next_offset::float8 AS "nextOffset",
-            ${isoOrNull('committed_at')} AS "committedAt", ${isoOrNull('max_event_time')} AS "maxEventTime"
+            ${isoOrNull('committed_at')} AS "committedAt", ${isoOrNull('max_event_time')} AS "maxEventTime",
+            lake_next_offset::float8 AS "lakeNextOffset", ${isoOrNull('lake_committed_at')} AS "lakeCommittedAt"
        FROM serving.processor_positions ORDER BY topic, partition`,
   );
-  return rows.map((r) => ({ ...r, partition: Number(r.partition), nextOffset: Number(r.nextOffset) }));
+  return rows.map((r) => ({
+    ...r,
+    partition: Number(r.partition),
+    nextOffset: Number(r.nextOffset),
+    lakeNextOffset: Number(r.lakeNextOffset),
+  }));
 }
 
 /** Newest commit time and newest event time over all partitions (epoch ms; null before any commit). */

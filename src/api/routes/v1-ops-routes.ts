@@ -2,7 +2,6 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { IsoTime, RangeQuery, withErrors } from '../schemas/common-schemas.js';
 import { ShopError } from '../../errors/index.js';
-import { quarantineSeries, uniqueCounts } from '../queries/lake-queries.js';
 import { AlertSchema } from '../schemas/alert-schema.js';
 import { iso, parseRange } from '../time-range.js';
 import { acknowledgeAlert } from '../queries/alert-queries.js';
@@ -31,6 +30,10 @@ const Partition = Type.Object({
   committedAt: Nullable(IsoTime),
   maxEventTime: Nullable(IsoTime),
   freshnessMs: Nullable(Type.Number({ description: 'now - newest committed event time' })),
+  lakeNextOffset: Type.Number({
+    description: 'every offset below it is in committed lake files (the lake is flushed by size and age)',
+  }),
+  lakeCommittedAt: Nullable(IsoTime),
 });
 const AckParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 300 }) });
 const AckBody = Type.Object(
@@ -105,7 +108,7 @@ export function registerV1OpsRoutes(app: FastifyInstance, ctx: RouteContext): vo
       const [acc, reasons, series] = await Promise.all([
         accountingTotals(ctx.store),
         quarantineByReason(ctx.store),
-        ctx.lake === undefined ? Promise.resolve([]) : quarantineSeries(ctx.lake, fromMs, toMs, bucketMs),
+        ctx.lake === undefined ? Promise.resolve([]) : ctx.lake.quarantineSeries(fromMs, toMs, bucketMs),
       ]);
       const judged = acc.silverRows + acc.quarantineRows;
       return {
@@ -145,7 +148,7 @@ export function registerV1OpsRoutes(app: FastifyInstance, ctx: RouteContext): vo
       const { fromMs, toMs } = parseRange(req.query, 3_600_000, ctx.now());
       if (ctx.lake === undefined)
         throw new ShopError('SHOP_API_NO_LAKE', 'this API process has no lake configured');
-      return { from: iso(fromMs), to: iso(toMs), ...(await uniqueCounts(ctx.lake, fromMs, toMs)) };
+      return { from: iso(fromMs), to: iso(toMs), ...(await ctx.lake.uniqueCounts(fromMs, toMs)) };
     },
   );
 

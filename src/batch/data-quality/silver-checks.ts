@@ -1,4 +1,4 @@
-import { queryLake, tablesWithFiles, type Lake } from '../../lake/index.js';
+import { queryLake, type Lake } from '../../lake/index.js';
 import { skipped, type DqCheckResult, type DqOptions } from './dq-check.js';
 
 /** Field -> the event types that require it (undefined = every event), per the contract v1. */
@@ -23,7 +23,7 @@ const RECENT = (hours: number) =>
 
 /** Completeness (null rate per required field), uniqueness (event_id) and consistency of Silver. */
 export async function silverChecks(lake: Lake, o: DqOptions): Promise<DqCheckResult[]> {
-  if (!(await tablesWithFiles(lake.dir)).has('silver')) {
+  if ((await lake.files.list('silver')).length === 0) {
     return [
       skipped('completeness', 'completeness', 'no Silver data'),
       skipped('uniqueness.event_id', 'uniqueness', 'no Silver data'),

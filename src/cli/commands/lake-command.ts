@@ -2,8 +2,11 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import type { Config } from '../../config/index.js';
 import { ShopError } from '../../errors/index.js';
+import { compactCommitted } from '../../batch/lake-maintenance/compact-committed.js';
 import { openLake, queryLake } from '../../lake/index.js';
+import { RAW_TOPIC } from '../../log/event-log.js';
 import type { CliContext } from '../cli-context.js';
+import { openLakeFromConfig, openStoreFromConfig } from '../open-components.js';
 
 /** The lake folder of a configuration: `lake.dir`, else `<dataDir>/lake`. */
 export function lakeDirOf(config: Readonly<Config>): string {
@@ -21,6 +24,23 @@ async function runLakeSql(sql: string, ctx: CliContext): Promise<void> {
   }
 }
 
+/** `lake compact`: one compaction pass up to the recorded lake positions; prints its result. */
+async function runLakeCompact(ctx: CliContext): Promise<void> {
+  const config = ctx.config();
+  const store = await openStoreFromConfig(config);
+  try {
+    const lake = await openLakeFromConfig(config);
+    try {
+      const result = await compactCommitted(lake, store, RAW_TOPIC, config.lake);
+      ctx.stdout.write(JSON.stringify(result) + '\n');
+    } finally {
+      await lake.close();
+    }
+  } finally {
+    await store.close();
+  }
+}
+
 export function registerLakeCommand(program: Command, ctx: CliContext): void {
   const lake = program
     .command('lake')
@@ -32,4 +52,10 @@ export function registerLakeCommand(program: Command, ctx: CliContext): void {
     )
     .argument('<sql>', 'the SQL statement, e.g. "SELECT event_type, count(*) AS n FROM silver GROUP BY 1"')
     .action((sql: string) => runLakeSql(sql, ctx));
+  lake
+    .command('compact')
+    .description(
+      'Merge small committed lake files per table, hive folder and partition (start runs this every lake.compactIntervalMs)',
+    )
+    .action(() => runLakeCompact(ctx));
 }

@@ -29,7 +29,8 @@ export function registerStartCommand(program: Command, ctx: CliContext): void {
       });
       const store = await openStoreFromConfig(config);
       const lake = await openLakeFromConfig(config);
-      const pipeline = await composePipeline({ config, log, store, lake, logger });
+      const apiLake = await openLakeFromConfig(config, { reader: 'api' });
+      const pipeline = await composePipeline({ config, log, store, lake, apiLake, logger });
       const abort = new AbortController();
       const off = onShutdownSignal(() => abort.abort());
       try {
@@ -47,7 +48,7 @@ export function registerStartCommand(program: Command, ctx: CliContext): void {
         off();
         abort.abort();
         await pipeline.app.close().catch(() => undefined);
-        await Promise.allSettled([lake.close(), store.close()]);
+        await Promise.allSettled([lake.close(), apiLake.close(), store.close()]);
         await log.close();
       }
     });

@@ -37,6 +37,7 @@ function renderStatus(s: PipelineStatus): string {
     'committed',
     'log end',
     'lag',
+    'lake at',
   ];
   const rows = s.partitions.map((p) =>
     [
@@ -50,6 +51,7 @@ function renderStatus(s: PipelineStatus): string {
       p.committedNextOffset,
       p.logNextOffset ?? '?',
       p.lag ?? '?',
+      p.lakeNextOffset,
     ].map(String),
   );
   const t = s.totals;
@@ -65,6 +67,7 @@ function renderStatus(s: PipelineStatus): string {
       '',
       '',
       t.lag ?? '?',
+      '',
     ].map(String),
   );
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
@@ -78,6 +81,7 @@ function renderStatus(s: PipelineStatus): string {
     line(head) +
     rows.map(line).join('') +
     `accounting invariant (read = bronze = silver + quarantine + duplicates): ${s.invariantHolds ? 'holds' : 'VIOLATED'}\n` +
+    `lake: ${s.partitions.reduce((n, p) => n + p.lakeBehind, 0)} committed records wait for the next flush\n` +
     `freshness: ${s.freshnessMs === null ? 'n/a' : `${(s.freshnessMs / 1000).toFixed(1)} s`}  last commit: ${s.lastCommitAt ?? 'never'}\n` +
     `windows: ${s.windows.open} open, ${s.windows.final} final (newest final ${s.windows.newestFinal ?? 'none'})\n` +
     `quarantine reasons: ${reasons || 'none'}\n`

@@ -12,6 +12,7 @@ import type {
   RemoveUncommittedOptions,
   SilverRow,
 } from '../lake-table.js';
+import { LakeFileIndex } from '../lake-file-index.js';
 import { removeUncommittedFiles } from './remove-uncommitted.js';
 import { blockStageFormat, cellStageFormat } from './stage-formats.js';
 import { TableFileWriter, type TableFileWriterOptions } from './table-file-writer.js';
@@ -27,6 +28,10 @@ export interface OpenLakeOptions {
   readonly readOnly?: boolean;
   /** DuckDB worker threads (default: DuckDB's, one per core). */
   readonly threads?: number;
+  /** DuckDB memory limit of this lake's instance (default: DuckDB's, 80 % of RAM). */
+  readonly memoryLimitMb?: number;
+  /** `queryLake` interrupts a query running longer (SHOP_LAKE_QUERY_TIMEOUT); 0 = never. */
+  readonly queryTimeoutMs?: number;
 }
 
 const formatsOf = <T extends LakeTableName>(table: T) => ({
@@ -41,6 +46,9 @@ const formatsOf = <T extends LakeTableName>(table: T) => ({
 export class Lake implements LakeWriter {
   readonly dir: string;
   readonly readOnly: boolean;
+  /** The readable files of each table (see `LakeFileIndex`); every reader lists through it. */
+  readonly files: LakeFileIndex;
+  readonly queryTimeoutMs: number;
   private closed = false;
 
   private constructor(
@@ -57,11 +65,14 @@ export class Lake implements LakeWriter {
   ) {
     this.dir = resolve(options.dir);
     this.readOnly = writers === null;
+    this.files = new LakeFileIndex(this.dir);
+    this.queryTimeoutMs = options.queryTimeoutMs ?? 0;
   }
 
   static async open(options: OpenLakeOptions): Promise<Lake> {
     const config: Record<string, string> = {};
     if (options.threads !== undefined) config['threads'] = String(options.threads);
+    if (options.memoryLimitMb !== undefined) config['memory_limit'] = `${options.memoryLimitMb}MB`;
     const instance = await DuckDBInstance.create(':memory:', config);
     const queryConnection = await instance.connect();
     const writerOptions: TableFileWriterOptions = {
@@ -100,7 +111,9 @@ export class Lake implements LakeWriter {
   async removeUncommitted(options: RemoveUncommittedOptions): Promise<readonly string[]> {
     this.writable();
     try {
-      return await removeUncommittedFiles(this.dir, options, this.fsync);
+      const removed = await removeUncommittedFiles(this.dir, options, this.fsync);
+      this.files.invalidate();
+      return removed;
     } catch (err) {
       throw new ShopError(
         'SHOP_LAKE_WRITE_FAILED',
@@ -111,6 +124,12 @@ export class Lake implements LakeWriter {
         },
       );
     }
+  }
+
+  /** A connection of its own for maintenance (compaction), beside the table writers'. */
+  async connectForMaintenance(): Promise<DuckDBConnection> {
+    this.writable();
+    return this.instance.connect();
   }
 
   async close(): Promise<void> {

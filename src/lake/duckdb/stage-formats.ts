@@ -88,6 +88,10 @@ const PACKERS: { readonly [T in LakeTableName]: RowPacker<RowsOf[T]> } = {
   quarantine: packQuarantineRow,
 };
 
+/** Rows packed between two yields to the event loop. */
+const YIELD_ROWS = 8_192;
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
 /** Rows per staged block: bounds one DuckDB string to a few MB. */
 const BLOCK_ROWS = 2_048;
 const FIELD_SEPARATOR = '\x1f';
@@ -116,7 +120,10 @@ export function blockStageFormat<T extends LakeTableName>(table: T): StageFormat
     async prepare(_connection, rows) {
       const packedByHour = new Map<number, string[]>();
       const fields: Array<string | number> = [];
-      for (const row of rows) {
+      for (let i = 0; i < rows.length; i++) {
+        // A flush packs up to a few hundred thousand rows: let Gold commits run in between.
+        if (i > 0 && i % YIELD_ROWS === 0) await yieldToEventLoop();
+        const row = rows[i]!;
         const hour = hourOfRow(row);
         let packed = packedByHour.get(hour);
         if (packed === undefined) packedByHour.set(hour, (packed = []));

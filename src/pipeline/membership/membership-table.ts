@@ -72,17 +72,30 @@ export async function claimFreePartitions(
       .filter((r) => r.owner === '' || r.owner === member.memberId || !live.has(r.owner))
       .map((r) => r.partition);
     if (free.length === 0) return [];
-    return tx.query<{ partition: number; next_offset: number; epoch: number; max_event_time: Date | null }>(
+    return tx.query<{
+      partition: number;
+      next_offset: number;
+      epoch: number;
+      max_event_time: Date | null;
+      lake_next_offset: number;
+      lake_stream_time: Date | null;
+    }>(
       `UPDATE serving.processor_positions SET epoch = epoch + 1, owner = $3
        WHERE topic = $1 AND partition = ANY($2::int[])
-       RETURNING partition, next_offset, epoch, max_event_time`,
+       RETURNING partition, next_offset, epoch, max_event_time, lake_next_offset, lake_stream_time`,
       [topic, free, member.memberId],
     );
   });
   return new Map(
     rows.map((r) => [
       r.partition,
-      { nextOffset: r.next_offset, epoch: r.epoch, streamTimeMs: r.max_event_time?.getTime() ?? null },
+      {
+        nextOffset: r.next_offset,
+        epoch: r.epoch,
+        streamTimeMs: r.max_event_time?.getTime() ?? null,
+        lakeNextOffset: r.lake_next_offset,
+        lakeStreamTimeMs: r.lake_stream_time?.getTime() ?? null,
+      },
     ]),
   );
 }

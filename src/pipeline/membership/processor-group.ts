@@ -33,6 +33,8 @@ export interface GroupMemberProcessor {
   topicPartitions(): Promise<number[]>;
   ownedEpochs(): Map<number, number>;
   flush(): Promise<void>;
+  /** Writes the buffered lake rows of the partitions and records their lake positions. */
+  flushLake(partitions?: readonly number[]): Promise<void>;
   release(partitions: readonly number[]): Map<number, number>;
   adopt(claimed: ReadonlyMap<number, ClaimedPartition>): Promise<void>;
   run(
@@ -93,6 +95,8 @@ export class ProcessorGroup {
     const wanted = assignment.filter((p) => !owned.has(p));
     if (lost.length > 0 || wanted.length > 0) {
       await processor.flush();
+      // The next owner would otherwise re-derive the buffered lake rows from the log.
+      if (lost.length > 0) await processor.flushLake(lost).catch(() => undefined);
       if (lost.length > 0)
         await releasePartitions(this.deps.store, this.member, this.options.topic, processor.release(lost));
       if (wanted.length > 0 && this.mayWrite()) {

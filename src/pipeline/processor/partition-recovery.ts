@@ -3,11 +3,14 @@ import type { ClaimedPartition, ProcessorLake } from './processor-ports.js';
 
 /**
  * Step 0 for one partition, on a claim and after a failed cycle: the state is rebuilt from the
- * position of record alone. Lake files at or after the committed offset are leftovers of an
- * uncommitted batch and are deleted (they will be written again, possibly cut differently); dedupe
- * is seeded with the committed Silver event ids within the watermark. Because `user_id` is the
- * partition key, every event of a user, duplicates included, lands in this one partition, so this
- * state is complete: a duplicate that arrives after a failover is still dropped.
+ * LAKE position of record (`lakeNextOffset`, at or before the Gold position). Lake files at or
+ * after it are leftovers of an unrecorded flush and are deleted (they will be written again,
+ * possibly cut differently); dedupe is seeded with the committed Silver event ids within the
+ * watermark of the lake stream time. The caller then re-derives [lakeNextOffset, nextOffset) from
+ * the log (lake rows only: their Gold is committed) to reach the state at the Gold position.
+ * Because `user_id` is the partition key, every event of a user, duplicates included, lands in
+ * this one partition, so this state is complete: a duplicate that arrives after a failover is
+ * still dropped.
  */
 export async function recoverPartitionState(
   lake: ProcessorLake,
@@ -18,14 +21,16 @@ export async function recoverPartitionState(
 ): Promise<{ state: PartitionState; removedUncommittedFiles: number }> {
   const state = newPartitionState(
     partition,
-    claimed.nextOffset,
+    claimed.lakeNextOffset,
     claimed.epoch,
-    claimed.streamTimeMs,
+    claimed.lakeStreamTimeMs,
     watermarkMs,
   );
-  const removedUncommittedFiles = await lake.removeUncommitted(topic, partition, claimed.nextOffset);
-  if (claimed.streamTimeMs !== null) {
-    state.dedupe.seed(await lake.silverEventIdsSince(topic, partition, claimed.streamTimeMs - watermarkMs));
+  const removedUncommittedFiles = await lake.removeUncommitted(topic, partition, claimed.lakeNextOffset);
+  if (claimed.lakeStreamTimeMs !== null) {
+    state.dedupe.seed(
+      await lake.silverEventIdsSince(topic, partition, claimed.lakeStreamTimeMs - watermarkMs),
+    );
   }
   return { state, removedUncommittedFiles };
 }

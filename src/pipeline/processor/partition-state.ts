@@ -8,6 +8,8 @@ export interface PartitionState {
   readonly partition: number;
   /** Position of record: the next offset not yet committed in the serving DB. */
   nextOffset: number;
+  /** Lake position: every offset below it is in recorded lake files (<= nextOffset). */
+  lakeNextOffset: number;
   /** Next offset to read; runs ahead of nextOffset while a batch is being written and committed. */
   readOffset: number;
   /** Fencing epoch obtained when the partition was claimed. */
@@ -27,6 +29,7 @@ export function newPartitionState(
   return {
     partition,
     nextOffset,
+    lakeNextOffset: nextOffset,
     readOffset: nextOffset,
     epoch,
     streamTimeMs: streamTimeMs ?? Number.NEGATIVE_INFINITY,

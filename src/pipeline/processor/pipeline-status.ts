@@ -10,6 +10,11 @@ export interface PartitionStatus extends AccountingRow {
   readonly owner: string;
   readonly committedAt: string | null;
   readonly streamTime: string | null;
+  /** Lake position: every offset below it is in committed lake files. */
+  readonly lakeNextOffset: number;
+  /** Records committed in Gold whose lake rows wait for the next flush (lake.flushMaxBytes/AgeMs). */
+  readonly lakeBehind: number;
+  readonly lakeCommittedAt: string | null;
   /** records_read = bronze_rows = silver_rows + quarantine_rows + duplicates_dropped */
   readonly invariantHolds: boolean;
 }
@@ -54,6 +59,9 @@ export async function readPipelineStatus(
       owner: pos.owner,
       committedAt: pos.committedAt?.toISOString() ?? null,
       streamTime: pos.maxEventTime?.toISOString() ?? null,
+      lakeNextOffset: pos.lakeNextOffset,
+      lakeBehind: Math.max(0, pos.nextOffset - pos.lakeNextOffset),
+      lakeCommittedAt: pos.lakeCommittedAt?.toISOString() ?? null,
       invariantHolds: holds(a),
     };
   });

@@ -3,10 +3,12 @@ import { readSilverEventIdsSince } from '../../lake/index.js';
 import {
   claimPartitions,
   commitGoldBatch,
+  commitLakePositions,
   finalizeWindows,
   readPositions,
   type AccountingDelta as StoreAccountingDelta,
   type GoldBatch,
+  type PositionRow,
   type ServingStore,
 } from '../../store/index.js';
 import type { ClaimedPartition, GoldCommit, ProcessorLake, ProcessorStore } from './processor-ports.js';
@@ -28,27 +30,37 @@ export function processorStore(store: ServingStore): ProcessorStore {
   return {
     async claim(topic, partitions, owner) {
       const claimed = await claimPartitions(store, { topic, partitions, owner });
-      const streamTimes = new Map(
-        (await readPositions(store, topic)).map((p) => [p.partition, p.maxEventTime]),
-      );
+      const stored = new Map((await readPositions(store, topic)).map((p) => [p.partition, p]));
       const out = new Map<number, ClaimedPartition>();
       for (const [p, c] of claimed) {
-        const t = streamTimes.get(p);
-        out.set(p, { nextOffset: c.nextOffset, epoch: c.epoch, streamTimeMs: t ? t.getTime() : null });
+        const row = stored.get(p);
+        out.set(p, {
+          ...(row === undefined
+            ? { nextOffset: 0, streamTimeMs: null, lakeNextOffset: 0, lakeStreamTimeMs: null }
+            : claimedOf(row)),
+          nextOffset: c.nextOffset,
+          epoch: c.epoch,
+        });
       }
       return out;
     },
     async positions(topic) {
       const rows = await readPositions(store, topic);
-      return new Map(
-        rows.map((r) => [
-          r.partition,
-          { nextOffset: r.nextOffset, epoch: r.epoch, streamTimeMs: r.maxEventTime?.getTime() ?? null },
-        ]),
-      );
+      return new Map(rows.map((r) => [r.partition, claimedOf(r)]));
     },
     commit: (commit) => commitGoldBatch(store, toGoldBatch(commit)),
+    commitLake: (topic, flushes) => commitLakePositions(store, topic, flushes),
     finalize: (beforeMs) => finalizeWindows(store, beforeMs),
+  };
+}
+
+function claimedOf(row: PositionRow): ClaimedPartition {
+  return {
+    nextOffset: row.nextOffset,
+    epoch: row.epoch,
+    streamTimeMs: row.maxEventTime?.getTime() ?? null,
+    lakeNextOffset: row.lakeNextOffset,
+    lakeStreamTimeMs: row.lakeStreamTime?.getTime() ?? null,
   };
 }
 

@@ -24,8 +24,24 @@ export interface ProcessorLake {
 }
 
 export interface ClaimedPartition {
+  /** Gold position of record: every offset below it is committed in Gold. */
   readonly nextOffset: number;
   readonly epoch: number;
+  /** Stream time at nextOffset. */
+  readonly streamTimeMs: number | null;
+  /** Lake position (<= nextOffset): every offset below it is in committed lake files. */
+  readonly lakeNextOffset: number;
+  /** Stream time at lakeNextOffset. */
+  readonly lakeStreamTimeMs: number | null;
+}
+
+/** One partition's lake flush: its lake position moves from fromOffset to nextOffset. */
+export interface LakePositionCommit {
+  readonly partition: number;
+  readonly epoch: number;
+  readonly fromOffset: number;
+  readonly nextOffset: number;
+  /** Stream time at nextOffset. */
   readonly streamTimeMs: number | null;
 }
 
@@ -57,6 +73,8 @@ export interface ProcessorStore {
   commit(batch: GoldCommit): Promise<void>;
   /** Positions of record of the topic's partitions (epoch included), as a claim returns them. */
   positions(topic: string): Promise<Map<number, ClaimedPartition>>;
+  /** Records lake flushes, fenced by epoch and the stored lake position (SHOP_STORE_FENCED). */
+  commitLake(topic: string, flushes: readonly LakePositionCommit[]): Promise<void>;
   /** Marks windows starting before `beforeMs` final; returns how many changed. */
   finalize(beforeMs: number): Promise<number>;
 }

@@ -18,6 +18,8 @@ export interface RunLoopOptions {
    */
   readonly dropFencedPartitions?: boolean;
   readonly onEvent?: (message: string, fields: Record<string, unknown>) => void;
+  /** After a cycle that read records: how long to wait before the next one (pacing; 0 = none). */
+  readonly paceMs?: () => number;
 }
 
 const MAX_BACKOFF_MS = 5_000;
@@ -43,6 +45,8 @@ export async function runProcessorLoop(
       const n = await processor.runCycle();
       failures = 0;
       if (n === 0 && !signal.aborted) await sleep(options.idleWaitMs, signal);
+      const paceMs = n > 0 ? (options.paceMs?.() ?? 0) : 0;
+      if (paceMs > 0 && !signal.aborted) await sleep(paceMs, signal);
     } catch (err) {
       if (!isRetryable(err, options.dropFencedPartitions === true)) throw err;
       failures += 1;

@@ -6,6 +6,7 @@ export const STAGES = [
   'dedupe',
   'aggregate',
   'lakeWrite',
+  'lakeCommit',
   'storeCommit',
 ] as const;
 export type Stage = (typeof STAGES)[number];

@@ -8,13 +8,13 @@ import type { PartitionState } from './partition-state.js';
 import { recoverPartitionState } from './partition-recovery.js';
 import type {
   ClaimedPartition,
-  FileKey,
   GoldCommit,
   PartitionCommit,
   ProcessorLake,
   ProcessorStore,
 } from './processor-ports.js';
 import { runProcessorLoop, type RunLoopOptions } from './processor-run-loop.js';
+import { LakeFlusher, type LakeFlushOptions } from './lake-flusher.js';
 import { StageTimer } from './stage-timer.js';
 import { transformPartitionBatch, type PartitionBatch } from './transform-batch.js';
 
@@ -26,10 +26,14 @@ export interface StreamProcessorOptions {
   readonly watermarkMs: number;
   readonly maxBatchRecords: number;
   readonly maxWaitMs: number;
+  /** `run` (not `drain`): reads start at most this often unless a partition filled its batch. */
+  readonly minBatchIntervalMs?: number;
   readonly idleFinalizeMs: number;
   readonly consumerGroup: string;
   readonly validate: ValidateOptions;
   readonly silver: SilverRowOptions;
+  /** When buffered lake rows are flushed to files (step 6). */
+  readonly lake: LakeFlushOptions;
 }
 
 export interface StreamProcessorDeps {
@@ -45,6 +49,8 @@ export interface StreamProcessorDeps {
   readonly nowMs?: () => number;
   /** Called after every serving-DB commit (live feed, metrics). */
   readonly onCommit?: (info: CommitInfo) => void;
+  /** Called after every lake flush is recorded (lake readers, metrics). */
+  readonly onLakeFlush?: (info: LakeFlushInfo) => void;
   readonly onEvent?: (message: string, fields: Record<string, unknown>) => void;
   /**
    * Checked before the lake write of every batch; false (e.g. the group-membership lease could not
@@ -60,12 +66,24 @@ export interface CommitInfo {
   readonly maxEventTimeMs: number | null;
 }
 
+export interface LakeFlushInfo {
+  /** Per partition: the new lake position. */
+  readonly lakeNextOffsets: ReadonlyMap<number, number>;
+  readonly flushedAtMs: number;
+}
+
 export interface ProcessorStats {
   readonly cycles: number;
   readonly commits: number;
   readonly recordsProcessed: number;
+  readonly lakeFlushes: number;
+  /** Records committed in Gold whose lake rows wait in the buffer for the next flush. */
+  readonly lakeBufferedRecords: number;
+  readonly lakeBufferedBytes: number;
   readonly stageMs: ReturnType<StageTimer['snapshot']>;
 }
+
+const finiteOrNull = (ms: number): number | null => (Number.isFinite(ms) ? ms : null);
 
 /** Far enough in the future to finalize every window: 9999-12-31T00:00:00Z. */
 const END_OF_TIME_MS = Date.UTC(9999, 11, 31);
@@ -79,8 +97,12 @@ export class StreamProcessor {
   private readonly states = new Map<number, PartitionState>();
   private readonly timer = new StageTimer();
   private readonly nowMs: () => number;
+  private readonly lake: LakeFlusher;
   private cycles = 0;
   private commits = 0;
+  private lakeFlushes = 0;
+  private lastReadStartedAtMs = 0;
+  private lastReadFull = false;
   private recordsProcessed = 0;
   private lastDataAtMs: number;
   private idleFinalized = false;
@@ -94,6 +116,25 @@ export class StreamProcessor {
   ) {
     this.nowMs = deps.nowMs ?? Date.now;
     this.lastDataAtMs = this.nowMs();
+    this.lake = new LakeFlusher(options.lake, {
+      topic: options.topic,
+      lake: deps.lake,
+      store: deps.store,
+      timer: this.timer,
+      nowMs: this.nowMs,
+      checkMayWrite: () => this.checkMayWrite(),
+      onFlushed: (flushed) => {
+        this.lakeFlushes += 1;
+        for (const f of flushed) {
+          const state = this.states.get(f.partition);
+          if (state !== undefined && state.epoch === f.epoch) state.lakeNextOffset = f.nextOffset;
+        }
+        this.deps.onLakeFlush?.({
+          lakeNextOffsets: new Map(flushed.map((f) => [f.partition, f.nextOffset])),
+          flushedAtMs: this.nowMs(),
+        });
+      },
+    });
   }
 
   /** Step 0: claim the partitions (`options.partitions`, or all), then `adopt` them. */
@@ -101,18 +142,31 @@ export class StreamProcessor {
     const partitions = this.options.partitions ?? (await this.topicPartitions());
     const claimed = await this.deps.store.claim(this.options.topic, partitions, this.options.owner);
     const withDefaults = new Map(
-      partitions.map((p) => [p, claimed.get(p) ?? { nextOffset: 0, epoch: 0, streamTimeMs: null }]),
+      partitions.map((p) => [
+        p,
+        claimed.get(p) ?? {
+          nextOffset: 0,
+          epoch: 0,
+          streamTimeMs: null,
+          lakeNextOffset: 0,
+          lakeStreamTimeMs: null,
+        },
+      ]),
     );
     await this.adopt(withDefaults);
   }
 
   /**
-   * Takes over claimed partitions (`recoverPartitionState`: deletes their uncommitted lake files,
-   * rebuilds dedupe). Call only between cycles, after `flush()`. Replaces an owned partition's state.
+   * Takes over claimed partitions (`recoverPartitionState`: deletes their unrecorded lake files,
+   * rebuilds dedupe at the lake position), then re-derives the lake rows of the records between
+   * the lake and the Gold positions from the log (their Gold is already committed). Call only
+   * between cycles, after `flush()`. Replaces an owned partition's state and buffered rows.
    */
   async adopt(claimed: ReadonlyMap<number, ClaimedPartition>): Promise<void> {
     const { topic, watermarkMs } = this.options;
     for (const [p, c] of claimed) {
+      await this.lake.discard([p]);
+      this.states.delete(p);
       const { state, removedUncommittedFiles } = await recoverPartitionState(
         this.deps.lake,
         topic,
@@ -120,20 +174,64 @@ export class StreamProcessor {
         c,
         watermarkMs,
       );
+      const rederived = await this.rederiveUnflushed(state, c);
       this.states.set(p, state);
       this.deps.onEvent?.('partition claimed', {
         partition: p,
         nextOffset: c.nextOffset,
+        lakeNextOffset: c.lakeNextOffset,
         epoch: c.epoch,
         removedUncommittedFiles,
+        rederivedRecords: rederived,
         dedupeIds: state.dedupe.size,
       });
     }
   }
 
-  /** Stops owning partitions (only between cycles, after `flush()`); returns their epochs. */
+  /**
+   * Recovery of the lake buffer: transforms the records [lakeNextOffset, nextOffset) again, from
+   * the state at the lake position, into the buffer (the transform is deterministic, so these are
+   * the rows the crashed run had buffered); Gold deltas are discarded. Leaves the state at the
+   * Gold position. Fails with SHOP_PROCESSOR_LAKE_BEHIND_LOG when the log no longer holds them.
+   */
+  private async rederiveUnflushed(state: PartitionState, claimed: ClaimedPartition): Promise<number> {
+    const { topic, maxBatchRecords } = this.options;
+    const from = state.readOffset;
+    while (state.readOffset < claimed.nextOffset) {
+      const records = (
+        await this.deps.log.read(topic, state.partition, state.readOffset, {
+          maxRecords: Math.min(maxBatchRecords, claimed.nextOffset - state.readOffset),
+          maxWaitMs: 0,
+        })
+      ).filter((r) => r.offset < claimed.nextOffset);
+      if (records.length === 0 || records[0]!.offset !== state.readOffset)
+        throw new ShopError(
+          'SHOP_PROCESSOR_LAKE_BEHIND_LOG',
+          `${topic}[${state.partition}]: the log no longer holds offset ${state.readOffset}, committed in Gold but not yet in the lake`,
+          { details: { partition: state.partition, lakeNextOffset: from, nextOffset: claimed.nextOffset } },
+        );
+      state.readOffset = records[records.length - 1]!.offset + 1;
+      const batch = transformPartitionBatch(records, state, new GoldAccumulator(), this.options, this.timer);
+      this.lake.add(batch, state.epoch, batch.recordBytes, finiteOrNull(state.streamTimeMs));
+    }
+    if (finiteOrNull(state.streamTimeMs) !== claimed.streamTimeMs)
+      this.deps.onEvent?.('re-derived stream time differs from the stored one', {
+        partition: state.partition,
+        rederivedMs: finiteOrNull(state.streamTimeMs),
+        storedMs: claimed.streamTimeMs,
+      });
+    state.nextOffset = claimed.nextOffset;
+    return claimed.nextOffset - from;
+  }
+
+  /**
+   * Stops owning partitions (only between cycles, after `flush()`, normally after
+   * `flushLake(partitions)`); returns their epochs. Rows still buffered for them are forgotten:
+   * the next owner derives them again from the log.
+   */
   release(partitions: readonly number[]): Map<number, number> {
     const epochs = new Map<number, number>();
+    void this.lake.discard(partitions);
     for (const p of partitions) {
       const state = this.states.get(p);
       if (state === undefined) continue;
@@ -161,6 +259,7 @@ export class StreamProcessor {
    */
   async recover(): Promise<void> {
     await this.flush().catch(() => undefined);
+    await this.lake.discard();
     const positions = await this.deps.store.positions(this.options.topic);
     const kept = new Map<number, ClaimedPartition>();
     for (const [p, epoch] of this.ownedEpochs()) {
@@ -184,8 +283,11 @@ export class StreamProcessor {
    */
   async runCycle(): Promise<number> {
     this.cycles += 1;
+    await this.lake.throttle();
     // 1. Read up to maxBatchRecords from every owned partition after what is already read.
+    this.lastReadStartedAtMs = this.nowMs();
     const reads = await this.timer.timeAsync('read', () => this.readAll());
+    this.lastReadFull = reads.some((r) => r.records.length >= this.options.maxBatchRecords);
     if (reads.length === 0) {
       if (this.inflight !== undefined) return this.flush().then(() => 0);
       return this.onIdle();
@@ -202,24 +304,36 @@ export class StreamProcessor {
     return commit.partitions.reduce((n, p) => n + p.accounting.recordsRead, 0);
   }
 
-  /** Waits for the batch being written and committed, if any; rethrows its failure. */
+  /** Waits for the batch being committed, if any; rethrows its failure. */
   async flush(): Promise<void> {
     const inflight = this.inflight;
     this.inflight = undefined;
     await inflight;
   }
 
+  /**
+   * Writes the buffered lake rows of `partitions` (default: all owned) now and records the new
+   * lake positions: before releasing partitions and on a clean stop, so nobody re-derives them.
+   */
+  async flushLake(partitions?: readonly number[]): Promise<void> {
+    await this.flush();
+    await this.lake.flushNow(partitions);
+  }
+
   private async writeAndCommit(batches: readonly PartitionBatch[], commit: GoldCommit): Promise<void> {
-    // 3. Write the lake (write-then-rename, deterministic names), before anything is committed.
     this.checkMayWrite();
-    await this.timer.timeAsync('lakeWrite', () => this.writeLake(batches));
-    // 3b. Publish downstream (optional) before the commit: a crash before the commit re-reads and
-    //     re-publishes the batch, so downstream topics are at-least-once, never short.
+    // 3. Publish downstream (optional) before the commit: a crash before the commit re-reads and
+    //    re-publishes the batch, so downstream topics are at-least-once, never short.
     if (this.deps.publishDownstream !== undefined) await this.deps.publishDownstream(batches);
     // 4. Commit Gold, accounting and positions in one fenced serving-DB transaction.
     await this.timer.timeAsync('storeCommit', () => this.deps.store.commit(commit));
     // 5. Advance positions of record, notify the live feed, mirror positions to the consumer group.
     await this.afterCommit(batches, commit);
+    // 6. Buffer the batch's lake rows; flush them when the buffer is over its size or age limit
+    //    (in the background: Gold commits go on meanwhile). See LakeFlusher.
+    for (const [i, b] of batches.entries())
+      this.lake.add(b, commit.partitions[i]!.epoch, b.recordBytes, commit.partitions[i]!.streamTimeMs);
+    this.lake.maybeFlush();
   }
 
   private async readAll(): Promise<Array<{ state: PartitionState; records: LogRecord[] }>> {
@@ -242,23 +356,6 @@ export class StreamProcessor {
     );
   }
 
-  /** All files of the batch at once: DuckDB encodes them on its own threads. */
-  private async writeLake(batches: readonly PartitionBatch[]): Promise<void> {
-    const writes: Array<Promise<void>> = [];
-    for (const b of batches) {
-      const key: FileKey = {
-        topic: this.options.topic,
-        partition: b.partition,
-        fromOffset: b.fromOffset,
-        toOffset: b.toOffset,
-      };
-      writes.push(this.deps.lake.writeBronze(b.bronze, key));
-      if (b.silver.length > 0) writes.push(this.deps.lake.writeSilver(b.silver, key));
-      if (b.quarantine.length > 0) writes.push(this.deps.lake.writeQuarantine(b.quarantine, key));
-    }
-    await Promise.all(writes);
-  }
-
   private goldCommit(batches: readonly PartitionBatch[], gold: GoldAccumulator): GoldCommit {
     const partitions: PartitionCommit[] = batches.map((b) => {
       const state = this.states.get(b.partition)!;
@@ -267,7 +364,7 @@ export class StreamProcessor {
         epoch: state.epoch,
         fromOffset: b.fromOffset,
         nextOffset: b.toOffset + 1,
-        streamTimeMs: Number.isFinite(state.streamTimeMs) ? state.streamTimeMs : null,
+        streamTimeMs: finiteOrNull(state.streamTimeMs),
         accounting: b.accounting,
       };
     });
@@ -329,6 +426,7 @@ export class StreamProcessor {
 
   /** No records: finalize windows that ended on the wall clock once idle for idleFinalizeMs. */
   private async onIdle(): Promise<number> {
+    this.lake.maybeFlush();
     const now = this.nowMs();
     if (!this.idleFinalized && now - this.lastDataAtMs >= this.options.idleFinalizeMs) {
       const finalized = await this.deps.store.finalize(now - 60_000);
@@ -347,7 +445,7 @@ export class StreamProcessor {
       if (n === 0) break;
       total += n;
     }
-    await this.flush();
+    await this.flushLake();
     await this.deps.store.finalize(END_OF_TIME_MS);
     return total;
   }
@@ -364,11 +462,24 @@ export class StreamProcessor {
       await runProcessorLoop(this, signal, {
         ...loop,
         idleWaitMs: this.options.maxWaitMs,
+        paceMs: () => this.paceMs(),
         ...(this.deps.onEvent === undefined ? {} : { onEvent: this.deps.onEvent }),
       });
-    } finally {
-      await this.flush();
+    } catch (err) {
+      // A failed run writes nothing more: the buffered rows may belong to a fenced epoch.
+      await this.flush().catch(() => undefined);
+      await this.lake.discard();
+      throw err;
     }
+    // A clean stop: commit what is in flight, then flush the lake so no one re-derives it.
+    await this.flushLake();
+  }
+
+  /** Pacing of `run`: none while catching up, else the rest of minBatchIntervalMs. */
+  private paceMs(): number {
+    const interval = this.options.minBatchIntervalMs ?? 0;
+    if (interval <= 0 || this.lastReadFull) return 0;
+    return Math.max(0, this.lastReadStartedAtMs + interval - this.nowMs());
   }
 
   stats(): ProcessorStats {
@@ -376,6 +487,9 @@ export class StreamProcessor {
       cycles: this.cycles,
       commits: this.commits,
       recordsProcessed: this.recordsProcessed,
+      lakeFlushes: this.lakeFlushes,
+      lakeBufferedRecords: this.lake.bufferedRecords,
+      lakeBufferedBytes: this.lake.bufferedBytes,
       stageMs: this.timer.snapshot(),
     };
   }

@@ -30,6 +30,8 @@ export interface PartitionBatch {
   readonly partition: number;
   readonly fromOffset: number;
   readonly toOffset: number;
+  /** Bytes of the batch's log record values (the lake buffer's size measure). */
+  readonly recordBytes: number;
   readonly bronze: BronzeRow[];
   readonly silver: SilverRow[];
   readonly quarantine: QuarantineRow[];
@@ -65,6 +67,7 @@ export function transformPartitionBatch(
     partition: state.partition,
     fromOffset: records[0]!.offset,
     toOffset: records[records.length - 1]!.offset,
+    recordBytes: records.reduce((n, r) => n + r.value.length, 0),
     bronze: new Array<BronzeRow>(records.length),
     silver: [],
     quarantine: [],

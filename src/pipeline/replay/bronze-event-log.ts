@@ -1,7 +1,5 @@
-import { join } from 'node:path';
 import { ShopError } from '../../errors/index.js';
-import { queryLake, type Lake } from '../../lake/index.js';
-import { readParquetSql } from '../../lake/lake-views.js';
+import { queryLake, tableSql, type Lake } from '../../lake/index.js';
 import type { EventLog, LogRecord, PartitionInfo, TopicInfo } from '../../log/event-log.js';
 
 /**
@@ -17,13 +15,15 @@ export class BronzeEventLog implements EventLog {
     private readonly topic: string,
   ) {}
 
-  private glob(partition?: number): string {
-    return join(
-      this.lake.dir,
-      'bronze',
-      '**',
-      partition === undefined ? '*.parquet' : `p${Math.trunc(partition)}-*.parquet`,
-    );
+  /**
+   * Readable Bronze files of a partition (all when undefined) that may hold offsets in
+   * [fromOffset, fromOffset + records): a read scans those few files, not the whole partition.
+   * (Bronze offsets are dense, and one flush's files of different hive hours share its range.)
+   */
+  private async files(partition?: number, fromOffset = 0, records = Infinity): Promise<string[]> {
+    const all = await this.lake.files.list('bronze', partition === undefined ? {} : { partition });
+    const lastOffset = fromOffset + records - 1;
+    return all.filter((f) => f.toOffset >= fromOffset && f.fromOffset <= lastOffset).map((f) => f.path);
   }
 
   async ensureTopic(): Promise<void> {
@@ -36,12 +36,12 @@ export class BronzeEventLog implements EventLog {
 
   async describeTopic(topic: string): Promise<TopicInfo | undefined> {
     if (topic !== this.topic) return undefined;
-    const files = await queryLake(this.lake, `SELECT count(*) AS n FROM glob($1)`, [this.glob()]);
-    if (Number(files[0]?.['n'] ?? 0) === 0) return undefined;
+    if ((await this.files()).length === 0) return undefined;
     const rows = await queryLake(
       this.lake,
-      `SELECT partition, min("offset") AS first, max("offset") + 1 AS next FROM ${readParquetSql(this.glob(), 'bronze')}
-       WHERE topic = $1 GROUP BY partition ORDER BY partition`,
+      async () =>
+        `SELECT partition, min("offset") AS first, max("offset") + 1 AS next FROM (${tableSql(await this.files(), 'bronze')})
+         WHERE topic = $1 GROUP BY partition ORDER BY partition`,
       [topic],
     );
     const partitions: PartitionInfo[] = rows.map((r) => ({
@@ -64,9 +64,10 @@ export class BronzeEventLog implements EventLog {
   ): Promise<LogRecord[]> {
     const rows = await queryLake(
       this.lake,
-      `SELECT "offset", log_key, epoch_ms(log_timestamp)::DOUBLE AS ts, raw_json, raw_bytes
-       FROM ${readParquetSql(this.glob(partition), 'bronze')}
-       WHERE topic = $1 AND "offset" >= $2 ORDER BY "offset" LIMIT $3`,
+      async () =>
+        `SELECT "offset", log_key, epoch_ms(log_timestamp)::DOUBLE AS ts, raw_json, raw_bytes
+         FROM (${tableSql(await this.files(partition, offset, options.maxRecords), 'bronze')})
+         WHERE topic = $1 AND "offset" >= $2 ORDER BY "offset" LIMIT $3`,
       [topic, offset, options.maxRecords],
     );
     return rows.map((r) => ({
