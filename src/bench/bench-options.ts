@@ -7,8 +7,12 @@ export const SCENARIO_NAMES = [
   'freshness',
   'catch-up',
   'collector',
+  'soak',
 ] as const;
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
+
+/** Scenarios `all` does not include: they run for as long as they are told (hours, at full size). */
+const ON_REQUEST_ONLY: readonly ScenarioName[] = ['soak'];
 
 /** Sizes of one benchmark run. The defaults keep `npm run bench` within about five minutes. */
 export interface BenchOptions {
@@ -21,8 +25,14 @@ export interface BenchOptions {
   readonly ceilingMinMs: number;
   /** freshness: how long the steady load runs. */
   readonly durationS: number;
-  /** freshness and catch-up: steady simulated load, events per second. */
+  /** freshness and catch-up (and soak, when given): steady simulated load, events per second. */
   readonly ratePerSec: number;
+  /** soak: --rate-per-sec was given (flat traffic at it); else the simulator's configured traffic. */
+  readonly ratePerSecExplicit: boolean;
+  /** soak: how often the dashboard's routes are polled. */
+  readonly soakPollIntervalMs: number;
+  /** soak: RSS slope and CPU per event are measured after this (at most half the duration). */
+  readonly soakWarmupS: number;
   /** catch-up: processor running before the outage. */
   readonly warmupS: number;
   /** catch-up: how long the processor is stopped under load (the issue's full size is 120). */
@@ -46,6 +56,9 @@ export const DEFAULT_BENCH_OPTIONS: BenchOptions = Object.freeze({
   ceilingMinMs: 3_000,
   durationS: 60,
   ratePerSec: 10_000,
+  ratePerSecExplicit: false,
+  soakPollIntervalMs: 5_000,
+  soakWarmupS: 600,
   warmupS: 10,
   outageS: 30,
   recoveredFreshnessMs: 1_000,
@@ -64,7 +77,10 @@ export function parseScenarioList(values: readonly string[]): ScenarioName[] {
       .map((v) => v.trim())
       .filter((v) => v !== ''),
   );
-  if (asked.size === 0 || asked.has('all')) return [...SCENARIO_NAMES];
+  const every = SCENARIO_NAMES.filter((n) => !ON_REQUEST_ONLY.includes(n));
+  if (asked.size === 0 || (asked.has('all') && asked.size === 1)) return every;
+  if (asked.has('all')) for (const n of every) asked.add(n);
+  asked.delete('all');
   for (const name of asked) {
     if (!(SCENARIO_NAMES as readonly string[]).includes(name)) {
       throw new ShopError(

@@ -6,6 +6,7 @@ import { collectorScenario } from './scenarios/collector.js';
 import { freshnessScenario } from './scenarios/freshness.js';
 import { pipelineEmbeddedScenario } from './scenarios/pipeline-embedded.js';
 import { pipelineKafkaScenario } from './scenarios/pipeline-kafka.js';
+import { soakScenario } from './scenarios/soak.js';
 
 /** Every benchmark scenario by name (the run order is SCENARIO_NAMES). */
 export function scenarioCatalog(): ReadonlyMap<ScenarioName, BenchScenario> {
@@ -16,6 +17,7 @@ export function scenarioCatalog(): ReadonlyMap<ScenarioName, BenchScenario> {
     freshnessScenario,
     catchUpScenario,
     collectorScenario,
+    soakScenario,
   ];
   return new Map(all.map((s) => [s.name, s]));
 }

@@ -25,6 +25,8 @@ interface BenchFlags {
   duplicatePct?: string;
   latePct?: string;
   resultsDir?: string;
+  soakPollIntervalMs?: string;
+  soakWarmupS?: string;
   json?: boolean;
 }
 
@@ -37,7 +39,7 @@ export function registerBenchCommand(program: Command, ctx: CliContext): void {
     )
     .option(
       '--scenario <names>',
-      `scenarios to run, repeatable or comma-separated: ${SCENARIO_NAMES.join(', ')}, all (ceiling always runs)`,
+      `scenarios to run, repeatable or comma-separated: ${SCENARIO_NAMES.join(', ')}, all (every one but soak; ceiling always runs)`,
       collect,
       [],
     )
@@ -47,8 +49,19 @@ export function registerBenchCommand(program: Command, ctx: CliContext): void {
       '--ceiling-min-ms <ms>',
       `ceiling: passes repeat for at least this long (default ${d.ceilingMinMs})`,
     )
-    .option('--duration-s <s>', `freshness: seconds of steady load (default ${d.durationS})`)
-    .option('--rate-per-sec <n>', `freshness and catch-up: steady load in events/s (default ${d.ratePerSec})`)
+    .option('--duration-s <s>', `freshness and soak: seconds of steady load (default ${d.durationS})`)
+    .option(
+      '--rate-per-sec <n>',
+      `freshness and catch-up: steady load in events/s (default ${d.ratePerSec}); soak: flat traffic at it (default: the simulator's configured traffic)`,
+    )
+    .option(
+      '--soak-poll-interval-ms <ms>',
+      `soak: how often the dashboard routes are polled (default ${d.soakPollIntervalMs})`,
+    )
+    .option(
+      '--soak-warmup-s <s>',
+      `soak: RSS slope and CPU per event count after this (default ${d.soakWarmupS}, at most half the duration)`,
+    )
     .option(
       '--warmup-s <s>',
       `catch-up: seconds of normal processing before the outage (default ${d.warmupS})`,
@@ -100,6 +113,9 @@ function benchOptionsFromFlags(f: BenchFlags): BenchOptions {
     ceilingMinMs: int('--ceiling-min-ms', f.ceilingMinMs, d.ceilingMinMs),
     durationS: num('--duration-s', f.durationS, d.durationS),
     ratePerSec: int('--rate-per-sec', f.ratePerSec, d.ratePerSec),
+    ratePerSecExplicit: f.ratePerSec !== undefined,
+    soakPollIntervalMs: int('--soak-poll-interval-ms', f.soakPollIntervalMs, d.soakPollIntervalMs),
+    soakWarmupS: num('--soak-warmup-s', f.soakWarmupS, d.soakWarmupS),
     warmupS: num('--warmup-s', f.warmupS, d.warmupS),
     outageS: num('--outage-s', f.outageS, d.outageS),
     collectorDurationS: num('--collector-duration-s', f.collectorDurationS, d.collectorDurationS),

@@ -1,0 +1,142 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { figure, rate, type BenchScenario, type ScenarioContext } from '../bench-result.js';
+import { DashboardPoller } from '../dashboard-poller.js';
+import { lakeCensus } from '../lake-census.js';
+import { rssSlopeMiBPerHour, sampleProcess, type ProcessSample } from '../process-sampler.js';
+
+const SAMPLE_INTERVAL_MS = 5_000;
+const STOP_TIMEOUT_MS = 60_000;
+
+/**
+ * `soak`: `shopstream start` as a child process (what `npm start` runs: backfill, simulator,
+ * collector, processor, detector, API, compaction, DQ), the dashboard's routes polled every
+ * pollIntervalMs, for durationS. Reports the child's RSS over time (peak, slope after the
+ * warm-up), CPU per event, committed events/s, route latencies and failures, and readable lake
+ * files per table and table-hour after a clean stop. `--rate-per-sec` sets flat traffic;
+ * without it the simulator's configured (realistic) traffic runs.
+ */
+export const soakScenario: BenchScenario = {
+  name: 'soak',
+  description:
+    'npm start for a while with the dashboard polled: memory, CPU per event, lake files, latencies',
+  async run(ctx) {
+    const { durationS, soakPollIntervalMs } = ctx.options;
+    const warmupS = Math.min(ctx.options.soakWarmupS, durationS / 2);
+    const child = startChild(ctx);
+    const samples: Array<ProcessSample & { events: number }> = [];
+    let poller: DashboardPoller | undefined;
+    try {
+      const baseUrl = await listeningUrl(child);
+      poller = new DashboardPoller(baseUrl, soakPollIntervalMs);
+      const startedAt = Date.now();
+      poller.start();
+      ctx.progress(`start running at ${baseUrl}, soaking ${durationS} s (warm-up ${warmupS} s)`);
+      while (Date.now() - startedAt < durationS * 1000) {
+        await new Promise((r) => setTimeout(r, SAMPLE_INTERVAL_MS));
+        const s = await sampleProcess(child.pid!);
+        samples.push({ ...s, events: await committedEvents(baseUrl) });
+        if (samples.length % 12 === 0)
+          ctx.progress(`${Math.round((Date.now() - startedAt) / 1000)} s: rss ${Math.round(s.rssMiB)} MiB`);
+      }
+      await poller.stop();
+      const peakRssMiB = (await sampleProcess(child.pid!)).peakRssMiB;
+      await stopChild(child);
+      const census = await lakeCensus(join(ctx.workDir, 'data', 'lake'));
+      const warm = samples.filter((s) => s.atMs - startedAt >= warmupS * 1000);
+      const first = warm[0] ?? samples[0]!;
+      const last = samples[samples.length - 1]!;
+      const cpuS = last.cpuS - first.cpuS;
+      const events = last.events - first.events;
+      const wallS = (last.atMs - first.atMs) / 1000;
+      const routes = poller.report();
+      const overall = poller.overall();
+      const failures = Object.values(routes).reduce((n, r) => n + r.failures, 0);
+      return {
+        status: 'ok',
+        figures: [
+          figure('peakRss', peakRssMiB, 'MiB'),
+          figure('rssAfterWarmup', first.rssMiB, 'MiB'),
+          figure('rssEnd', last.rssMiB, 'MiB'),
+          figure('rssSlopeMiBPerHour', rssSlopeMiBPerHour(warm), 'MiB'),
+          figure('cpuPctOfCore', wallS > 0 ? (100 * cpuS) / wallS : 0, '%'),
+          figure('cpuUsPerEvent', events > 0 ? (cpuS * 1e6) / events : 0, 'count'),
+          rate('committedEvents/s', wallS > 0 ? events / wallS : 0),
+          figure('routeP50', overall.p50Ms, 'ms'),
+          figure('routeP95', overall.p95Ms, 'ms'),
+          figure('routeMax', overall.maxMs, 'ms'),
+          figure('routeRequests', overall.count, 'count'),
+          figure('routeFailures', failures, 'count'),
+          ...Object.entries(census).flatMap(([table, c]) => [
+            figure(`lakeFiles.${table}`, c.files, 'count'),
+            figure(`lakeMaxFilesPerHour.${table}`, c.maxFilesPerHour, 'count'),
+          ]),
+        ],
+        details: {
+          warmupS,
+          pollIntervalMs: soakPollIntervalMs,
+          routes,
+          lake: census,
+          samples: samples.map((s) => ({
+            s: Math.round((s.atMs - startedAt) / 1000),
+            rssMiB: Math.round(s.rssMiB),
+            cpuS: Math.round(s.cpuS * 10) / 10,
+            events: s.events,
+          })),
+        },
+      };
+    } finally {
+      await poller?.stop();
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  },
+};
+
+function startChild(ctx: ScenarioContext): ChildProcess {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    SHOPSTREAM_API_PORT: '0',
+    SHOPSTREAM_API_HOST: '127.0.0.1',
+  };
+  if (ctx.options.ratePerSecExplicit) {
+    env['SHOPSTREAM_SIMULATOR_RATE_PER_SEC'] = String(ctx.options.ratePerSec);
+    env['SHOPSTREAM_SIMULATOR_TRAFFIC_SHAPE'] = 'flat';
+  }
+  // The same runtime as this process (node + tsx from sources, or node on the build).
+  const args = [...process.execArgv, process.argv[1]!, '--data-dir', join(ctx.workDir, 'data'), 'start'];
+  return spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/** Waits for start's "shopstream is running: dashboard <url>" line. */
+function listeningUrl(child: ChildProcess): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let out = '';
+    let err = '';
+    child.stderr!.setEncoding('utf8').on('data', (d: string) => (err = (err + d).slice(-4000)));
+    child.stdout!.setEncoding('utf8').on('data', (d: string) => {
+      out += d;
+      const m = /dashboard (http:\/\/[^/\s]+)\//.exec(out);
+      if (m !== null) resolve(m[1]!.replace('localhost', '127.0.0.1'));
+    });
+    child.once('exit', (code) => reject(new Error(`start exited with ${code} before listening: ${err}`)));
+  });
+}
+
+async function committedEvents(baseUrl: string): Promise<number> {
+  try {
+    const res = await fetch(`${baseUrl}/api/v1/pipeline/status`, { signal: AbortSignal.timeout(10_000) });
+    const body = (await res.json()) as { accounting?: { read?: number } };
+    return body.accounting?.read ?? 0;
+  } catch {
+    return 0;
+  }
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGINT');
+  const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+  await exited;
+  clearTimeout(timer);
+}
