@@ -1,6 +1,6 @@
 /**
  * Runs a test suite with node's test runner and prints the closing line `N passed, N failed`.
- * Suites: unit (src/**\/*.test.ts), conformance (test/conformance), e2e (test/e2e),
+ * Suites: unit (src/**\/*.test.ts and web/src/**\/*.test.ts), conformance (test/conformance), e2e (test/e2e),
  * browser (test/browser), all. Usage: tsx test/run-tests.ts [suite...] [--files a.test.ts ...]
  */
 import { spawn } from 'node:child_process';
@@ -8,11 +8,11 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 
-const SUITES: Record<string, string> = {
-  unit: 'src',
-  conformance: 'test/conformance',
-  e2e: 'test/e2e',
-  browser: 'test/browser',
+const SUITES: Record<string, string[]> = {
+  unit: ['src', 'web/src'],
+  conformance: ['test/conformance'],
+  e2e: ['test/e2e'],
+  browser: ['test/browser'],
 };
 
 function findTests(dir: string): string[] {
@@ -34,7 +34,9 @@ const filesAt = args.indexOf('--files');
 const names = (filesAt === -1 ? args : args.slice(0, filesAt)).filter((a) => !a.startsWith('--'));
 const wanted = names.length === 0 || names.includes('all') ? Object.keys(SUITES) : names;
 const files =
-  filesAt === -1 ? wanted.flatMap((s) => findTests(SUITES[s] ?? s)).sort() : args.slice(filesAt + 1);
+  filesAt === -1
+    ? wanted.flatMap((s) => (SUITES[s] ?? [s]).flatMap(findTests)).sort()
+    : args.slice(filesAt + 1);
 if (files.length === 0) {
   console.error(`no test files for ${wanted.join(', ')}`);
   console.log('0 passed, 1 failed');

@@ -15,6 +15,7 @@ import type {
 } from './lib/api-types.js';
 import { currentWindow, effectiveGrain, type GrainChoice, type RangeId } from './lib/time-range.js';
 import { mergeLiveWindows } from './lib/merge-live-windows.js';
+import { openBucketStartMs } from './lib/incomplete-window.js';
 import { useApiQuery } from './hooks/use-api-query.js';
 import { useLiveStream } from './hooks/use-live-stream.js';
 import { HeaderBar } from './components/header-bar.js';
@@ -95,6 +96,7 @@ export function App() {
   const pipeline = useApiQuery(() => apiGet<PipelineStatus>('/api/v1/pipeline/status'), key, tick);
 
   const shown = mergeLiveWindows(series.data, live.lastKpis);
+  const openFromMs = openBucketStartMs(g, Date.now());
   const acknowledge = (id: string) => {
     setAckBusy(id);
     apiPost(`/api/v1/alerts/${encodeURIComponent(id)}/acknowledge`, {})
@@ -127,7 +129,7 @@ export function App() {
         </p>
       )}
       <main className="grid">
-        <KpiTiles summary={summary.data} series={shown} error={summary.error} />
+        <KpiTiles summary={summary.data} series={shown} error={summary.error} openFromMs={openFromMs} />
         <Panel
           id="revenue-chart"
           title={`Revenue per ${g}`}
@@ -138,6 +140,7 @@ export function App() {
           {(s) => (
             <TimeChart
               label={`Revenue per ${g}`}
+              openFromMs={openFromMs}
               series={[{ label: 'revenue', color: '#4ade80', points: s.series.revenue ?? [] }]}
             />
           )}
@@ -169,6 +172,7 @@ export function App() {
           {(s) => (
             <TimeChart
               label={`Events per ${g}`}
+              openFromMs={openFromMs}
               series={[
                 { label: 'all events', color: '#a78bfa', points: s.series.events_total ?? [] },
                 { label: 'clicks', color: '#60a5fa', points: s.series.events_click ?? [] },

@@ -55,6 +55,21 @@ export async function sumCounters(store: ApiStore, q: CounterQuery): Promise<Map
   return new Map(rows.map((r) => [r.counter, Number(r.value)]));
 }
 
+/**
+ * Data coverage of [fromMs, toMs): the number of one-minute windows holding at least one event,
+ * over all events whatever a dimension filter says. A period with fewer covered minutes than
+ * another (the data started inside it, or the pipeline was down) is not comparable to it.
+ */
+export async function coveredMinutes(store: ApiStore, fromMs: number, toMs: number): Promise<number> {
+  const rows = await store.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM serving.kpi_counts
+      WHERE window_start >= $1::timestamptz AND window_start < $2::timestamptz
+        AND counter = 'events_total' AND value > 0`,
+    [toIsoParam(fromMs), toIsoParam(toMs)],
+  );
+  return Number(rows[0]?.n ?? 0);
+}
+
 /** Summed counters of each listed one-minute window (for the live stream). */
 export async function countersOfWindows(
   store: ApiStore,

@@ -209,6 +209,17 @@ describe('/api/v1 routes', () => {
     assert.equal(cur.aov, 390 / 8);
     assert.equal(prev.revenue, 7);
     assert.equal(body.previousFrom, '2026-01-24T10:00:00.000Z');
+    // W0 and W1 in the range, only OLD in the previous one: the previous period is partly covered.
+    assert.deepEqual(body.coveredMinutes, { current: 2, previous: 1 });
+    const filtered = await get(
+      `/api/v1/kpis/summary?from=2026-01-24T12:00:00Z&to=2026-01-24T14:00:00Z&channel=app`,
+    );
+    assert.equal((filtered.body.current as Record<string, number>).revenue, 90);
+    assert.deepEqual(
+      filtered.body.coveredMinutes,
+      { current: 2, previous: 1 },
+      'coverage ignores the filter',
+    );
   });
 
   it('GET /api/v1/funnel counts the four steps', async () => {

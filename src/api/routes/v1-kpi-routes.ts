@@ -18,7 +18,7 @@ import {
   countersFor,
   metricValue,
 } from '../queries/kpi-formulas.js';
-import { sumCounters, sumCountersByBucket } from '../queries/kpi-counter-queries.js';
+import { coveredMinutes, sumCounters, sumCountersByBucket } from '../queries/kpi-counter-queries.js';
 import type { RouteContext } from '../route-context.js';
 
 const DEFAULT_SPAN_MS = 60 * 60_000;
@@ -36,6 +36,17 @@ const SeriesQuery = Type.Object({
   ...DimensionFilters,
 });
 const SummaryQuery = Type.Object({ ...RangeQuery, ...DimensionFilters });
+const CoveredMinutes = Type.Object(
+  {
+    current: Type.Integer({ minimum: 0 }),
+    previous: Type.Integer({ minimum: 0 }),
+  },
+  {
+    description:
+      'One-minute windows holding at least one event in each period (all events, whatever the filter). ' +
+      'When previous < current, the previous period is only partly covered by data: not comparable.',
+  },
+);
 const FunnelStep = Type.Object({
   step: Type.String(),
   count: Type.Number(),
@@ -114,7 +125,8 @@ export function registerV1KpiRoutes(app: FastifyInstance, ctx: RouteContext): vo
     {
       schema: {
         tags: ['v1'],
-        summary: 'Every KPI over a range and over the previous range of the same length (for tiles)',
+        summary:
+          'Every KPI over a range and over the previous range of the same length, with the data coverage of each (for tiles)',
         querystring: SummaryQuery,
         response: withErrors(
           Type.Object({
@@ -124,6 +136,7 @@ export function registerV1KpiRoutes(app: FastifyInstance, ctx: RouteContext): vo
             previousTo: IsoTime,
             current: Type.Record(Type.String(), Type.Number()),
             previous: Type.Record(Type.String(), Type.Number()),
+            coveredMinutes: CoveredMinutes,
           }),
         ),
       },
@@ -134,9 +147,11 @@ export function registerV1KpiRoutes(app: FastifyInstance, ctx: RouteContext): vo
       const metrics = dim === undefined ? ALL_METRICS : [...DIM_COUNTERS, ...DERIVED_METRICS];
       const counters = countersFor(metrics);
       const prevFromMs = fromMs - (toMs - fromMs);
-      const [cur, prev] = await Promise.all([
+      const [cur, prev, curMinutes, prevMinutes] = await Promise.all([
         sumCounters(ctx.store, { fromMs, toMs, counters, dim }),
         sumCounters(ctx.store, { fromMs: prevFromMs, toMs: fromMs, counters, dim }),
+        coveredMinutes(ctx.store, fromMs, toMs),
+        coveredMinutes(ctx.store, prevFromMs, fromMs),
       ]);
       const values = (c: Map<string, number>) =>
         Object.fromEntries(metrics.map((m) => [m, metricValue(m, c)]));
@@ -147,6 +162,7 @@ export function registerV1KpiRoutes(app: FastifyInstance, ctx: RouteContext): vo
         previousTo: iso(fromMs),
         current: values(cur),
         previous: values(prev),
+        coveredMinutes: { current: curMinutes, previous: prevMinutes },
       };
     },
   );

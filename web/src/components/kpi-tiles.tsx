@@ -1,5 +1,8 @@
-import { changeRatio, formatValue, type ValueKind } from '../lib/format.js';
+import { formatValue, valueForms, type ValueKind } from '../lib/format.js';
 import type { KpiSeries, KpiSummary } from '../lib/api-types.js';
+import { comparePeriods, type PeriodComparison } from '../lib/period-comparison.js';
+import { completePoints } from '../lib/incomplete-window.js';
+import { FitText } from './fit-text.js';
 import { Sparkline } from './sparkline.js';
 
 export const TILE_METRICS: { metric: string; label: string; kind: ValueKind; color: string }[] = [
@@ -15,10 +18,15 @@ interface Props {
   summary: KpiSummary | undefined;
   series: KpiSeries | undefined;
   error: Error | undefined;
+  /** Start of the first still-filling window: sparklines show only the windows before it. */
+  openFromMs: number;
 }
 
-/** The KPI tiles: value over the selected range, change against the previous range, sparkline. */
-export function KpiTiles({ summary, series, error }: Props) {
+/**
+ * The KPI tiles: value over the selected range (the longest form that fits, the full value in the
+ * tooltip), change against the previous range when it is covered alike, sparkline of ended windows.
+ */
+export function KpiTiles({ summary, series, error, openFromMs }: Props) {
   return (
     <section
       className="tiles"
@@ -29,9 +37,12 @@ export function KpiTiles({ summary, series, error }: Props) {
     >
       {TILE_METRICS.map((t) => {
         const value = summary?.current[t.metric];
-        const previous = summary?.previous[t.metric] ?? 0;
-        const change = value === undefined ? null : changeRatio(value, previous);
-        const points = series?.series[t.metric]?.map((p) => p.value) ?? [];
+        const comparison =
+          summary === undefined || value === undefined
+            ? undefined
+            : comparePeriods(value, summary.previous[t.metric] ?? 0, summary.coveredMinutes);
+        const points = completePoints(series?.series[t.metric] ?? [], openFromMs);
+        const full = value === undefined ? (error ? '!' : '…') : formatValue(value, t.kind);
         return (
           <article
             key={t.metric}
@@ -41,18 +52,51 @@ export function KpiTiles({ summary, series, error }: Props) {
             aria-live="polite"
           >
             <h3 className="tile-label">{t.label}</h3>
-            <p className="tile-value">
-              {value === undefined ? (error ? '!' : '…') : formatValue(value, t.kind)}
-            </p>
-            <p className={`tile-change ${change === null ? '' : change >= 0 ? 'up' : 'down'}`}>
-              {change === null
-                ? 'no previous data'
-                : `${change >= 0 ? '▲' : '▼'} ${Math.abs(change * 100).toFixed(1)}% vs previous`}
-            </p>
-            <Sparkline values={points} color={t.color} />
+            <FitText
+              className="tile-value"
+              forms={value === undefined ? [full] : valueForms(value, t.kind)}
+              title={full}
+            />
+            <ChangeLine comparison={comparison} summary={summary} />
+            <Sparkline values={points.map((p) => p.value)} lastTs={points.at(-1)?.ts} color={t.color} />
           </article>
         );
       })}
     </section>
+  );
+}
+
+function ChangeLine({
+  comparison,
+  summary,
+}: {
+  comparison: PeriodComparison | undefined;
+  summary: KpiSummary | undefined;
+}) {
+  if (comparison === undefined || summary === undefined) return <p className="tile-change">&nbsp;</p>;
+  if (comparison.kind === 'change') {
+    const up = comparison.ratio >= 0;
+    return (
+      <p className={`tile-change ${up ? 'up' : 'down'}`} data-comparison="change">
+        {`${up ? '▲' : '▼'} ${Math.abs(comparison.ratio * 100).toFixed(1)}% vs previous`}
+      </p>
+    );
+  }
+  if (comparison.kind === 'previous-zero') {
+    return (
+      <p className="tile-change" data-comparison="previous-zero">
+        previous period: 0
+      </p>
+    );
+  }
+  const { current, previous } = comparison.coveredMinutes;
+  return (
+    <p
+      className="tile-change"
+      data-comparison="not-comparable"
+      title={`The previous period holds data in ${previous} minute(s), this one in ${current}: a percentage would compare a part with a whole.`}
+    >
+      no comparable period
+    </p>
   );
 }

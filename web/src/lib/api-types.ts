@@ -14,6 +14,12 @@ export interface KpiSummary {
   previousTo: string;
   current: Record<string, number>;
   previous: Record<string, number>;
+  /** One-minute windows holding any event in each period (all events, whatever the filter). */
+  coveredMinutes: CoveredMinutes;
+}
+export interface CoveredMinutes {
+  current: number;
+  previous: number;
 }
 export interface KpiSeries {
   from: string;
