@@ -101,8 +101,22 @@ export const ConfigSchema = Type.Object(
       maxFetchBytes: int(4 * 1024 * 1024, 'Most bytes one read fetches from a partition.', 1024),
       tls: Type.Boolean({
         default: false,
-        description: 'Connect with TLS (managed services: MSK, Event Hubs, Confluent Cloud).',
+        description:
+          'Connect with TLS (managed services: MSK, Event Hubs, Confluent Cloud). Without tlsCaFile the system CAs verify the broker.',
       }),
+      tlsCaFile: str(
+        '',
+        'With tls: PEM file of the CA(s) that sign the broker certificates (a private or self-signed CA); empty = the system CAs.',
+      ),
+      tlsCertFile: str(
+        '',
+        'With tls: PEM client certificate (chain) for brokers that require one (mutual TLS); needs tlsKeyFile.',
+      ),
+      tlsKeyFile: str('', 'With tls: PEM private key of tlsCertFile (unencrypted).'),
+      tlsServerName: str(
+        '',
+        'With tls: the name the broker certificates must carry (SNI and verification) when it differs from the bootstrap host.',
+      ),
       saslMechanism: Type.Union(
         [
           Type.Literal(''),

@@ -56,6 +56,11 @@ export const ERROR_REGISTRY = {
     canRetry: false,
     description: 'The Kafka broker rejected the credentials (SASL) or an ACL denies the operation.',
   },
+  SHOP_LOG_TLS_FAILED: {
+    canRetry: false,
+    description:
+      'The TLS handshake with a Kafka broker failed: its certificate is not trusted (kafka.tlsCaFile), has expired or names another host, or the broker does not speak TLS.',
+  },
   SHOP_LOG_BROKER_REJECTED: {
     canRetry: false,
     description:
