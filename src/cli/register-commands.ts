@@ -17,6 +17,7 @@ import { registerRunCommand } from './commands/run-command.js';
 import { registerTopicsCommand } from './commands/topics-command.js';
 import { registerKeysCommand } from './commands/keys-command.js';
 import { registerBenchCommand } from './commands/bench-command.js';
+import { registerDbCommand } from './commands/db-command.js';
 
 /** Every command of the CLI, in help order. Each lives in `commands/<name>-command.ts`. */
 export function registerCommands(program: Command, ctx: CliContext): void {
@@ -37,4 +38,5 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   registerTopicsCommand(program, ctx);
   registerKeysCommand(program, ctx);
   registerBenchCommand(program, ctx);
+  registerDbCommand(program, ctx);
 }

@@ -80,6 +80,34 @@ export const ConfigSchema = Type.Object(
           'PostgreSQL: longest wait for a connection before the store reports itself unavailable.',
           1,
         ),
+        sslMode: Type.Union(
+          [
+            Type.Literal(''),
+            Type.Literal('disable'),
+            Type.Literal('require'),
+            Type.Literal('verify-ca'),
+            Type.Literal('verify-full'),
+          ],
+          {
+            default: '',
+            description:
+              'PostgreSQL TLS, as libpq: `require` encrypts without checking the certificate, `verify-ca` checks it against sslCaFile, `verify-full` also checks the host name (system CAs without sslCaFile); empty = the URL decides (`?sslmode=`), else plaintext. When set, the URL must carry no ssl parameters.',
+          },
+        ),
+        sslCaFile: str(
+          '',
+          'PostgreSQL: PEM file of the CA that signs the server certificate (verify-ca, verify-full).',
+        ),
+        sslCertFile: str(
+          '',
+          'PostgreSQL: PEM client certificate (certificate authentication); needs sslKeyFile.',
+        ),
+        sslKeyFile: str('', 'PostgreSQL: PEM private key of sslCertFile (unencrypted).'),
+        migrations: Type.Union([Type.Literal('apply'), Type.Literal('verify')], {
+          default: 'apply',
+          description:
+            '`apply` = apply missing migrations when the store opens (needs the migration role, docs/deploy.md); `verify` = never change the schema, fail with SHOP_STORE_SCHEMA_OUTDATED when a migration is missing (least-privilege roles; run `shopstream db migrate` first).',
+        }),
       },
     ),
     kafka: section('Kafka client settings, used when `log.brokers` is set (docs/kafka.md).', {

@@ -79,6 +79,26 @@ export const ERROR_REGISTRY = {
     canRetry: false,
     description: 'A serving-database query failed; details carry the SQL and parameters.',
   },
+  SHOP_STORE_SCHEMA_OUTDATED: {
+    canRetry: true,
+    description:
+      'store.migrations=verify and a migration is not applied yet: run `shopstream db migrate` with the migration role (the process may retry after it).',
+  },
+  SHOP_STORE_AUTH_FAILED: {
+    canRetry: false,
+    description:
+      'PostgreSQL refused the login (wrong password, unknown role, or pg_hba.conf rejects the connection, e.g. plaintext where TLS is required).',
+  },
+  SHOP_STORE_TLS_FAILED: {
+    canRetry: false,
+    description:
+      'The TLS handshake with PostgreSQL failed: the server certificate is not trusted (store.sslCaFile), names another host, or the server does not offer TLS.',
+  },
+  SHOP_STORE_PERMISSION_DENIED: {
+    canRetry: false,
+    description:
+      'The database role lacks a privilege the operation needs (SQLSTATE 42501); see the least-privilege roles in docs/deploy.md.',
+  },
   SHOP_STORE_MIGRATION_FAILED: {
     canRetry: false,
     description: 'A schema migration of the serving database failed.',
