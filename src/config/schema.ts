@@ -205,7 +205,7 @@ export const ConfigSchema = Type.Object(
       readAuth: Type.Union([Type.Literal('auto'), Type.Literal('open'), Type.Literal('key')], {
         default: 'auto',
         description:
-          'Who may read: `open` = anyone, `key` = a viewer or admin key is required; `auto` = open in embedded mode (log.brokers empty), key in distributed mode. Writes always need an admin key.',
+          'Who may read: `open` = anyone, `key` = any valid key is required; `auto` = open in embedded mode (log.brokers empty), key in distributed mode. Operator and admin routes always need a key of that role.',
       }),
       adminKeys: str(
         '',
@@ -214,6 +214,18 @@ export const ConfigSchema = Type.Object(
       viewerKeys: str(
         '',
         'Comma-separated viewer (read-only) API keys, `sha256:<hex>` or plain values hashed at load.',
+      ),
+      analystKeys: str(
+        '',
+        'Comma-separated analyst API keys (viewer + marts, customers and explain routes), `sha256:<hex>` or plain.',
+      ),
+      operatorKeys: str(
+        '',
+        'Comma-separated operator API keys (analyst + job triggers and alert acknowledgement), `sha256:<hex>` or plain.',
+      ),
+      keyRotationGraceMs: int(
+        24 * 3600 * 1000,
+        'After a key rotation (API or `api-keys rotate`), the old key keeps working this long (0 = revoked at once).',
       ),
       corsOrigins: str('', 'Comma-separated origins allowed by CORS (`*` = any); empty = same-origin only.'),
       rateLimitPerMin: int(

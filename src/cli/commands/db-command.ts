@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { cliActor, recordAudit } from '../../audit/index.js';
 import { ShopError } from '../../errors/index.js';
 import { createRoleStatements } from '../../store/roles/apply-role-grants.js';
 import type { CliContext } from '../cli-context.js';
@@ -16,7 +17,11 @@ export function registerDbCommand(program: Command, ctx: CliContext): void {
     .description('Apply missing migrations and grant the shopstream_* roles their privileges')
     .action(async () => {
       const store = await openStoreFromConfig(ctx.config(), 'apply');
-      await store.close();
+      try {
+        await recordAudit(store, { ...cliActor(), action: 'db.migrate', outcome: 'ok' });
+      } finally {
+        await store.close();
+      }
       ctx.stderr.write('serving database migrated\n');
     });
   db.command('roles')
