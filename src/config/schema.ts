@@ -59,7 +59,14 @@ export const ConfigSchema = Type.Object(
         1,
       ),
       segmentBytes: int(64 * 1024 * 1024, 'Embedded log: roll to a new segment file past this size.', 1024),
-      retentionMs: int(7 * 24 * 3600 * 1000, 'Delete whole segments older than this (0 = keep forever).'),
+      retentionMs: int(
+        7 * 24 * 3600 * 1000,
+        'Retention of the raw topics (events, customers) set when shopstream creates them: delete whole segments older than this (0 = keep forever).',
+      ),
+      processedRetentionMs: int(
+        30 * 24 * 3600 * 1000,
+        'Retention of the processed topics shopstream creates (ecom.events.clean.v1, .quarantine.v1, ecom.daily_aggregations.v1, ecom.data_quality_alerts.v1); 0 = keep forever.',
+      ),
       retentionBytes: int(0, 'Keep at most about this many bytes per partition (0 = no limit).'),
       maxRecordBytes: int(1024 * 1024, 'Largest record the log accepts.', 1),
     }),
