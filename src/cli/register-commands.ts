@@ -20,6 +20,7 @@ import { registerBenchCommand } from './commands/bench-command.js';
 import { registerDbCommand } from './commands/db-command.js';
 import { registerApiKeysCommand } from './commands/api-keys-command.js';
 import { registerAuditCommand } from './commands/audit-command.js';
+import { registerBackupCommand } from './commands/backup-command.js';
 
 /** Every command of the CLI, in help order. Each lives in `commands/<name>-command.ts`. */
 export function registerCommands(program: Command, ctx: CliContext): void {
@@ -43,4 +44,5 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   registerDbCommand(program, ctx);
   registerApiKeysCommand(program, ctx);
   registerAuditCommand(program, ctx);
+  registerBackupCommand(program, ctx);
 }

@@ -99,6 +99,11 @@ export const ERROR_REGISTRY = {
     description:
       'The database role lacks a privilege the operation needs (SQLSTATE 42501); see the least-privilege roles in docs/deploy.md.',
   },
+  SHOP_STORE_BACKUP_FAILED: {
+    canRetry: false,
+    description:
+      'pg_dump or pg_restore failed (details name the tool; its stderr is in the message), or a backup folder is incomplete or does not match the store kind.',
+  },
   SHOP_STORE_MIGRATION_FAILED: {
     canRetry: false,
     description: 'A schema migration of the serving database failed.',
