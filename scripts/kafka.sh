@@ -4,10 +4,16 @@
 #   scripts/kafka.sh install             fetch the jars into $SHOPSTREAM_KAFKA_HOME/jars (once)
 #   scripts/kafka.sh start               single node (broker+controller) on 127.0.0.1:$SHOPSTREAM_KAFKA_PORT
 #   scripts/kafka.sh start-cluster       3 combined broker+controller nodes (failover tests)
+#   scripts/kafka.sh start-secure        single node with TLS only: an SSL listener that requires a client
+#                                        certificate on $SHOPSTREAM_KAFKA_SECURE_PORT and a SASL_SSL listener
+#                                        (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512) on +1; its self-signed CA and
+#                                        certificates are made once (openssl + keytool) in `tls-dir`
 #   scripts/kafka.sh stop                stop every node this script started (pid files)
+#   scripts/kafka.sh stop-secure         stop the secure node only
 #   scripts/kafka.sh stop-node N | start-node N   stop/start node N (1-3) of the cluster
 #   scripts/kafka.sh status              which nodes run
-#   scripts/kafka.sh bootstrap [cluster] print the bootstrap servers
+#   scripts/kafka.sh bootstrap [cluster|secure|sasl]  print the bootstrap servers
+#   scripts/kafka.sh tls-dir             print the folder of ca.crt, client.crt, client.key (secure node)
 #   scripts/kafka.sh reset               stop, then delete all broker data (not the jars)
 #
 # Every command is idempotent: starting a running node or stopping a stopped one is a no-op.
@@ -15,6 +21,10 @@
 #   SHOPSTREAM_KAFKA_HOME          cache of jars and run data   (default ~/.cache/shopstream/kafka)
 #   SHOPSTREAM_KAFKA_PORT          single-node client port      (default 59092; controller = +1)
 #   SHOPSTREAM_KAFKA_CLUSTER_PORT  first cluster client port    (default 59192; nodes +0..2, controllers +10..12)
+#   SHOPSTREAM_KAFKA_SECURE_PORT   secure node SSL port         (default 59292; SASL_SSL = +1, controller = +2)
+#   SHOPSTREAM_KAFKA_SECURE_USER, SHOPSTREAM_KAFKA_SECURE_PASSWORD   the secure node's SASL user, for PLAIN and
+#                                  SCRAM (default shopstream / shopstream-secret); SCRAM credentials are
+#                                  written when the node is first formatted: `reset` to change them
 #   SHOPSTREAM_KAFKA_HEAP          JVM max heap per node        (default 512m single, 384m per cluster node)
 #   SHOPSTREAM_KAFKA_READY_TIMEOUT_S  readiness wait            (default 60)
 set -euo pipefail
@@ -25,6 +35,9 @@ JARS_DIR="$KAFKA_HOME/jars"
 RUN_DIR="$KAFKA_HOME/run"
 SINGLE_PORT="${SHOPSTREAM_KAFKA_PORT:-59092}"
 CLUSTER_PORT="${SHOPSTREAM_KAFKA_CLUSTER_PORT:-59192}"
+SECURE_PORT="${SHOPSTREAM_KAFKA_SECURE_PORT:-59292}"
+SASL_USER="${SHOPSTREAM_KAFKA_SECURE_USER:-shopstream}"
+SASL_PASSWORD="${SHOPSTREAM_KAFKA_SECURE_PASSWORD:-shopstream-secret}"
 READY_TIMEOUT_S="${SHOPSTREAM_KAFKA_READY_TIMEOUT_S:-60}"
 KAFKA_VERSION="$(sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' "$SCRIPT_DIR/kafka/pom.xml")"
 INSTALLED_MARK="$JARS_DIR/.installed-$KAFKA_VERSION"
@@ -62,18 +75,26 @@ advertised.listeners=PLAINTEXT://127.0.0.1:$3
 inter.broker.listener.name=PLAINTEXT
 controller.listener.names=CONTROLLER
 listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+EOF
+  common_properties "$dir" "$5" "$6" >>"$dir/server.properties"
+}
+
+# common_properties <dir> <replication> <min isr>: storage, replication and tuning of every node.
+common_properties() {
+  local dir="$1" replication="$2" min_isr="$3"
+  cat <<EOF
 log.dirs=$dir/data
 auto.create.topics.enable=false
 num.partitions=1
-default.replication.factor=$5
-min.insync.replicas=$6
-offsets.topic.replication.factor=$5
+default.replication.factor=$replication
+min.insync.replicas=$min_isr
+offsets.topic.replication.factor=$replication
 offsets.topic.num.partitions=8
-transaction.state.log.replication.factor=$5
-transaction.state.log.min.isr=$6
+transaction.state.log.replication.factor=$replication
+transaction.state.log.min.isr=$min_isr
 transaction.state.log.num.partitions=4
-share.coordinator.state.topic.replication.factor=$5
-share.coordinator.state.topic.min.isr=$6
+share.coordinator.state.topic.replication.factor=$replication
+share.coordinator.state.topic.min.isr=$min_isr
 group.initial.rebalance.delay.ms=0
 log.segment.bytes=16777216
 log.retention.check.interval.ms=5000
@@ -85,15 +106,17 @@ EOF
 }
 
 # start_node <name> <node id> <client port> <voters> <replication> <min isr> <heap>
+# The properties come from $PROPERTIES_WRITER (default write_properties); $FORMAT_ARGS are extra
+# arguments of the storage format (SCRAM credentials).
 start_node() {
   local name="$1" dir; dir="$(node_dir "$1")"
   if node_alive "$name"; then log "$name already running (pid $(node_pid "$name"))"; return 0; fi
   mkdir -p "$dir"
-  write_properties "$name" "$2" "$3" "$4" "$5" "$6"
+  "${PROPERTIES_WRITER:-write_properties}" "$name" "$2" "$3" "$4" "$5" "$6"
   if [[ ! -f "$dir/data/meta.properties" ]]; then
     java -cp "$JARS_DIR/*" -Dlog4j2.configurationFile="$SCRIPT_DIR/kafka/log4j2.properties" \
       kafka.tools.StorageTool format -t "$(cluster_id "$name")" -c "$dir/server.properties" \
-      >"$dir/format.log" 2>&1 || die "formatting $name failed, see $dir/format.log"
+      "${FORMAT_ARGS[@]}" >"$dir/format.log" 2>&1 || die "formatting $name failed, see $dir/format.log"
   fi
   nohup java -Xms64m -Xmx"$7" -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -Djava.awt.headless=true \
     -Dlog4j2.configurationFile="$SCRIPT_DIR/kafka/log4j2.properties" \
@@ -128,6 +151,10 @@ wait_ready() {
   tail -n 30 "$dir/kafka.log" >&2
   die "$name not ready on 127.0.0.1:$port after ${READY_TIMEOUT_S}s (log: $dir/kafka.log)"
 }
+
+FORMAT_ARGS=()
+# shellcheck source=kafka/secure-node.sh
+source "$SCRIPT_DIR/kafka/secure-node.sh"
 
 heap_single() { echo "${SHOPSTREAM_KAFKA_HEAP:-512m}"; }
 heap_cluster() { echo "${SHOPSTREAM_KAFKA_HEAP:-384m}"; }
@@ -203,7 +230,13 @@ case "${1:-}" in
   stop-node) [[ "${2:-}" =~ ^[1-3]$ ]] || die "usage: kafka.sh stop-node 1|2|3"; stop_node "cluster-$2" ;;
   stop) stop_all ;;
   status) status ;;
-  bootstrap) if [[ "${2:-}" == cluster ]]; then bootstrap_cluster; else bootstrap_single; fi ;;
+  start-secure) start_secure ;;
+  stop-secure) stop_node secure ;;
+  tls-dir) tls_dir ;;
+  bootstrap)
+    case "${2:-}" in
+      cluster) bootstrap_cluster ;; secure) bootstrap_secure ;; sasl) bootstrap_sasl ;; *) bootstrap_single ;;
+    esac ;;
   reset) stop_all; rm -rf "$RUN_DIR"; log "broker data removed" ;;
-  *) echo "usage: $0 install|start|start-cluster|stop|start-node N|stop-node N|status|bootstrap [cluster]|reset" >&2; exit 2 ;;
+  *) echo "usage: $0 install|start|start-cluster|start-secure|stop|stop-secure|start-node N|stop-node N|status|bootstrap [cluster|secure|sasl]|tls-dir|reset" >&2; exit 2 ;;
 esac

@@ -5,13 +5,20 @@
 #   scripts/postgres.sh stop     fast shutdown
 #   scripts/postgres.sh status   exit 0 and print "running" when the server accepts connections, else exit 3
 #   scripts/postgres.sh url      print the connection URL of the test database
+#   scripts/postgres.sh ca       print the CA certificate file (SHOPSTREAM_PG_SSL=on clusters)
 #
 # Every command is idempotent: starting a running server or stopping a stopped one is a no-op.
 # The cluster listens on 127.0.0.1 only, with trust authentication: never expose it.
+# With SHOPSTREAM_PG_SSL=on (chosen when the cluster is first initialised; use its own folder and
+# port) the server runs with ssl=on and a self-signed CA made by openssl; TCP connections must use
+# TLS (`hostssl`, a plaintext one is rejected) and authenticate with a password (scram-sha-256;
+# the superuser `postgres` gets SHOPSTREAM_PG_PASSWORD, printed in the URL).
 # Environment (all optional):
 #   SHOPSTREAM_PG_DIR              cluster folder (default /tmp/shopstream-pg)
 #   SHOPSTREAM_PG_PORT             TCP port        (default 55432)
 #   SHOPSTREAM_PG_READY_TIMEOUT_S  readiness wait  (default 30)
+#   SHOPSTREAM_PG_SSL              `on` = TLS-only cluster (default off)
+#   SHOPSTREAM_PG_PASSWORD         superuser password of an SSL cluster (default shopstream-ssl)
 set -euo pipefail
 
 PG_DIR="${SHOPSTREAM_PG_DIR:-/tmp/shopstream-pg}"
@@ -21,6 +28,9 @@ DATA_DIR="$PG_DIR/data"
 SOCKET_DIR="$PG_DIR/socket"
 LOG_FILE="$PG_DIR/postgres.log"
 DB_NAME="shopstream_test"
+SSL="${SHOPSTREAM_PG_SSL:-off}"
+PASSWORD="${SHOPSTREAM_PG_PASSWORD:-shopstream-ssl}"
+TLS_DIR="$PG_DIR/tls"
 RUN_USER="$(id -un)"
 
 log() { echo "postgres.sh: $*" >&2; }
@@ -66,6 +76,49 @@ init_cluster() {
   log "initdb $DATA_DIR"
   as_run_user "$BIN/initdb" -D "$DATA_DIR" -U postgres --auth=trust --encoding=UTF8 --locale=C >"$PG_DIR/initdb.log" 2>&1 \
     || { cat "$PG_DIR/initdb.log" >&2; die "initdb failed"; }
+  if [[ "$SSL" == on ]]; then make_tls_files; write_ssl_hba; fi
+}
+
+# A self-signed CA and a server certificate for 127.0.0.1 and localhost, readable by the server only.
+make_tls_files() {
+  command -v openssl >/dev/null || die "openssl is required for SHOPSTREAM_PG_SSL=on"
+  mkdir -p "$TLS_DIR"
+  openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -sha256 -subj "/CN=shopstream test PostgreSQL CA" \
+    -keyout "$TLS_DIR/ca.key" -out "$TLS_DIR/ca.crt" 2>/dev/null || die "openssl: CA failed"
+  openssl req -new -newkey rsa:2048 -nodes -subj "/CN=localhost" \
+    -keyout "$TLS_DIR/server.key" -out "$TLS_DIR/server.csr" 2>/dev/null || die "openssl: server key failed"
+  echo "subjectAltName=DNS:localhost,IP:127.0.0.1" >"$TLS_DIR/server.ext"
+  openssl x509 -req -in "$TLS_DIR/server.csr" -CA "$TLS_DIR/ca.crt" -CAkey "$TLS_DIR/ca.key" -CAcreateserial \
+    -days 3650 -sha256 -extfile "$TLS_DIR/server.ext" -out "$TLS_DIR/server.crt" 2>/dev/null \
+    || die "openssl: server certificate failed"
+  rm -f "$TLS_DIR/server.csr" "$TLS_DIR/server.ext"
+  chmod 600 "$TLS_DIR"/*.key
+  chmod 755 "$TLS_DIR" && chmod 644 "$TLS_DIR/ca.crt"
+  [[ "$(id -u)" -eq 0 ]] && chown -R "$RUN_USER" "$TLS_DIR"
+  return 0
+}
+
+# TLS and a password on every TCP connection; the local socket (this script) stays trusted.
+write_ssl_hba() {
+  cat >"$DATA_DIR/pg_hba.conf" <<EOF
+local   all all                 trust
+hostssl all all 127.0.0.1/32    scram-sha-256
+host    all all 127.0.0.1/32    reject
+EOF
+  [[ "$(id -u)" -eq 0 ]] && chown "$RUN_USER" "$DATA_DIR/pg_hba.conf"
+  return 0
+}
+
+# psql_admin <args...>: psql as the superuser (an SSL cluster: over the trusted local socket).
+psql_admin() {
+  local host=127.0.0.1
+  [[ "$SSL" == on ]] && host="$SOCKET_DIR"
+  "$BIN/psql" -h "$host" -p "$PG_PORT" -U postgres "$@"
+}
+
+ssl_server_options() {
+  [[ "$SSL" == on ]] || return 0
+  echo "-c ssl=on -c ssl_cert_file=$TLS_DIR/server.crt -c ssl_key_file=$TLS_DIR/server.key -c ssl_ca_file=$TLS_DIR/ca.crt -c password_encryption=scram-sha-256"
 }
 
 is_ready() { "$BIN/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT" -U postgres >/dev/null 2>&1; }
@@ -80,8 +133,11 @@ wait_ready() {
 
 create_database() {
   local exists
-  exists="$("$BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$DB_NAME'")"
-  [[ "$exists" == "1" ]] || "$BIN/psql" -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -c "CREATE DATABASE $DB_NAME" >&2
+  exists="$(psql_admin -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$DB_NAME'")"
+  [[ "$exists" == "1" ]] || psql_admin -q -d postgres -c "CREATE DATABASE $DB_NAME" >&2
+  if [[ "$SSL" == on ]]; then
+    echo "ALTER ROLE postgres PASSWORD :'pw'" | psql_admin -q -d postgres -v pw="$PASSWORD" >&2
+  fi
 }
 
 cmd_start() {
@@ -92,7 +148,7 @@ cmd_start() {
   if ! is_ready; then
     log "starting on 127.0.0.1:$PG_PORT ($DATA_DIR)"
     as_run_user "$BIN/pg_ctl" -D "$DATA_DIR" -l "$LOG_FILE" -w -t "$READY_TIMEOUT_S" start \
-      -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $SOCKET_DIR -c max_connections=200 -c fsync=on" >&2 \
+      -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $SOCKET_DIR -c max_connections=200 -c fsync=on $(ssl_server_options)" >&2 \
       || { tail -n 30 "$LOG_FILE" >&2 || true; die "pg_ctl start failed"; }
   fi
   wait_ready
@@ -112,12 +168,21 @@ cmd_status() {
   if [[ -n "$BIN" ]] && is_ready; then echo "running"; else echo "stopped"; exit 3; fi
 }
 
-cmd_url() { echo "postgres://postgres@127.0.0.1:$PG_PORT/$DB_NAME"; }
+cmd_url() {
+  if [[ "$SSL" == on ]]; then echo "postgres://postgres:$PASSWORD@127.0.0.1:$PG_PORT/$DB_NAME"
+  else echo "postgres://postgres@127.0.0.1:$PG_PORT/$DB_NAME"; fi
+}
+
+cmd_ca() {
+  [[ -f "$TLS_DIR/ca.crt" ]] || die "no CA in $TLS_DIR (start the cluster with SHOPSTREAM_PG_SSL=on)"
+  echo "$TLS_DIR/ca.crt"
+}
 
 case "${1:-}" in
   start) cmd_start ;;
   stop) cmd_stop ;;
   status) cmd_status ;;
   url) cmd_url ;;
-  *) echo "usage: $0 start|stop|status|url" >&2; exit 2 ;;
+  ca) cmd_ca ;;
+  *) echo "usage: $0 start|stop|status|url|ca" >&2; exit 2 ;;
 esac

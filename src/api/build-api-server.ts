@@ -5,7 +5,11 @@ import type { Config } from '../config/index.js';
 import type { Lake } from '../lake/index.js';
 import { LakeQueries } from './queries/lake-queries.js';
 import type { ServingStore } from '../store/serving-store.js';
+import { recordAudit } from '../audit/index.js';
 import { ApiKeyStore } from './access/api-keys.js';
+import { auditCaller } from './access/audit-caller.js';
+import { ManagedApiKeys } from './access/managed-api-keys.js';
+import { customerIdMasker } from './customer-id-masking.js';
 import { installAccessControl } from './access/access-hooks.js';
 import { installCors, parseOrigins } from './access/cors-hooks.js';
 import { TokenBucketLimiter } from './access/token-bucket-limiter.js';
@@ -19,11 +23,15 @@ import { registerReferenceRoutes } from './routes/reference-routes.js';
 import { registerV1KpiRoutes } from './routes/v1-kpi-routes.js';
 import { registerV1CommerceRoutes } from './routes/v1-commerce-routes.js';
 import { registerV1OpsRoutes } from './routes/v1-ops-routes.js';
+import { registerV1AdminRoutes } from './routes/v1-admin-routes.js';
 import { registerV1StreamRoute } from './routes/v1-stream-route.js';
 import { defaultWebDir } from './web/default-web-dir.js';
 import { registerWebDist } from './web/serve-web-dist.js';
 import type { RouteContext } from './route-context.js';
 import { registerMetricsRoutes, type MetricsPluginOptions } from '../observability/metrics-plugin.js';
+
+/** A key revoked by another process stops working within this long. */
+const MANAGED_KEYS_REFRESH_MS = 1_000;
 
 export interface ApiServerDeps {
   readonly store: ServingStore;
@@ -98,8 +106,18 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<FastifyInstan
 
   const readAuth = api.readAuth === 'auto' ? (deps.config.log.brokers === '' ? 'open' : 'key') : api.readAuth;
   installCors(app, parseOrigins(api.corsOrigins));
+  const managedKeys = new ManagedApiKeys(deps.store, MANAGED_KEYS_REFRESH_MS);
   installAccessControl(app, {
     keys: new ApiKeyStore(api),
+    managedKeys,
+    onDenied: (request, required, code) =>
+      recordAudit(deps.store, {
+        ...auditCaller(request),
+        action: 'access.denied',
+        target: `${request.method} ${request.routeOptions.url ?? request.url}`,
+        outcome: 'denied',
+        details: { required, code },
+      }),
     openReads: readAuth === 'open',
     limiter: api.rateLimitPerMin === 0 ? undefined : new TokenBucketLimiter(api.rateLimitPerMin, 60_000),
     rateLimitPerMin: api.rateLimitPerMin,
@@ -107,13 +125,23 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<FastifyInstan
   });
 
   const lake = deps.lake === undefined ? undefined : new LakeQueries(deps.lake);
-  const ctx: RouteContext = { store: deps.store, api, readAuth, status: deps.status, now, lake };
+  const ctx: RouteContext = {
+    store: deps.store,
+    api,
+    readAuth,
+    status: deps.status,
+    now,
+    lake,
+    managedKeys,
+    maskUserId: customerIdMasker(deps.config.processor.piiMasking, deps.config.processor.piiSalt),
+  };
   const onLiveError = (err: unknown) => app.log.warn({ err }, 'live stream read failed');
   const broadcaster = new KpiBroadcaster(deps.store, deps.liveFeed, onLiveError);
   registerReferenceRoutes(app, ctx);
   registerV1KpiRoutes(app, ctx);
   registerV1CommerceRoutes(app, ctx);
   registerV1OpsRoutes(app, ctx);
+  registerV1AdminRoutes(app, ctx);
   registerV1StreamRoute(app, broadcaster, api.streamHeartbeatMs);
   if (deps.metrics !== undefined) registerMetricsRoutes(app, deps.metrics);
   registerWebDist(app, api.webDir === '' ? defaultWebDir() : api.webDir);

@@ -1,5 +1,7 @@
 import type { Config } from '../config/index.js';
 import type { LakeQueries } from './queries/lake-queries.js';
+import type { ManagedApiKeys } from './access/managed-api-keys.js';
+import type { CustomerIdMasker } from './customer-id-masking.js';
 import type { ApiStore } from './queries/api-store.js';
 import type { PipelineStatusProvider } from './pipeline-status.js';
 
@@ -13,4 +15,8 @@ export interface RouteContext {
   readonly now: () => number;
   /** Lake questions (exact distinct counts, quarantine over time); undefined = no lake here. */
   readonly lake: LakeQueries | undefined;
+  /** The serving.api_keys lookup; routes that change keys invalidate it. */
+  readonly managedKeys: ManagedApiKeys;
+  /** Applied to every user id of a customer-level response (processor.piiMasking). */
+  readonly maskUserId: CustomerIdMasker;
 }

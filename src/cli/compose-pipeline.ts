@@ -19,10 +19,15 @@ import { createShopMetrics } from '../observability/shop-metrics.js';
 import { readPipelineStatus } from '../pipeline/processor/pipeline-status.js';
 import { processorLake, processorStore } from '../pipeline/processor/processor-adapters.js';
 import { StreamProcessor } from '../pipeline/processor/stream-processor.js';
-import { downstreamPublisher } from '../pipeline/processor/downstream-publisher.js';
+import {
+  CLEAN_TOPIC,
+  QUARANTINE_TOPIC,
+  downstreamPublisher,
+} from '../pipeline/processor/downstream-publisher.js';
 import { collectorDepsFromConfig, collectorPlugin } from '../sources/collector/index.js';
 import type { ServingStore } from '../store/index.js';
 import { processorOptionsFromConfig } from './open-components.js';
+import { ensureProcessedTopics } from './open-event-log.js';
 
 export interface PipelineParts {
   readonly config: Readonly<Config>;
@@ -61,6 +66,8 @@ export async function composePipeline(parts: PipelineParts): Promise<ComposedPip
     onDelivery: (attempt) => recordDelivery(metrics, attempt),
     onError: (err) => logger.warn({ err }, 'detector pass failed'),
   });
+  if (config.processor.publishDownstream)
+    await ensureProcessedTopics(log, config, [CLEAN_TOPIC, QUARANTINE_TOPIC]);
   const processor: StreamProcessor = new StreamProcessor(processorOptionsFromConfig(config), {
     log,
     lake: processorLake(lake),

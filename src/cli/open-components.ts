@@ -7,9 +7,15 @@ import { RAW_TOPIC } from '../log/event-log.js';
 import type { StreamProcessorOptions } from '../pipeline/processor/stream-processor.js';
 import { openServingStore, type ServingStore } from '../store/index.js';
 
-/** The serving store the configuration names (PGlite under dataDir, or `store.url`), migrated. */
-export function openStoreFromConfig(config: Readonly<Config>): Promise<ServingStore> {
-  return openServingStore({ ...config.store, dataDir: config.dataDir });
+/**
+ * The serving store the configuration names (PGlite under dataDir, or `store.url`), migrated or
+ * verified per store.migrations; `migrations` overrides that (`db migrate`, `db roles`, restore).
+ */
+export function openStoreFromConfig(
+  config: Readonly<Config>,
+  migrations: 'apply' | 'verify' | 'skip' = config.store.migrations,
+): Promise<ServingStore> {
+  return openServingStore({ ...config.store, dataDir: config.dataDir, migrations });
 }
 
 export function lakeDirOf(config: Readonly<Config>): string {

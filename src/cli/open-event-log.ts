@@ -29,7 +29,28 @@ export async function openEventLog(
   });
 }
 
-/** Topic retention from config (0 = unlimited). */
+/**
+ * Creates processed topics (the downstream ones) when missing, with log.processedRetentionMs
+ * (raw topics use retentionOf). An existing topic is left as it is: change its retention on the
+ * broker (`kafka-configs --alter`), as for any topic.
+ */
+export async function ensureProcessedTopics(
+  log: EventLog,
+  config: Readonly<Config>,
+  topics: readonly string[],
+): Promise<void> {
+  const retentionMs = config.log.processedRetentionMs;
+  for (const name of topics) {
+    await log.ensureTopic({
+      name,
+      partitions: config.log.partitions,
+      replicationFactor: config.log.replicationFactor,
+      ...(retentionMs > 0 ? { retentionMs } : {}),
+    });
+  }
+}
+
+/** Raw-topic retention from config (0 = unlimited). */
 export function retentionOf(config: Readonly<Config>): { retentionMs?: number; retentionBytes?: number } {
   return {
     ...(config.log.retentionMs > 0 ? { retentionMs: config.log.retentionMs } : {}),

@@ -17,6 +17,10 @@ import { registerRunCommand } from './commands/run-command.js';
 import { registerTopicsCommand } from './commands/topics-command.js';
 import { registerKeysCommand } from './commands/keys-command.js';
 import { registerBenchCommand } from './commands/bench-command.js';
+import { registerDbCommand } from './commands/db-command.js';
+import { registerApiKeysCommand } from './commands/api-keys-command.js';
+import { registerAuditCommand } from './commands/audit-command.js';
+import { registerBackupCommand } from './commands/backup-command.js';
 
 /** Every command of the CLI, in help order. Each lives in `commands/<name>-command.ts`. */
 export function registerCommands(program: Command, ctx: CliContext): void {
@@ -37,4 +41,8 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   registerTopicsCommand(program, ctx);
   registerKeysCommand(program, ctx);
   registerBenchCommand(program, ctx);
+  registerDbCommand(program, ctx);
+  registerApiKeysCommand(program, ctx);
+  registerAuditCommand(program, ctx);
+  registerBackupCommand(program, ctx);
 }

@@ -4,9 +4,13 @@ import { createLogger, type Logger } from '../observability/logger.js';
 import { ProcessorGroup } from '../pipeline/membership/index.js';
 import { processorLake, processorStore } from '../pipeline/processor/processor-adapters.js';
 import { StreamProcessor, type CommitInfo } from '../pipeline/processor/stream-processor.js';
-import { downstreamPublisher } from '../pipeline/processor/downstream-publisher.js';
+import {
+  CLEAN_TOPIC,
+  QUARANTINE_TOPIC,
+  downstreamPublisher,
+} from '../pipeline/processor/downstream-publisher.js';
 import type { CliContext } from './cli-context.js';
-import { openEventLog } from './open-event-log.js';
+import { ensureProcessedTopics, openEventLog } from './open-event-log.js';
 import { openLakeFromConfig, openStoreFromConfig, processorOptionsFromConfig } from './open-components.js';
 
 export interface ProcessorRunOptions {
@@ -61,6 +65,7 @@ export async function runProcessorFromConfig(
         { store, onEvent },
       )
     : undefined;
+  if (publish) await ensureProcessedTopics(log, config, [CLEAN_TOPIC, QUARANTINE_TOPIC]);
   const processor = new StreamProcessor(processorOptions, {
     log,
     lake: processorLake(lake),

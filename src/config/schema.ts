@@ -59,7 +59,14 @@ export const ConfigSchema = Type.Object(
         1,
       ),
       segmentBytes: int(64 * 1024 * 1024, 'Embedded log: roll to a new segment file past this size.', 1024),
-      retentionMs: int(7 * 24 * 3600 * 1000, 'Delete whole segments older than this (0 = keep forever).'),
+      retentionMs: int(
+        7 * 24 * 3600 * 1000,
+        'Retention of the raw topics (events, customers) set when shopstream creates them: delete whole segments older than this (0 = keep forever).',
+      ),
+      processedRetentionMs: int(
+        30 * 24 * 3600 * 1000,
+        'Retention of the processed topics shopstream creates (ecom.events.clean.v1, .quarantine.v1, ecom.daily_aggregations.v1, ecom.data_quality_alerts.v1); 0 = keep forever.',
+      ),
       retentionBytes: int(0, 'Keep at most about this many bytes per partition (0 = no limit).'),
       maxRecordBytes: int(1024 * 1024, 'Largest record the log accepts.', 1),
     }),
@@ -80,6 +87,34 @@ export const ConfigSchema = Type.Object(
           'PostgreSQL: longest wait for a connection before the store reports itself unavailable.',
           1,
         ),
+        sslMode: Type.Union(
+          [
+            Type.Literal(''),
+            Type.Literal('disable'),
+            Type.Literal('require'),
+            Type.Literal('verify-ca'),
+            Type.Literal('verify-full'),
+          ],
+          {
+            default: '',
+            description:
+              'PostgreSQL TLS, as libpq: `require` encrypts without checking the certificate, `verify-ca` checks it against sslCaFile, `verify-full` also checks the host name (system CAs without sslCaFile); empty = the URL decides (`?sslmode=`), else plaintext. When set, the URL must carry no ssl parameters.',
+          },
+        ),
+        sslCaFile: str(
+          '',
+          'PostgreSQL: PEM file of the CA that signs the server certificate (verify-ca, verify-full).',
+        ),
+        sslCertFile: str(
+          '',
+          'PostgreSQL: PEM client certificate (certificate authentication); needs sslKeyFile.',
+        ),
+        sslKeyFile: str('', 'PostgreSQL: PEM private key of sslCertFile (unencrypted).'),
+        migrations: Type.Union([Type.Literal('apply'), Type.Literal('verify')], {
+          default: 'apply',
+          description:
+            '`apply` = apply missing migrations when the store opens (needs the migration role, docs/deploy.md); `verify` = never change the schema, fail with SHOP_STORE_SCHEMA_OUTDATED when a migration is missing (least-privilege roles; run `shopstream db migrate` first).',
+        }),
       },
     ),
     kafka: section('Kafka client settings, used when `log.brokers` is set (docs/kafka.md).', {
@@ -101,8 +136,22 @@ export const ConfigSchema = Type.Object(
       maxFetchBytes: int(4 * 1024 * 1024, 'Most bytes one read fetches from a partition.', 1024),
       tls: Type.Boolean({
         default: false,
-        description: 'Connect with TLS (managed services: MSK, Event Hubs, Confluent Cloud).',
+        description:
+          'Connect with TLS (managed services: MSK, Event Hubs, Confluent Cloud). Without tlsCaFile the system CAs verify the broker.',
       }),
+      tlsCaFile: str(
+        '',
+        'With tls: PEM file of the CA(s) that sign the broker certificates (a private or self-signed CA); empty = the system CAs.',
+      ),
+      tlsCertFile: str(
+        '',
+        'With tls: PEM client certificate (chain) for brokers that require one (mutual TLS); needs tlsKeyFile.',
+      ),
+      tlsKeyFile: str('', 'With tls: PEM private key of tlsCertFile (unencrypted).'),
+      tlsServerName: str(
+        '',
+        'With tls: the name the broker certificates must carry (SNI and verification) when it differs from the bootstrap host.',
+      ),
       saslMechanism: Type.Union(
         [
           Type.Literal(''),
@@ -163,7 +212,7 @@ export const ConfigSchema = Type.Object(
       readAuth: Type.Union([Type.Literal('auto'), Type.Literal('open'), Type.Literal('key')], {
         default: 'auto',
         description:
-          'Who may read: `open` = anyone, `key` = a viewer or admin key is required; `auto` = open in embedded mode (log.brokers empty), key in distributed mode. Writes always need an admin key.',
+          'Who may read: `open` = anyone, `key` = any valid key is required; `auto` = open in embedded mode (log.brokers empty), key in distributed mode. Operator and admin routes always need a key of that role.',
       }),
       adminKeys: str(
         '',
@@ -172,6 +221,18 @@ export const ConfigSchema = Type.Object(
       viewerKeys: str(
         '',
         'Comma-separated viewer (read-only) API keys, `sha256:<hex>` or plain values hashed at load.',
+      ),
+      analystKeys: str(
+        '',
+        'Comma-separated analyst API keys (viewer + marts, customers and explain routes), `sha256:<hex>` or plain.',
+      ),
+      operatorKeys: str(
+        '',
+        'Comma-separated operator API keys (analyst + job triggers and alert acknowledgement), `sha256:<hex>` or plain.',
+      ),
+      keyRotationGraceMs: int(
+        24 * 3600 * 1000,
+        'After a key rotation (API or `api-keys rotate`), the old key keeps working this long (0 = revoked at once).',
       ),
       corsOrigins: str('', 'Comma-separated origins allowed by CORS (`*` = any); empty = same-origin only.'),
       rateLimitPerMin: int(

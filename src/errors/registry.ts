@@ -56,6 +56,11 @@ export const ERROR_REGISTRY = {
     canRetry: false,
     description: 'The Kafka broker rejected the credentials (SASL) or an ACL denies the operation.',
   },
+  SHOP_LOG_TLS_FAILED: {
+    canRetry: false,
+    description:
+      'The TLS handshake with a Kafka broker failed: its certificate is not trusted (kafka.tlsCaFile), has expired or names another host, or the broker does not speak TLS.',
+  },
   SHOP_LOG_BROKER_REJECTED: {
     canRetry: false,
     description:
@@ -73,6 +78,31 @@ export const ERROR_REGISTRY = {
   SHOP_STORE_QUERY_FAILED: {
     canRetry: false,
     description: 'A serving-database query failed; details carry the SQL and parameters.',
+  },
+  SHOP_STORE_SCHEMA_OUTDATED: {
+    canRetry: true,
+    description:
+      'store.migrations=verify and a migration is not applied yet: run `shopstream db migrate` with the migration role (the process may retry after it).',
+  },
+  SHOP_STORE_AUTH_FAILED: {
+    canRetry: false,
+    description:
+      'PostgreSQL refused the login (wrong password, unknown role, or pg_hba.conf rejects the connection, e.g. plaintext where TLS is required).',
+  },
+  SHOP_STORE_TLS_FAILED: {
+    canRetry: false,
+    description:
+      'The TLS handshake with PostgreSQL failed: the server certificate is not trusted (store.sslCaFile), names another host, or the server does not offer TLS.',
+  },
+  SHOP_STORE_PERMISSION_DENIED: {
+    canRetry: false,
+    description:
+      'The database role lacks a privilege the operation needs (SQLSTATE 42501); see the least-privilege roles in docs/deploy.md.',
+  },
+  SHOP_STORE_BACKUP_FAILED: {
+    canRetry: false,
+    description:
+      'pg_dump or pg_restore failed (details name the tool; its stderr is in the message), or a backup folder is incomplete or does not match the store kind.',
   },
   SHOP_STORE_MIGRATION_FAILED: {
     canRetry: false,

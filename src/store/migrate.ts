@@ -1,5 +1,6 @@
 import { ShopError, isShopError } from '../errors/index.js';
 import { MIGRATIONS, type Migration } from './migrations/migration-list.js';
+import { applyRoleGrants } from './roles/apply-role-grants.js';
 import type { SqlExecutor } from './serving-store.js';
 
 /** Key of the transaction-scoped advisory lock that serializes concurrent migrators. */
@@ -27,8 +28,35 @@ export async function runMigrations(
     const applied = new Set(rows.map((r) => r.id));
     const pending = migrations.filter((m) => !applied.has(m.id));
     for (const migration of pending) await applyMigration(tx, migration);
+    await applyRoleGrants(tx);
     return pending.map((m) => m.id);
   });
+}
+
+/**
+ * Checks, without changing anything, that every migration is applied (for least-privilege roles
+ * that open the store with `store.migrations = verify`). SHOP_STORE_SCHEMA_OUTDATED otherwise.
+ */
+export async function verifyMigrations(
+  db: SqlExecutor,
+  migrations: readonly Migration[] = MIGRATIONS,
+): Promise<void> {
+  const table = await db.query<{ t: string | null }>(
+    `SELECT to_regclass('serving.schema_migrations')::text AS t`,
+  );
+  const applied =
+    table[0]?.t === null || table[0]?.t === undefined
+      ? new Set<string>()
+      : new Set(
+          (await db.query<{ id: string }>('SELECT id FROM serving.schema_migrations')).map((r) => r.id),
+        );
+  const missing = migrations.filter((m) => !applied.has(m.id)).map((m) => m.id);
+  if (missing.length > 0)
+    throw new ShopError(
+      'SHOP_STORE_SCHEMA_OUTDATED',
+      `the serving database lacks migrations ${missing.join(', ')}: run \`shopstream db migrate\` with the migration role`,
+      { details: { missing } },
+    );
 }
 
 async function applyMigration(tx: SqlExecutor, migration: Migration): Promise<void> {

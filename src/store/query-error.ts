@@ -2,11 +2,15 @@ import { ShopError } from '../errors/index.js';
 
 const MAX_ARRAY_PREVIEW = 10;
 
-/** Wraps a driver error of a query into SHOP_STORE_QUERY_FAILED carrying the SQL and parameters. */
+/**
+ * Wraps a driver error of a query into SHOP_STORE_QUERY_FAILED carrying the SQL and parameters
+ * (SHOP_STORE_PERMISSION_DENIED for SQLSTATE 42501, a role without the privilege).
+ */
 export function queryFailed(cause: unknown, sql: string, params: readonly unknown[] | undefined): ShopError {
   const message = cause instanceof Error ? cause.message : String(cause);
   const sqlState = sqlStateOf(cause);
-  return new ShopError('SHOP_STORE_QUERY_FAILED', message, {
+  const code = sqlState === '42501' ? 'SHOP_STORE_PERMISSION_DENIED' : 'SHOP_STORE_QUERY_FAILED';
+  return new ShopError(code, message, {
     cause,
     details: { sql, params: summarizeParams(params ?? []), ...(sqlState === undefined ? {} : { sqlState }) },
   });

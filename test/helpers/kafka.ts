@@ -72,7 +72,8 @@ export async function openTestKafkaLog(
   options: Partial<KafkaLogOptions> = {},
   created = new Set<string>(),
 ): Promise<TestKafkaLog> {
-  const brokers = (await testKafkaBootstrap()).split(',');
+  const brokers =
+    options.brokers === undefined ? (await testKafkaBootstrap()).split(',') : [...options.brokers];
   const inner = await openKafkaLog({ brokers, requestTimeoutMs: 15_000, ...options });
   const log = recordingTopics(inner, created);
   return {
@@ -80,7 +81,7 @@ export async function openTestKafkaLog(
     brokers,
     async cleanup() {
       await inner.close();
-      await deleteTestTopics(brokers, [...created]);
+      await deleteTestTopics(brokers, [...created], options);
     },
   };
 }
@@ -103,10 +104,22 @@ function recordingTopics(inner: EventLog, created: Set<string>): EventLog {
   };
 }
 
-/** Deletes topics (missing ones are ignored). */
-export async function deleteTestTopics(brokers: string[], topics: string[]): Promise<void> {
+/** Deletes topics (missing ones are ignored); `security` = the TLS and SASL of the log that made them. */
+export async function deleteTestTopics(
+  brokers: string[],
+  topics: string[],
+  security: Pick<KafkaLogOptions, 'tls' | 'sasl'> = {},
+): Promise<void> {
   if (topics.length === 0) return;
-  const admin = new Admin({ clientId: 'shopstream-test-cleanup', bootstrapBrokers: brokers });
+  const tls = security.tls === true ? {} : security.tls === false ? undefined : security.tls;
+  const admin = new Admin({
+    clientId: 'shopstream-test-cleanup',
+    bootstrapBrokers: brokers,
+    ...(tls === undefined
+      ? {}
+      : { tls: { ca: tls.ca, cert: tls.cert, key: tls.key, servername: tls.serverName } }),
+    ...(security.sasl === undefined ? {} : { sasl: { ...security.sasl } }),
+  });
   try {
     const existing = new Set(await admin.listTopics());
     const doomed = topics.filter((t) => existing.has(t));

@@ -156,7 +156,7 @@ export function App() {
           {(a) => (
             <AlertsView
               alerts={a.alerts}
-              canAcknowledge={session.data?.role === 'admin'}
+              canAcknowledge={session.data?.role === 'operator' || session.data?.role === 'admin'}
               onAcknowledge={acknowledge}
               busyId={ackBusy}
             />

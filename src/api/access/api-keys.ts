@@ -1,25 +1,46 @@
 import { createHash } from 'node:crypto';
 
-export type ApiRole = 'viewer' | 'admin';
+/** API roles, each allowed everything the previous ones are (viewer < analyst < operator < admin). */
+export const API_ROLES = ['viewer', 'analyst', 'operator', 'admin'] as const;
+export type ApiRole = (typeof API_ROLES)[number];
 /** Who the caller is: a role from a valid key, or anonymous. */
 export type Caller = ApiRole | 'anonymous';
 
+/** True when `caller` has at least `required`'s rights. */
+export function hasRole(caller: Caller, required: ApiRole): boolean {
+  return caller !== 'anonymous' && API_ROLES.indexOf(caller) >= API_ROLES.indexOf(required);
+}
+
+/** A recognised key: its role and the audit name of its holder (`config:<role>:<digest prefix>`, `key:<id>`). */
+export interface KeyIdentity {
+  readonly role: ApiRole;
+  readonly actor: string;
+}
+
 /**
- * The API keys, held only as sha256 hex digests. A configured key is either `sha256:<hex>` (the
- * digest itself, so the plain key never sits in a config file) or a plain value hashed here at load.
- * Lookup hashes the presented key, so plain keys are never compared or kept.
+ * The API keys of the configuration (api.adminKeys, operatorKeys, analystKeys, viewerKeys), held
+ * only as sha256 hex digests. A configured key is either `sha256:<hex>` (the digest itself, so the
+ * plain key never sits in a config file) or a plain value hashed here at load. Keys managed at run
+ * time (serving.api_keys, with expiry and rotation) are looked up by `ManagedApiKeys`.
  */
 export class ApiKeyStore {
   private readonly roles = new Map<string, ApiRole>();
 
-  constructor(keys: { adminKeys: string; viewerKeys: string }) {
-    for (const digest of parseKeyList(keys.viewerKeys)) this.roles.set(digest, 'viewer');
-    for (const digest of parseKeyList(keys.adminKeys)) this.roles.set(digest, 'admin');
+  constructor(keys: { adminKeys: string; viewerKeys: string; analystKeys?: string; operatorKeys?: string }) {
+    const lists: Record<ApiRole, string> = {
+      viewer: keys.viewerKeys,
+      analyst: keys.analystKeys ?? '',
+      operator: keys.operatorKeys ?? '',
+      admin: keys.adminKeys,
+    };
+    for (const role of API_ROLES)
+      for (const digest of parseKeyList(lists[role])) this.roles.set(digest, role);
   }
 
-  /** The role of a presented plain key, or undefined when it is not a known key. */
-  roleOf(plainKey: string): ApiRole | undefined {
-    return this.roles.get(sha256Hex(plainKey));
+  /** The identity of a key digest, or undefined when the configuration does not name it. */
+  identityOf(digest: string): KeyIdentity | undefined {
+    const role = this.roles.get(digest);
+    return role === undefined ? undefined : { role, actor: `config:${role}:${digest.slice(0, 8)}` };
   }
 
   get size(): number {

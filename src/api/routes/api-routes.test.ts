@@ -310,7 +310,7 @@ describe('/api/v1 routes', () => {
     assert.equal((await get('/api/v1/session', { 'x-api-key': 'admin-secret' })).body.role, 'admin');
   });
 
-  it('POST /api/v1/alerts/:id/acknowledge needs an admin key and is idempotent', async () => {
+  it('POST /api/v1/alerts/:id/acknowledge needs an operator or admin key and is idempotent', async () => {
     const url = `/api/v1/alerts/${encodeURIComponent(alertId)}/acknowledge`;
     const anon = await t.app.inject({ method: 'POST', url, payload: {} });
     assert.equal(anon.statusCode, 401);
@@ -340,6 +340,35 @@ describe('/api/v1 routes', () => {
       headers: { 'x-api-key': 'admin-secret' },
     });
     assert.equal(missing.statusCode, 404);
+  });
+
+  it('admin routes: keys created, rotated, revoked; the audit log lists each change', async () => {
+    const admin = { 'x-api-key': 'admin-secret' };
+    const post = (url: string, payload: unknown = {}) =>
+      t.app.inject({ method: 'POST', url, payload: payload as object, headers: admin });
+    const created = (await post('/api/v1/admin/keys', { name: 'grafana', role: 'viewer' })).json() as {
+      key: string;
+      record: { id: string };
+    };
+    assert.match(created.key, /^sk_/);
+    assert.equal((await get('/api/v1/session', { 'x-api-key': created.key })).body.role, 'viewer');
+    const listed = (await get('/api/v1/admin/keys', admin)).body as { keys: Array<{ id: string }> };
+    assert.deepEqual(
+      listed.keys.map((k) => k.id),
+      [created.record.id],
+    );
+    const rotated = (await post(`/api/v1/admin/keys/${created.record.id}/rotate`)).json() as {
+      record: { id: string; rotatedFrom: string };
+    };
+    assert.equal(rotated.record.rotatedFrom, created.record.id);
+    assert.equal((await post(`/api/v1/admin/keys/${rotated.record.id}/revoke`)).statusCode, 200);
+    const audit = (await get('/api/v1/admin/audit?action=key.create', admin)).body as {
+      entries: Array<{ action: string; target: string; outcome: string; actor: string }>;
+    };
+    assert.deepEqual(
+      audit.entries.map((e) => [e.action, e.target, e.outcome, e.actor.startsWith('config:admin:')]),
+      [['key.create', 'grafana', 'ok', true]],
+    );
   });
 
   it('GET /api/v1/stream sends hello then a kpis event after a commit', async () => {

@@ -58,11 +58,17 @@ export function registerV1CommerceRoutes(app: FastifyInstance, ctx: RouteContext
     {
       schema: {
         tags: ['v1'],
-        summary: 'Live order feed: the newest purchase lines by event time',
+        summary:
+          'Live order feed: the newest purchase lines by event time (userId masked per processor.piiMasking)',
         querystring: OrdersQuery,
         response: withErrors(Type.Object({ orders: Type.Array(Order) })),
       },
     },
-    async (req) => ({ orders: await recentOrders(ctx.store, req.query.limit) }),
+    async (req) => ({
+      orders: (await recentOrders(ctx.store, req.query.limit)).map((o) => ({
+        ...o,
+        userId: ctx.maskUserId(o.userId),
+      })),
+    }),
   );
 }

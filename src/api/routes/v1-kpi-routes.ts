@@ -20,6 +20,7 @@ import {
 } from '../queries/kpi-formulas.js';
 import { coveredMinutes, sumCounters, sumCountersByBucket } from '../queries/kpi-counter-queries.js';
 import type { RouteContext } from '../route-context.js';
+import { API_ROLES } from '../access/api-keys.js';
 
 const DEFAULT_SPAN_MS = 60 * 60_000;
 const MAX_POINTS = 20_000;
@@ -65,7 +66,7 @@ export function registerV1KpiRoutes(app: FastifyInstance, ctx: RouteContext): vo
         summary: 'The role of the presented API key and whether reads need one',
         response: withErrors(
           Type.Object({
-            role: Type.Union([Type.Literal('anonymous'), Type.Literal('viewer'), Type.Literal('admin')]),
+            role: Type.Union([Type.Literal('anonymous'), ...API_ROLES.map((r) => Type.Literal(r))]),
             readAuth: Type.Union([Type.Literal('open'), Type.Literal('key')]),
           }),
           [401, 429, 500],

@@ -10,6 +10,8 @@ import { commitWatermark, readPositionRows } from '../queries/pipeline-queries.j
 import { latestDqRun } from '../queries/dq-queries.js';
 import { OffsetRateSampler } from '../live/offset-rate-sampler.js';
 import type { RouteContext } from '../route-context.js';
+import { audited } from '../../audit/index.js';
+import { auditCaller } from '../access/audit-caller.js';
 
 const Nullable = <T extends ReturnType<typeof Type.Number | typeof Type.String>>(t: T) =>
   Type.Union([t, Type.Null()]);
@@ -215,17 +217,21 @@ export function registerV1OpsRoutes(app: FastifyInstance, ctx: RouteContext): vo
   app.post<{ Params: Static<typeof AckParams>; Body: Static<typeof AckBody> | undefined }>(
     '/api/v1/alerts/:id/acknowledge',
     {
-      config: { access: 'admin' },
+      config: { access: 'operator' },
       schema: {
         tags: ['v1'],
-        summary: 'Acknowledge an alert (admin key); idempotent',
+        summary: 'Acknowledge an alert (operator or admin key); idempotent; audited',
         params: AckParams,
         body: Type.Optional(AckBody),
         response: withErrors(Type.Object({ alert: AlertSchema }), [400, 401, 403, 404, 413, 429, 500]),
       },
     },
     async (req) => ({
-      alert: await acknowledgeAlert(ctx.store, req.params.id, req.body?.by ?? 'admin', ctx.now()),
+      alert: await audited(
+        ctx.store,
+        { ...auditCaller(req), action: 'alert.acknowledge', target: req.params.id },
+        () => acknowledgeAlert(ctx.store, req.params.id, req.body?.by ?? req.callerActor, ctx.now()),
+      ),
     }),
   );
 }

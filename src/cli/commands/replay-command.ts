@@ -1,5 +1,6 @@
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
+import { audited, cliActor } from '../../audit/index.js';
 import { replayFromBronze } from '../../pipeline/replay/replay-from-bronze.js';
 import type { CliContext } from '../cli-context.js';
 import { openLakeFromConfig, openStoreFromConfig, processorOptionsFromConfig } from '../open-components.js';
@@ -22,15 +23,12 @@ export function registerReplayCommand(program: Command, ctx: CliContext): void {
         : undefined;
       let started = false;
       try {
-        const result = await replayFromBronze(
-          lake,
-          store,
-          processorOptionsFromConfig(config),
-          (done, total) => {
+        const result = await audited(store, { ...cliActor(), action: 'replay', target: 'bronze' }, () =>
+          replayFromBronze(lake, store, processorOptionsFromConfig(config), (done, total) => {
             if (!started) bar?.start(total, 0);
             started = true;
             bar?.update(done);
-          },
+          }),
         );
         bar?.stop();
         ctx.stderr.write(

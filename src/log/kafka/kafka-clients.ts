@@ -1,5 +1,6 @@
 import { Admin, Consumer, Producer, ProduceAcks, type BaseOptions } from '@platformatic/kafka';
-import type { ResolvedKafkaLogOptions } from './kafka-log-options.js';
+import type { ConnectionOptions } from 'node:tls';
+import type { KafkaTlsOptions, ResolvedKafkaLogOptions } from './kafka-log-options.js';
 
 /** The three protocol clients one KafkaEventLog owns; none of them joins a consumer group. */
 export interface KafkaClients {
@@ -26,8 +27,19 @@ function baseOptions(options: ResolvedKafkaLogOptions, role: string): BaseOption
     retries: CLIENT_RETRIES,
     retryDelay: CLIENT_RETRY_DELAY_MS,
     autocreateTopics: false,
-    ...(options.tls ? { tls: {} } : {}),
+    ...(options.tls === undefined ? {} : { tls: nodeTlsOptions(options.tls) }),
     ...(options.sasl ? { sasl: { ...options.sasl } } : {}),
+  };
+}
+
+/** Node's tls.connect options: the certificate is always verified (rejectUnauthorized). */
+function nodeTlsOptions(tls: KafkaTlsOptions): ConnectionOptions {
+  return {
+    rejectUnauthorized: true,
+    ...(tls.ca === undefined ? {} : { ca: tls.ca }),
+    ...(tls.cert === undefined ? {} : { cert: tls.cert }),
+    ...(tls.key === undefined ? {} : { key: tls.key }),
+    ...(tls.serverName === undefined ? {} : { servername: tls.serverName }),
   };
 }
 

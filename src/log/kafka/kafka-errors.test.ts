@@ -48,3 +48,28 @@ test('toShopError keeps the cause and the Kafka error names; a ShopError passes 
     'NOT_ENOUGH_REPLICAS',
   ]);
 });
+
+test('TLS failures are SHOP_LOG_TLS_FAILED (not retryable); SASL failures SHOP_LOG_AUTH_FAILED', () => {
+  const tlsError = (code: string) =>
+    new NetworkError('Connection to 127.0.0.1:9093 failed.', {
+      cause: Object.assign(new Error('certificate problem'), { code }),
+    });
+  for (const code of [
+    'SELF_SIGNED_CERT_IN_CHAIN',
+    'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+    'ERR_TLS_CERT_ALTNAME_INVALID',
+    'CERT_HAS_EXPIRED',
+    'DEPTH_ZERO_SELF_SIGNED_CERT',
+  ]) {
+    const err = toShopError(new AggregateError([tlsError(code)]), 'connect');
+    assert.equal(err.code, 'SHOP_LOG_TLS_FAILED', code);
+    assert.equal(err.canRetry, false);
+  }
+  const plaintextBroker = new UserError('TLS handshake failed. Please verify the broker supports TLS.');
+  assert.equal(classifyKafkaError(new NetworkError('x', { cause: plaintextBroker })), 'SHOP_LOG_TLS_FAILED');
+  const refused = new NetworkError('x', {
+    cause: Object.assign(new Error('refused'), { code: 'ECONNREFUSED' }),
+  });
+  assert.equal(classifyKafkaError(refused), 'SHOP_LOG_UNAVAILABLE');
+  assert.equal(classifyKafkaError(new ProtocolError('SASL_AUTHENTICATION_FAILED')), 'SHOP_LOG_AUTH_FAILED');
+});

@@ -40,19 +40,22 @@ interface ErrorFacts {
   readonly apiIds: string[];
   /** Client error codes (`PLT_KFK_*`) found anywhere in the error tree. */
   readonly clientCodes: string[];
+  /** Other `code`s (Node's: ECONNREFUSED, SELF_SIGNED_CERT_IN_CHAIN, ERR_TLS_...). */
+  readonly nodeCodes: string[];
   readonly messages: string[];
 }
 
 /** Walks `errors` (AggregateError) and `cause` chains, collecting Kafka error names and client codes. */
 export function collectErrorFacts(err: unknown): ErrorFacts {
-  const facts: ErrorFacts = { apiIds: [], clientCodes: [], messages: [] };
+  const facts: ErrorFacts = { apiIds: [], clientCodes: [], nodeCodes: [], messages: [] };
   const seen = new Set<unknown>();
   const visit = (e: unknown, depth: number): void => {
     if (typeof e !== 'object' || e === null || seen.has(e) || depth > 8) return;
     seen.add(e);
     const rec = e as { apiId?: unknown; code?: unknown; errors?: unknown; cause?: unknown };
     if (typeof rec.apiId === 'string') facts.apiIds.push(rec.apiId);
-    if (typeof rec.code === 'string' && rec.code.startsWith('PLT_KFK_')) facts.clientCodes.push(rec.code);
+    if (typeof rec.code === 'string')
+      (rec.code.startsWith('PLT_KFK_') ? facts.clientCodes : facts.nodeCodes).push(rec.code);
     if (e instanceof Error) facts.messages.push(e.message);
     if (Array.isArray(rec.errors)) for (const inner of rec.errors) visit(inner, depth + 1);
     visit(rec.cause, depth + 1);
@@ -85,10 +88,26 @@ export function classifyKafkaError(
     return 'SHOP_LOG_UNAVAILABLE';
   }
   if (facts.clientCodes.includes('PLT_KFK_AUTHENTICATION')) return 'SHOP_LOG_AUTH_FAILED';
+  if (isTlsFailure(facts)) return 'SHOP_LOG_TLS_FAILED';
   if (facts.clientCodes.includes('PLT_KFK_NETWORK') || facts.clientCodes.includes('PLT_KFK_TIMEOUT')) {
     return 'SHOP_LOG_UNAVAILABLE';
   }
   return fallback;
+}
+
+/** Certificate verification codes of Node's tls module (OpenSSL X509 names, ERR_TLS_ and ERR_SSL_ codes). */
+const TLS_CODES =
+  /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_(GET|VERIFY|DECRYPT|DECODE)|SELF_SIGNED_CERT|DEPTH_ZERO_SELF_SIGNED|HOSTNAME_MISMATCH|INVALID_CA|INVALID_PURPOSE)/;
+
+/**
+ * An untrusted, expired or misnamed broker certificate, or a plaintext broker behind a TLS client
+ * (the client reports that as a UserError). Not retryable: retrying cannot fix a trust setting.
+ */
+function isTlsFailure(facts: ErrorFacts): boolean {
+  return (
+    facts.nodeCodes.some((c) => TLS_CODES.test(c)) ||
+    facts.messages.some((m) => m.startsWith('TLS handshake failed'))
+  );
 }
 
 /** Wraps any error of a Kafka call as a ShopError (a ShopError passes through unchanged). */

@@ -21,8 +21,20 @@ export interface KafkaLogOptions {
   readonly maxRecordBytes?: number;
   /** Upper bound of the bytes one read fetches when the caller gives no maxBytes. */
   readonly maxFetchBytes?: number;
-  readonly tls?: boolean;
+  /** TLS to every broker: `true` = verified against the system CAs; an object adds a CA, a client certificate. */
+  readonly tls?: boolean | KafkaTlsOptions;
   readonly sasl?: KafkaSaslOptions;
+}
+
+/** PEM contents (not file names); the broker certificate is always verified. */
+export interface KafkaTlsOptions {
+  /** CA bundle that signs the broker certificates; undefined = the system CAs. */
+  readonly ca?: string;
+  /** Client certificate chain and its key, for brokers that require mutual TLS. */
+  readonly cert?: string;
+  readonly key?: string;
+  /** Name the broker certificates must carry, when it is not the bootstrap host. */
+  readonly serverName?: string;
 }
 
 export interface KafkaSaslOptions {
@@ -31,8 +43,10 @@ export interface KafkaSaslOptions {
   readonly password: string;
 }
 
-export type ResolvedKafkaLogOptions = Required<Omit<KafkaLogOptions, 'sasl'>> & {
+export type ResolvedKafkaLogOptions = Required<Omit<KafkaLogOptions, 'sasl' | 'tls'>> & {
   readonly sasl: KafkaSaslOptions | undefined;
+  /** undefined = plaintext. */
+  readonly tls: KafkaTlsOptions | undefined;
 };
 
 export const KAFKA_LOG_DEFAULTS = Object.freeze({
@@ -43,7 +57,6 @@ export const KAFKA_LOG_DEFAULTS = Object.freeze({
   maxBatchBytes: 8 * 1024 * 1024,
   maxRecordBytes: 1024 * 1024,
   maxFetchBytes: 4 * 1024 * 1024,
-  tls: false,
 });
 
 /** Fills the defaults and freezes the result. Brokers must be non-empty `host:port` strings. */
@@ -55,6 +68,7 @@ export function resolveKafkaLogOptions(options: KafkaLogOptions): ResolvedKafkaL
     maxBatchBytes: Math.max(merged.maxBatchBytes, merged.maxRecordBytes + BATCH_HEADER_BYTES),
     brokers: Object.freeze(options.brokers.map((b) => b.trim()).filter((b) => b.length > 0)),
     sasl: options.sasl,
+    tls: options.tls === true ? {} : options.tls === false ? undefined : options.tls,
   });
 }
 

@@ -2,6 +2,7 @@ import * as serving0001 from './0001-serving-schema.js';
 import * as serving0002 from './0002-alerting-and-quality.js';
 import * as serving0003 from './0003-processor-members.js';
 import * as serving0004 from './0004-lake-positions.js';
+import * as serving0006 from './0006-access-and-audit.js';
 
 export interface Migration {
   /** Unique, ordered (`NNNN_name`); recorded in serving.schema_migrations once applied. */
@@ -10,4 +11,10 @@ export interface Migration {
 }
 
 /** Every migration, oldest first. Append only: an applied migration is never edited. */
-export const MIGRATIONS: readonly Migration[] = [serving0001, serving0002, serving0003, serving0004];
+export const MIGRATIONS: readonly Migration[] = [
+  serving0001,
+  serving0002,
+  serving0003,
+  serving0004,
+  serving0006,
+];

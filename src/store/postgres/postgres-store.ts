@@ -1,8 +1,9 @@
+import type { ConnectionOptions } from 'node:tls';
 import pg from 'pg';
 import { ShopError } from '../../errors/index.js';
 import { runMigrations } from '../migrate.js';
 import type { ServingStore, SqlExecutor } from '../serving-store.js';
-import { redactUrl, storeErrorOf } from './connection-errors.js';
+import { connectFailed, storeErrorOf } from './connection-errors.js';
 import { PG_TYPES } from './type-parsers.js';
 
 export interface PostgresStoreOptions {
@@ -16,6 +17,8 @@ export interface PostgresStoreOptions {
   readonly connectTimeoutMs?: number;
   /** Called with errors of idle pooled connections (the next query reports its own coded error). */
   readonly onIdleError?: (err: Error) => void;
+  /** TLS (ssl-options.ts); undefined = as the URL says; false = plaintext. */
+  readonly ssl?: ConnectionOptions | false;
 }
 
 /** Opens a pool on a PostgreSQL server and checks it answers (SHOP_STORE_UNAVAILABLE otherwise). */
@@ -31,6 +34,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     options: '-c TimeZone=UTC',
     application_name: 'shopstream',
     types: PG_TYPES,
+    ...(options.ssl === undefined ? {} : { ssl: options.ssl }),
   });
   pool.on('error', (err) => options.onIdleError?.(err));
   const store = new PostgresStore(pool, options.url);
@@ -97,10 +101,7 @@ class PostgresStore implements ServingStore {
     try {
       return await this.pool.connect();
     } catch (err) {
-      throw new ShopError('SHOP_STORE_UNAVAILABLE', `cannot connect to ${redactUrl(this.url)}`, {
-        cause: err,
-        details: { url: redactUrl(this.url) },
-      });
+      throw connectFailed(err, this.url);
     }
   }
 }

@@ -4,7 +4,7 @@ export interface Point {
   value: number;
 }
 export interface Session {
-  role: 'anonymous' | 'viewer' | 'admin';
+  role: 'anonymous' | 'viewer' | 'analyst' | 'operator' | 'admin';
   readAuth: 'open' | 'key';
 }
 export interface KpiSummary {

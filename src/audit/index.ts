@@ -1,0 +1,1 @@
+export { audited, cliActor, readAudit, recordAudit, type AuditEntry } from './audit-log.js';

@@ -1,0 +1,1 @@
+export { createBackup, restoreBackup, type BackupTarget } from './run-backup.js';
