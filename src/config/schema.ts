@@ -325,7 +325,7 @@ export const ConfigSchema = Type.Object(
       publishDownstream: Type.Boolean({
         default: false,
         description:
-          "Publish each batch's Silver events to ecom.events.clean.v1 and quarantined records (reasons in headers) to ecom.events.quarantine.v1, after its lake write and before its serving-DB commit: at-least-once (a crash in between publishes the batch again; dedupe on event_id or source_partition + source_offset). Needs a writable log: Kafka, or the embedded log (then no other process may write it).",
+          "Publish each batch's Silver events to ecom.events.clean.v1 and quarantined records (reasons in headers) to ecom.events.quarantine.v1, before its serving-DB commit: at-least-once (a crash in between publishes the batch again; dedupe on event_id or source_partition + source_offset). Needs a writable log: Kafka, or the embedded log (then no other process may write it).",
       }),
       membership: Type.Union([Type.Literal('auto'), Type.Literal('on'), Type.Literal('off')], {
         default: 'auto',

@@ -16,7 +16,14 @@ import { runCli, tempDataDir } from '../helpers/cli.js';
 
 const DURATION_S = 150;
 const WARMUP_S = 60;
+const PARTITIONS = 4;
+/** After compaction: per partition at most one merged file plus minFiles - 1 small ones. */
 const MAX_FILES_PER_TABLE_HOUR = 20;
+/**
+ * At the stop, before the last pass: also the flushes since the last pass (5 s flushes, a pass
+ * every 10 s) and the stop's own flush, per partition.
+ */
+const MAX_FILES_PER_TABLE_HOUR_AT_STOP = PARTITIONS * (4 + 3);
 const RSS_MARGIN_MIB = 150;
 
 interface Figure {
@@ -30,6 +37,7 @@ interface Soak {
   details: {
     routes: Record<string, { count: number; failures: number; firstFailure: string | null; p95Ms: number }>;
     lake: Record<string, { files: number; maxFilesPerHour: number }>;
+    lakeAtStop: Record<string, { files: number; maxFilesPerHour: number }>;
     samples: Array<{ s: number; rssMiB: number }>;
   };
 }
@@ -93,6 +101,11 @@ describe('soak (accelerated): start with the dashboard polled', () => {
       assert.ok(
         c.maxFilesPerHour <= MAX_FILES_PER_TABLE_HOUR,
         `${table}: ${c.maxFilesPerHour} files in one table-hour`,
+      );
+      const atStop = soak.details.lakeAtStop[table]!.maxFilesPerHour;
+      assert.ok(
+        atStop <= MAX_FILES_PER_TABLE_HOUR_AT_STOP,
+        `${table}: ${atStop} files in one table-hour at the stop`,
       );
     }
   });

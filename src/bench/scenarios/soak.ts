@@ -42,6 +42,9 @@ export const soakScenario: BenchScenario = {
       await poller.stop();
       const peakRssMiB = (await sampleProcess(child.pid!)).peakRssMiB;
       await stopChild(child);
+      const atStop = await lakeCensus(join(ctx.workDir, 'data', 'lake'));
+      // One more compaction pass, as start would have run a minute later.
+      await runChild(ctx, ['lake', 'compact']);
       const census = await lakeCensus(join(ctx.workDir, 'data', 'lake'));
       const warm = samples.filter((s) => s.atMs - startedAt >= warmupS * 1000);
       const first = warm[0] ?? samples[0]!;
@@ -70,6 +73,11 @@ export const soakScenario: BenchScenario = {
           ...Object.entries(census).flatMap(([table, c]) => [
             figure(`lakeFiles.${table}`, c.files, 'count'),
             figure(`lakeMaxFilesPerHour.${table}`, c.maxFilesPerHour, 'count'),
+            figure(
+              `lakeMaxFilesPerHourAtStop.${table}`,
+              atStop[table as keyof typeof atStop].maxFilesPerHour,
+              'count',
+            ),
           ]),
         ],
         details: {
@@ -77,6 +85,7 @@ export const soakScenario: BenchScenario = {
           pollIntervalMs: soakPollIntervalMs,
           routes,
           lake: census,
+          lakeAtStop: atStop,
           samples: samples.map((s) => ({
             s: Math.round((s.atMs - startedAt) / 1000),
             rssMiB: Math.round(s.rssMiB),
@@ -92,7 +101,7 @@ export const soakScenario: BenchScenario = {
   },
 };
 
-function startChild(ctx: ScenarioContext): ChildProcess {
+function spawnCli(ctx: ScenarioContext, command: readonly string[]): ChildProcess {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     SHOPSTREAM_API_PORT: '0',
@@ -103,8 +112,20 @@ function startChild(ctx: ScenarioContext): ChildProcess {
     env['SHOPSTREAM_SIMULATOR_TRAFFIC_SHAPE'] = 'flat';
   }
   // The same runtime as this process (node + tsx from sources, or node on the build).
-  const args = [...process.execArgv, process.argv[1]!, '--data-dir', join(ctx.workDir, 'data'), 'start'];
+  const args = [...process.execArgv, process.argv[1]!, '--data-dir', join(ctx.workDir, 'data'), ...command];
   return spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+const startChild = (ctx: ScenarioContext): ChildProcess => spawnCli(ctx, ['start']);
+
+/** Runs a CLI command to its end; throws with its stderr when it fails. */
+async function runChild(ctx: ScenarioContext, command: readonly string[]): Promise<void> {
+  const child = spawnCli(ctx, command);
+  let err = '';
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => (err = (err + d).slice(-4000)));
+  child.stdout!.resume();
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  if (code !== 0) throw new Error(`shopstream ${command.join(' ')} exited with ${code}: ${err}`);
 }
 
 /** Waits for start's "shopstream is running: dashboard <url>" line. */

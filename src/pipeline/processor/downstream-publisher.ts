@@ -11,8 +11,8 @@ export type DownstreamPublisher = (batches: readonly PartitionBatch[]) => Promis
 /**
  * Publishes a batch's Silver events to CLEAN_TOPIC and its quarantined records to
  * QUARANTINE_TOPIC, on the same partition number as their source record, with `source_partition`
- * and `source_offset` headers. Called after the batch's lake write and before its serving-DB
- * commit (step 3b), so downstream is **at-least-once**: a crash or a failure before the commit
+ * and `source_offset` headers. Called before the batch's serving-DB
+ * commit (step 3), so downstream is **at-least-once**: a crash or a failure before the commit
  * re-reads the batch from the position of record and publishes it again (same rows: the transform
  * is deterministic given the committed state); a fenced zombie may publish a batch its successor
  * publishes too. Consumers dedupe on event_id, or on source_partition + source_offset. The lake and

@@ -41,8 +41,8 @@ export interface StreamProcessorDeps {
   readonly lake: ProcessorLake;
   readonly store: ProcessorStore;
   /**
-   * Optional step 3b: publish the batch's Silver and quarantine rows to the downstream topics,
-   * after its lake write and BEFORE its serving-DB commit (at-least-once, see the publisher).
+   * Optional step 3: publish the batch's Silver and quarantine rows to the downstream topics,
+   * BEFORE its serving-DB commit (at-least-once, see the publisher).
    */
   readonly publishDownstream?: DownstreamPublisher;
   /** Processing-time clock (ms); injectable for tests. */
