@@ -1,5 +1,5 @@
 /**
- * The hand-computed rows of every model over marts-golden-data.ts (after the late events), as the
+ * The hand-computed rows of every model over src/batch/marts/testing/golden-data.ts (after the late events), as the
  * serving DB returns them (numbers, dates as strings, timestamps as ISO strings). The arithmetic is
  * written out where it is not obvious; docs/marts.md defines every measure.
  */

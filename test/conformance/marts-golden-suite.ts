@@ -12,9 +12,9 @@ import { after, before, describe, test } from 'node:test';
 import { ALL_MODELS, buildMarts, type MartBuild, type MartOptions } from '../../src/batch/marts/index.js';
 import { openLake, queryLake, type Lake } from '../../src/lake/index.js';
 import type { ServingStore } from '../../src/store/index.js';
-import { INITIAL, LATE, writeSilverEvents } from './marts-golden-data.js';
+import { INITIAL, LATE, writeSilverEvents } from '../../src/batch/marts/testing/golden-data.js';
 import * as X from './marts-golden-expected.js';
-import { seedGoldenImports } from './marts-golden-imports.js';
+import { seedGoldenImports } from '../../src/batch/marts/testing/golden-imports.js';
 
 export interface MartStoreHandle {
   readonly store: ServingStore;

@@ -10,10 +10,15 @@ export const dayOf = (ms: number): string => new Date(ms).toISOString().slice(0,
 /** `day` + `n` days. */
 export const addDays = (day: string, n: number): string => dayOf(Date.parse(`${day}T00:00:00Z`) + n * DAY_MS);
 
-/** Parses a `YYYY-MM-DD` flag or parameter (a real calendar day), else SHOP_CLI_BAD_ARGUMENT. */
-export function parseDay(value: string, name: string): string {
+/** True when `value` is a real calendar day written `YYYY-MM-DD`. */
+export function isDay(value: string): boolean {
   const ms = Date.parse(`${value}T00:00:00Z`);
-  if (!DAY.test(value) || !Number.isFinite(ms) || dayOf(ms) !== value)
+  return DAY.test(value) && Number.isFinite(ms) && dayOf(ms) === value;
+}
+
+/** Parses a `YYYY-MM-DD` flag (a real calendar day), else SHOP_CLI_BAD_ARGUMENT. */
+export function parseDay(value: string, name: string): string {
+  if (!isDay(value))
     throw new ShopError('SHOP_CLI_BAD_ARGUMENT', `${name} must be a date YYYY-MM-DD, got '${value}'`);
   return value;
 }

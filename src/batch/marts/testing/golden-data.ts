@@ -4,8 +4,8 @@
  * customer whose first order is imported history and whose country changes, a session across
  * midnight, a store order, and an imported order (o5) that is also streamed.
  */
-import type { ShopEvent } from '../../src/contract/event.js';
-import type { Lake, SilverRow } from '../../src/lake/index.js';
+import type { ShopEvent } from '../../../contract/event.js';
+import type { Lake, SilverRow } from '../../../lake/index.js';
 
 type Extra = Partial<ShopEvent>;
 let seq = 0;
