@@ -360,9 +360,15 @@ describe('/api/v1 routes', () => {
 
   it('the mart routes answer empty before any marts build (data: v1-marts-routes.test.ts)', async () => {
     assert.deepEqual((await get('/api/v1/marts/daily')).body.days, []);
-    assert.deepEqual((await get('/api/v1/marts/daily-aggregations')).body.page, { limit: 50, offset: 0, total: 0 });
+    assert.deepEqual((await get('/api/v1/marts/daily-aggregations')).body.page, {
+      limit: 50,
+      offset: 0,
+      total: 0,
+    });
     assert.deepEqual((await get('/api/v1/marts/products/top')).body.products, []);
-    const segments = (await get('/api/v1/marts/customers/segments')).body.segments as Array<{ customers: number }>;
+    const segments = (await get('/api/v1/marts/customers/segments')).body.segments as Array<{
+      customers: number;
+    }>;
     assert.deepEqual(
       segments.map((s) => s.customers),
       [0, 0, 0, 0],
