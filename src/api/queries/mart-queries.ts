@@ -18,6 +18,7 @@ export interface DailySummaryRow {
   events: number;
   revenue: number;
   orders: number;
+  grossRevenue: number;
   netRevenue: number;
   newCustomerOrders: number;
   repeatOrders: number;
@@ -29,7 +30,7 @@ export interface DailySummaryRow {
 
 /**
  * Per day of the range that has data: events and purchase revenue from daily_aggregations; orders,
- * net revenue, new vs repeat from fact_orders (streamed and imported); sessions and session
+ * gross and net revenue, new vs repeat from fact_orders (streamed and imported); sessions and session
  * conversion (converted / sessions) from sessions. avgOrderValue = fact_orders gross / orders.
  */
 export async function dailySummary(store: ApiStore, r: DayRange): Promise<DailySummaryRow[]> {
@@ -50,6 +51,7 @@ export async function dailySummary(store: ApiStore, r: DayRange): Promise<DailyS
     events: num(x['events']),
     revenue: num(x['revenue']),
     orders: num(x['orders']),
+    grossRevenue: num(x['gross']),
     netRevenue: num(x['net']),
     newCustomerOrders: num(x['new_orders']),
     repeatOrders: num(x['repeat_orders']),

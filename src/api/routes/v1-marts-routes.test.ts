@@ -53,6 +53,10 @@ it('GET /api/v1/marts/daily: the last 90 days by default, one row per day with d
     ],
   );
   assert.equal(days[1]!.avgOrderValue, (25.5 + 11) / 2);
+  assert.deepEqual(
+    days.map((d) => d.grossRevenue),
+    [7, 36.5, 110, 28.5],
+  );
   assert.equal((await get('/api/v1/marts/daily?from=2026-03-05&to=2026-03-01')).status, 400);
   assert.equal((await get('/api/v1/marts/daily?from=2026-02-30')).status, 400);
 });

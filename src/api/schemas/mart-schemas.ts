@@ -19,6 +19,7 @@ export const DailyDay = Type.Object({
   events: Type.Number(),
   revenue: Type.Number({ description: 'Σ price × quantity of purchase events (daily_aggregations)' }),
   orders: Type.Number({ description: 'fact_orders of the day, streamed and imported' }),
+  grossRevenue: Type.Number({ description: 'Σ gross revenue of those orders' }),
   netRevenue: Type.Number({ description: 'gross − refunds of those orders' }),
   newCustomerOrders: Type.Number(),
   repeatOrders: Type.Number(),
