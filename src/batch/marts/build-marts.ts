@@ -38,6 +38,8 @@ export interface MartBuild {
   /** failed: at least one model test failed; what failed was not published. */
   readonly status: 'ok' | 'failed';
   readonly models: readonly ModelBuildSummary[];
+  /** Computing and testing the warehouse (0 when it was fresh); each model's elapsedMs is its own work. */
+  readonly warehouseComputeMs: number;
   /** The data-quality run holding the model tests (`marts:<buildId>`), its score and failed checks. */
   readonly tests: { readonly runId: string; readonly score: number; readonly failed: number };
   readonly failures: readonly ModelTestResult[];
@@ -89,7 +91,7 @@ export async function buildMarts(deps: MartBuildDeps, request: MartBuildRequest 
     const dayFailed = day.summaries.some((s) => s.status === 'failed' && WAREHOUSE_INPUTS.includes(s.model));
     const warehouseModels = new Set(WAREHOUSE_MODELS.filter((m) => selected.has(m.name)).map((m) => m.name));
     const warehouse = dayFailed
-      ? { summaries: [...warehouseModels].map((m) => skippedSummary(m)), tests: [] }
+      ? { summaries: [...warehouseModels].map((m) => skippedSummary(m)), tests: [], computeMs: 0 }
       : await buildWarehouse({
           publish,
           buildId,
@@ -109,6 +111,7 @@ export async function buildMarts(deps: MartBuildDeps, request: MartBuildRequest 
       finishedAt: new Date().toISOString(),
       status: models.some((m) => m.status === 'failed' || m.status === 'skipped') ? 'failed' : 'ok',
       models,
+      warehouseComputeMs: warehouse.computeMs,
       tests,
       failures: results.filter((r) => r.failing > 0),
     };
