@@ -24,6 +24,7 @@ import { registerV1KpiRoutes } from './routes/v1-kpi-routes.js';
 import { registerV1CommerceRoutes } from './routes/v1-commerce-routes.js';
 import { registerV1OpsRoutes } from './routes/v1-ops-routes.js';
 import { registerV1AdminRoutes } from './routes/v1-admin-routes.js';
+import { registerV1MartsRoutes } from './routes/v1-marts-routes.js';
 import { registerV1StreamRoute } from './routes/v1-stream-route.js';
 import { defaultWebDir } from './web/default-web-dir.js';
 import { registerWebDist } from './web/serve-web-dist.js';
@@ -142,6 +143,7 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<FastifyInstan
   registerV1CommerceRoutes(app, ctx);
   registerV1OpsRoutes(app, ctx);
   registerV1AdminRoutes(app, ctx);
+  registerV1MartsRoutes(app, ctx);
   registerV1StreamRoute(app, broadcaster, api.streamHeartbeatMs);
   if (deps.metrics !== undefined) registerMetricsRoutes(app, deps.metrics);
   registerWebDist(app, api.webDir === '' ? defaultWebDir() : api.webDir);

@@ -1,3 +1,4 @@
+import { isDay } from '../batch/marts/index.js';
 import { ShopError } from '../errors/index.js';
 
 export interface TimeRange {
@@ -41,4 +42,25 @@ export function parseList(value: string | undefined): string[] {
         .filter((v) => v.length > 0),
     ),
   ];
+}
+
+/**
+ * `from`/`to` days (YYYY-MM-DD, both included) of the mart routes: missing `to` = today (UTC),
+ * missing `from` = `to` minus `defaultDays - 1`; at most 400 days.
+ */
+export function parseDayRange(
+  query: { from?: string | undefined; to?: string | undefined },
+  defaultDays: number,
+  nowMs: number,
+): { from: string; to: string } {
+  const day = (v: string, name: string): number => {
+    if (!isDay(v)) throw new ShopError('SHOP_API_BAD_REQUEST', `\`${name}\` is not a date YYYY-MM-DD`);
+    return Date.parse(`${v}T00:00:00Z`);
+  };
+  const toMs =
+    query.to === undefined ? Date.parse(iso(nowMs).slice(0, 10) + 'T00:00:00Z') : day(query.to, 'to');
+  const fromMs = query.from === undefined ? toMs - (defaultDays - 1) * 86_400_000 : day(query.from, 'from');
+  if (fromMs > toMs) throw new ShopError('SHOP_API_BAD_REQUEST', '`from` must not be after `to`');
+  if (toMs - fromMs > MAX_RANGE_MS) throw new ShopError('SHOP_API_BAD_REQUEST', 'range longer than 400 days');
+  return { from: iso(fromMs).slice(0, 10), to: iso(toMs).slice(0, 10) };
 }

@@ -7,6 +7,7 @@ export const SCENARIO_NAMES = [
   'freshness',
   'catch-up',
   'collector',
+  'marts',
   'soak',
 ] as const;
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
@@ -41,6 +42,8 @@ export interface BenchOptions {
   readonly recoveredFreshnessMs: number;
   /** collector: how long the loopback load generator posts. */
   readonly collectorDurationS: number;
+  /** marts: the `events` are spread evenly over this many days of event time. */
+  readonly martsDays: number;
   /** Fault mix of generated traffic, percent of records. */
   readonly invalidPct: number;
   readonly duplicatePct: number;
@@ -63,6 +66,7 @@ export const DEFAULT_BENCH_OPTIONS: BenchOptions = Object.freeze({
   outageS: 30,
   recoveredFreshnessMs: 1_000,
   collectorDurationS: 10,
+  martsDays: 1,
   invalidPct: 2,
   duplicatePct: 1,
   latePct: 0.5,

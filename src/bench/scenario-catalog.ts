@@ -4,6 +4,7 @@ import { catchUpScenario } from './scenarios/catch-up.js';
 import { ceilingScenario } from './scenarios/ceiling.js';
 import { collectorScenario } from './scenarios/collector.js';
 import { freshnessScenario } from './scenarios/freshness.js';
+import { martsScenario } from './scenarios/marts.js';
 import { pipelineEmbeddedScenario } from './scenarios/pipeline-embedded.js';
 import { pipelineKafkaScenario } from './scenarios/pipeline-kafka.js';
 import { soakScenario } from './scenarios/soak.js';
@@ -17,6 +18,7 @@ export function scenarioCatalog(): ReadonlyMap<ScenarioName, BenchScenario> {
     freshnessScenario,
     catchUpScenario,
     collectorScenario,
+    martsScenario,
     soakScenario,
   ];
   return new Map(all.map((s) => [s.name, s]));

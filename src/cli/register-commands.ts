@@ -13,6 +13,7 @@ import { registerLakeCommand } from './commands/lake-command.js';
 import { registerValidateCommand } from './commands/validate-command.js';
 import { registerGenerateCommand } from './commands/generate-command.js';
 import { registerDqCommand } from './commands/dq-command.js';
+import { registerMartsCommand } from './commands/marts-command.js';
 import { registerRunCommand } from './commands/run-command.js';
 import { registerTopicsCommand } from './commands/topics-command.js';
 import { registerKeysCommand } from './commands/keys-command.js';
@@ -37,6 +38,7 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   registerValidateCommand(program, ctx);
   registerGenerateCommand(program, ctx);
   registerDqCommand(program, ctx);
+  registerMartsCommand(program, ctx);
   registerRunCommand(program, ctx);
   registerTopicsCommand(program, ctx);
   registerKeysCommand(program, ctx);

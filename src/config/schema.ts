@@ -438,6 +438,32 @@ export const ConfigSchema = Type.Object(
         'Events of the newest complete hour may differ at most this much from the same hour one day and one week before (skipped when that hour has no data).',
       ),
     }),
+    marts: section('The batch layer: marts and the dimensional model (`shopstream marts`, docs/marts.md).', {
+      sessionTimeoutMinutes: int(
+        30,
+        'A session ends after this many minutes without an event; the next event of its session_id starts a new one.',
+        1,
+      ),
+      topProducts: int(5, 'Products listed in each daily_aggregations row (top_products).', 1),
+      publishBatchRows: int(
+        10_000,
+        'Rows per INSERT ... unnest statement when a partition is published.',
+        100,
+      ),
+    }),
+    import: section(
+      'Historical import of customers, products and orders (`shopstream import customers|products|orders`, docs/import.md).',
+      {
+        maxFileBytes: int(20 * 1024 ** 3, 'Largest source file accepted, in bytes.', 1),
+        maxValueChars: int(
+          1024,
+          'Longest text value of an imported field, in characters (else the row is quarantined as value_too_long).',
+          1,
+        ),
+        batchRows: int(10_000, 'Rows per upsert statement into the serving DB.', 100),
+        sourceFetchRows: int(10_000, 'PostgreSQL sources: rows fetched per cursor round trip.', 100),
+      },
+    ),
     lake: section('The Bronze/Silver/quarantine lake: Parquet files written through DuckDB.', {
       dir: str('', 'Folder of the lake; empty = `<dataDir>/lake`.'),
       compression: Type.Union([Type.Literal('zstd'), Type.Literal('snappy'), Type.Literal('uncompressed')], {

@@ -130,6 +130,24 @@ export const ERROR_REGISTRY = {
     description: 'A lake query ran longer than lake.queryTimeoutMs and was interrupted.',
   },
   SHOP_LAKE_READ_ONLY: { canRetry: false, description: 'A write was attempted on a lake opened read-only.' },
+  SHOP_MART_WRITE_FAILED: {
+    canRetry: true,
+    description: 'Writing the lake copy (Parquet) of a mart partition failed.',
+  },
+  SHOP_IMPORT_SOURCE_UNREADABLE: {
+    canRetry: false,
+    description:
+      'An import source cannot be read: missing or unreadable file, not CSV/NDJSON/Parquet, or a PostgreSQL source that refuses the connection, the table or the query.',
+  },
+  SHOP_IMPORT_SOURCE_TOO_LARGE: {
+    canRetry: false,
+    description: 'An import source file is larger than import.maxFileBytes.',
+  },
+  SHOP_IMPORT_BAD_MAPPING: {
+    canRetry: false,
+    description:
+      'The import mapping file is not valid JSON, names an unknown field, or maps a field to a column the source lacks.',
+  },
   SHOP_API_BAD_REQUEST: {
     canRetry: false,
     description: 'An API request does not match the route schema (query, params or body).',

@@ -1,4 +1,8 @@
 /** Builders and probes shared by the serving-store conformance suite. */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openPgliteStore } from '../../src/store/index.js';
 import type { GoldBatch, GoldCounterRow, ServingStore, SqlExecutor } from '../../src/store/index.js';
 
 export const TOPIC = 'ecom.events.raw.v1';
@@ -51,4 +55,17 @@ export async function truncateAll(store: ServingStore): Promise<void> {
        serving.processor_positions, serving.partition_accounting, serving.quarantine_reasons,
        serving.alerts, serving.recent_orders, serving.product_minute`,
   );
+}
+
+/** A fresh PGlite store in a temp folder; `dispose` closes it and deletes the folder. */
+export async function tempPgliteStore(): Promise<{ store: ServingStore; dispose(): Promise<void> }> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'shopstream-pglite-'));
+  const store = await openPgliteStore({ dataDir });
+  return {
+    store,
+    dispose: async () => {
+      await store.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
 }

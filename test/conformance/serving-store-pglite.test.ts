@@ -6,19 +6,10 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { isShopError } from '../../src/errors/index.js';
 import { openPgliteStore } from '../../src/store/index.js';
+import { tempPgliteStore } from './serving-store-fixtures.js';
 import { servingStoreConformance } from './serving-store-suite.js';
 
-servingStoreConformance('pglite', async () => {
-  const dataDir = await mkdtemp(join(tmpdir(), 'shopstream-pglite-'));
-  const store = await openPgliteStore({ dataDir });
-  return {
-    store,
-    dispose: async () => {
-      await store.close();
-      await rm(dataDir, { recursive: true, force: true });
-    },
-  };
-});
+servingStoreConformance('pglite', tempPgliteStore);
 
 test('pglite: a live lock rejects a second opener; close releases it; data persists', async () => {
   const dataDir = await mkdtemp(join(tmpdir(), 'shopstream-pglite-'));

@@ -10,7 +10,15 @@ import { join } from 'node:path';
 import { runCli, tempDataDir } from '../helpers/cli.js';
 
 const STAGES = ['read', 'parse', 'validate', 'dedupe', 'aggregate', 'lakeWrite', 'storeCommit'];
-const ORDER = ['ceiling', 'pipeline-embedded', 'pipeline-kafka', 'freshness', 'catch-up', 'collector'];
+const ORDER = [
+  'ceiling',
+  'pipeline-embedded',
+  'pipeline-kafka',
+  'freshness',
+  'catch-up',
+  'collector',
+  'marts',
+];
 
 interface Figure {
   name: string;
@@ -144,6 +152,15 @@ describe('shopstream bench (tiny sizes)', () => {
     figureOf(c, 'catchUp');
     const k = report.scenarios.find((s) => s.scenario === 'collector')!;
     assert.ok(figureOf(k, 'acceptedEvents/s').value > 0);
+  });
+
+  it('marts builds the marts of the generated days, reconciled with Gold', () => {
+    const m = report.scenarios.find((s) => s.scenario === 'marts')!;
+    assert.ok(figureOf(m, 'events/s').value > 0);
+    for (const name of ['build', 'secondsPerDay', 'dayRebuild', 'idleBuild', 'modelMs.sessions'])
+      figureOf(m, name);
+    assert.ok(Number(m.details!.silverEvents) > 19_000);
+    assert.ok(Number(m.details!.reconciledDays) >= 1);
   });
 });
 

@@ -398,6 +398,24 @@ describe('/api/v1 routes', () => {
     abort.abort();
   });
 
+  it('the mart routes answer empty before any marts build (data: v1-marts-routes.test.ts)', async () => {
+    assert.deepEqual((await get('/api/v1/marts/daily')).body.days, []);
+    assert.deepEqual((await get('/api/v1/marts/daily-aggregations')).body.page, {
+      limit: 50,
+      offset: 0,
+      total: 0,
+    });
+    assert.deepEqual((await get('/api/v1/marts/products/top')).body.products, []);
+    const segments = (await get('/api/v1/marts/customers/segments')).body.segments as Array<{
+      customers: number;
+    }>;
+    assert.deepEqual(
+      segments.map((s) => s.customers),
+      [0, 0, 0, 0],
+    );
+    assert.equal(((await get('/api/v1/sessions')).body.summary as { sessions: number }).sessions, 0);
+  });
+
   it('GET / serves the dashboard page and /docs the OpenAPI UI', async () => {
     const page = await t.app.inject('/');
     assert.ok(page.statusCode === 200 || page.statusCode === 503);

@@ -1,6 +1,11 @@
 import { performance } from 'node:perf_hooks';
 import { STAGES } from '../../pipeline/processor/stage-timer.js';
-import { createSimulator, eventLogSink, runSimulation } from '../../sources/simulator/index.js';
+import {
+  createSimulator,
+  eventLogSink,
+  runSimulation,
+  type SimulatorOptions,
+} from '../../sources/simulator/index.js';
 import type { BenchPipeline } from '../bench-pipeline.js';
 import {
   figure,
@@ -73,13 +78,20 @@ export async function runPipelineBenchmark(
   };
 }
 
-async function fillLog(
+/** Appends `events` generated records (the bench fault mix; `overrides` e.g. a rate) to the pipeline's log. */
+export async function fillLog(
   ctx: ScenarioContext,
   pipeline: BenchPipeline,
+  overrides: Partial<SimulatorOptions> = {},
 ): Promise<{ records: number; elapsedMs: number }> {
   const { events } = ctx.options;
   const sim = createSimulator(
-    benchSimulatorOptions(ctx.options, { mode: 'batch', startTimeMs: BATCH_START_TIME_MS, count: events }),
+    benchSimulatorOptions(ctx.options, {
+      mode: 'batch',
+      startTimeMs: BATCH_START_TIME_MS,
+      count: events,
+      ...overrides,
+    }),
   );
   ctx.progress(`appending ${events} generated events to the log (not timed)`);
   let lastMs = 0;

@@ -21,6 +21,7 @@ interface BenchFlags {
   warmupS?: string;
   outageS?: string;
   collectorDurationS?: string;
+  martsDays?: string;
   invalidPct?: string;
   duplicatePct?: string;
   latePct?: string;
@@ -71,6 +72,10 @@ export function registerBenchCommand(program: Command, ctx: CliContext): void {
       `catch-up: seconds the processor is stopped under load (default ${d.outageS}; the issue's full size is 120)`,
     )
     .option('--collector-duration-s <s>', `collector: seconds of load (default ${d.collectorDurationS})`)
+    .option(
+      '--marts-days <n>',
+      `marts: days of event time the events are spread over (default ${d.martsDays})`,
+    )
     .option('--invalid-pct <pct>', `share of invalid events (default ${d.invalidPct})`)
     .option('--duplicate-pct <pct>', `share of duplicate events (default ${d.duplicatePct})`)
     .option('--late-pct <pct>', `share of late events (default ${d.latePct})`)
@@ -119,6 +124,7 @@ function benchOptionsFromFlags(f: BenchFlags): BenchOptions {
     warmupS: num('--warmup-s', f.warmupS, d.warmupS),
     outageS: num('--outage-s', f.outageS, d.outageS),
     collectorDurationS: num('--collector-duration-s', f.collectorDurationS, d.collectorDurationS),
+    martsDays: int('--marts-days', f.martsDays, d.martsDays),
     invalidPct: pct('--invalid-pct', f.invalidPct, d.invalidPct),
     duplicatePct: pct('--duplicate-pct', f.duplicatePct, d.duplicatePct),
     latePct: pct('--late-pct', f.latePct, d.latePct),

@@ -6,6 +6,8 @@ import { ShopError } from '../../errors/index.js';
 import { RAW_TOPIC, type EventLog, type ProducerRecord } from '../../log/event-log.js';
 import type { CliContext } from '../cli-context.js';
 import { openEventLog, retentionOf } from '../open-event-log.js';
+import { isEntity } from '../../batch/import/index.js';
+import { importHistory, type HistoryFlags } from './import-history.js';
 
 const LINES_PER_APPEND = 5000;
 /** Encoded-record framing the embedded log adds to key + value (see record-batch-codec.ts). */
@@ -22,27 +24,47 @@ export function registerImportCommand(program: Command, ctx: CliContext): void {
   program
     .command('import')
     .description(
-      `Append every line of an NDJSON file (or - for stdin), verbatim, to ${RAW_TOPIC} (key = user_id)`,
+      `Append every line of an NDJSON file (or - for stdin), verbatim, to ${RAW_TOPIC} (key = user_id); ` +
+        'or import historical customers|products|orders (CSV, NDJSON, Parquet, PostgreSQL) into the serving DB (docs/import.md)',
     )
-    .argument('<file>', 'NDJSON file, or - for stdin')
-    .action(async (file: string) => {
-      const config = ctx.config();
-      const sizeBytes = file === '-' ? undefined : await fileSize(file);
-      const input = file === '-' ? ctx.stdin : createReadStream(file);
-      const log = await openEventLog(config, { mode: 'write' });
-      try {
-        await log.ensureTopic({
-          name: RAW_TOPIC,
-          partitions: config.log.partitions,
-          replicationFactor: config.log.replicationFactor,
-          ...retentionOf(config),
-        });
-        const counts = await importLines(log, input, config.log.maxRecordBytes, progressFor(ctx, sizeBytes));
-        ctx.stdout.write(summary(counts));
-      } finally {
-        await log.close();
-      }
+    .argument('<file-or-entity>', 'NDJSON file of events, - for stdin; or customers | products | orders')
+    .argument('[file]', 'with an entity: the CSV, NDJSON or Parquet file')
+    .option('--format <format>', 'entity import: csv | ndjson | parquet (default: from the extension)')
+    .option('--mapping <file>', 'entity import: JSON column mapping (docs/import.md)')
+    .option('--from <url>', 'entity import: a postgres:// database to read from')
+    .option('--table <name>', 'with --from: table or schema.table')
+    .option('--query <sql>', 'with --from: a SELECT (run read-only)')
+    .option('--no-ref-checks', 'entity import (orders): skip the unknown_customer / unknown_product checks')
+    .option('--json', 'entity import: print the result as JSON')
+    .action(async (first: string, file: string | undefined, flags: HistoryFlags) => {
+      if (isEntity(first) && (file !== undefined || flags.from !== undefined))
+        return importHistory(ctx, first, file, flags);
+      if (file !== undefined)
+        throw new ShopError(
+          'SHOP_CLI_BAD_ARGUMENT',
+          `unknown entity '${first}' (customers, products, orders)`,
+        );
+      return importEvents(ctx, first);
     });
+}
+
+async function importEvents(ctx: CliContext, file: string): Promise<void> {
+  const config = ctx.config();
+  const sizeBytes = file === '-' ? undefined : await fileSize(file);
+  const input = file === '-' ? ctx.stdin : createReadStream(file);
+  const log = await openEventLog(config, { mode: 'write' });
+  try {
+    await log.ensureTopic({
+      name: RAW_TOPIC,
+      partitions: config.log.partitions,
+      replicationFactor: config.log.replicationFactor,
+      ...retentionOf(config),
+    });
+    const counts = await importLines(log, input, config.log.maxRecordBytes, progressFor(ctx, sizeBytes));
+    ctx.stdout.write(summary(counts));
+  } finally {
+    await log.close();
+  }
 }
 
 async function fileSize(file: string): Promise<number> {

@@ -2,6 +2,7 @@ import * as serving0001 from './0001-serving-schema.js';
 import * as serving0002 from './0002-alerting-and-quality.js';
 import * as serving0003 from './0003-processor-members.js';
 import * as serving0004 from './0004-lake-positions.js';
+import * as marts0005 from './0005-marts.js';
 import * as serving0006 from './0006-access-and-audit.js';
 
 export interface Migration {
@@ -16,5 +17,6 @@ export const MIGRATIONS: readonly Migration[] = [
   serving0002,
   serving0003,
   serving0004,
+  marts0005,
   serving0006,
 ];

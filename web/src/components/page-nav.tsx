@@ -1,0 +1,17 @@
+/** The dashboard's pages, switched by the URL hash: `#/` live, `#/trends` batch marts. */
+export type PageId = 'live' | 'trends';
+
+export const pageOfHash = (hash: string): PageId => (hash.startsWith('#/trends') ? 'trends' : 'live');
+
+export function PageNav({ page }: { page: PageId }) {
+  return (
+    <nav className="page-nav" aria-label="Pages">
+      <a href="#/" aria-current={page === 'live' ? 'page' : undefined}>
+        Live
+      </a>
+      <a href="#/trends" aria-current={page === 'trends' ? 'page' : undefined}>
+        Trends
+      </a>
+    </nav>
+  );
+}
