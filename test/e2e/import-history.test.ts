@@ -3,7 +3,7 @@
  * Parquet, orders from a real PostgreSQL table (scripts/postgres.sh) through a mapping file and
  * from a --query. Every valid row lands once, every invalid row is quarantined with its reasons, a
  * second import of the same sources changes no row, and the imported orders reach fact_orders.
- * (The issue's full size, 100k/10k/500k, is measured in docs/import.md; the test is smaller.)
+ * (The test is smaller than the issue's full size of 100k/10k/500k, which has not been measured yet.)
  */
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
