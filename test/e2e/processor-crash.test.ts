@@ -72,7 +72,9 @@ async function killMidWork(dataDir: string, env: Record<string, string>, seed: n
   const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
   for (let i = 0; i < 1200 && !stderr.includes('"progress"'); i++)
     await new Promise((r) => setTimeout(r, 50));
-  await new Promise((r) => setTimeout(r, (seed * 7919) % 1000));
+  // Up to ~0.4 s after the first commit: since the lake left the commit path, a processor on
+  // PostgreSQL drains the whole log within five ~1 s lives, and the kills must land mid-run.
+  await new Promise((r) => setTimeout(r, (seed * 7919) % 400));
   child.kill('SIGKILL');
   await closed;
 }
