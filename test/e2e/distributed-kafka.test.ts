@@ -154,9 +154,9 @@ test(
     const run = await freshRun('restart');
     const processors = twoProcessors(run.dir, run.env);
     try {
-      await waitFor('both processors to commit', () =>
-        processors.every((p) => p.stderr().includes('"progress"')),
-      );
+      // Stop the broker at the first commit: since the lake left the commit path, two processors
+      // drain the whole topic before both have logged progress.
+      await waitFor('a processor to commit', () => processors.some((p) => p.stderr().includes('"progress"')));
       await broker.stop();
       const atStop = await committedPositions(run.db.url);
       assert.ok(
