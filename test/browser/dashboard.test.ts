@@ -27,6 +27,22 @@ after(async () => {
   await d?.close();
 });
 
+const EVENTS_TILE = `Number(document.querySelector('.tile[data-metric="events_total"]')?.getAttribute('data-value'))`;
+
+/**
+ * The tiles sum the range ending at the next whole minute: when a minute ends between reading a
+ * tile and its refetch, the range's oldest minute drops out. Near a minute's end, wait for the
+ * next one and let the page refetch (one committed event) before reading.
+ */
+async function awayFromMinuteEnd(p: Page, fixture: DashboardFixture): Promise<void> {
+  const intoMinuteMs = Date.now() % 60_000;
+  if (intoMinuteMs < 40_000) return;
+  await new Promise((r) => setTimeout(r, 61_000 - intoMinuteMs));
+  const stale = Number(await p.evaluate(EVENTS_TILE));
+  await fixture.feeder.commitEvents(1, Date.now() - 1_000, Date.now());
+  await p.waitForFunction(`${EVENTS_TILE} !== ${stale}`, undefined, { timeout: 10_000 });
+}
+
 const tileValues = (p: Page) =>
   p.$$eval('[data-testid="kpi-tiles"] .tile', (tiles) =>
     Object.fromEntries(tiles.map((el) => [el.getAttribute('data-metric'), el.getAttribute('data-value')])),
@@ -68,6 +84,7 @@ describe('dashboard in chromium', () => {
 
   it('a commit reaches the tiles live, without a reload (latency measured)', async () => {
     await page.evaluate('window.__noReload = true');
+    await awayFromMinuteEnd(page, d);
     const before = Number((await tileValues(page)).events_total);
     const startMs = Date.now();
     await d.feeder.commitEvents(250, Date.now() - 2_000, Date.now());
