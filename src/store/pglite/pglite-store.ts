@@ -1,12 +1,18 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PGlite, type Transaction } from '@electric-sql/pglite';
+import { Worker } from 'node:worker_threads';
 import { ShopError, isShopError } from '../../errors/index.js';
 import { runMigrations } from '../migrate.js';
 import { queryFailed } from '../query-error.js';
 import type { ServingStore, SqlExecutor } from '../serving-store.js';
 import { acquirePidLock } from './pid-lock-file.js';
-import { PGLITE_PARSERS } from './type-parsers.js';
+import {
+  errorFromData,
+  type PgliteReady,
+  type PgliteRequest,
+  type PgliteResponse,
+  type PgliteWorkerData,
+} from './pglite-worker-protocol.js';
 
 export interface PgliteStoreOptions {
   /** Folder of the database: `<dataDir>/pgdata` holds PostgreSQL's files, `<dataDir>/shopstream.lock` the owner's pid. */
@@ -14,17 +20,43 @@ export interface PgliteStoreOptions {
 }
 
 /**
+ * The worker's module next to this one: `.js` when built; `.ts` when run from source, where a
+ * worker does not inherit tsx's loader (Node 20): a small bootstrap registers it, then imports the
+ * module.
+ */
+const FROM_SOURCE = import.meta.url.endsWith('.ts');
+
+function startWorker(workerData: PgliteWorkerData): Worker {
+  if (!FROM_SOURCE) return new Worker(new URL('./pglite-worker.js', import.meta.url), { workerData });
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const entry = new URL('./pglite-worker.ts', import.meta.url).href;
+  const bootstrap = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`;
+  return new Worker(bootstrap, { eval: true, workerData });
+}
+
+/**
  * Opens the embedded serving store. One process at a time owns the folder (SHOP_STORE_LOCKED
- * otherwise; a lock left by a dead process is taken over). PGlite is a single connection: queries
- * and transactions run one after another, in call order.
+ * otherwise; a lock left by a dead process is taken over). The database runs on a worker thread of
+ * its own (`pglite-worker.ts`): its CPU work never blocks the caller's event loop. PGlite is a
+ * single connection: queries and transactions run one after another, in call order.
  */
 export async function openPgliteStore(options: PgliteStoreOptions): Promise<ServingStore> {
   await mkdir(options.dataDir, { recursive: true });
   const release = await acquirePidLock(join(options.dataDir, 'shopstream.lock'));
-  let db: PGlite;
   try {
-    db = await PGlite.create(join(options.dataDir, 'pgdata'), { parsers: PGLITE_PARSERS });
-    await db.exec(`SET TIME ZONE 'UTC'`);
+    const worker = startWorker({ pgdata: join(options.dataDir, 'pgdata') });
+    await new Promise<void>((resolve, reject) => {
+      const onExit = (code: number) => reject(new Error(`the PGlite worker exited with code ${code}`));
+      worker.once('error', reject);
+      worker.once('exit', onExit);
+      worker.once('message', (ready: PgliteReady) => {
+        worker.off('error', reject);
+        worker.off('exit', onExit);
+        if (ready.ready) resolve();
+        else reject(errorFromData(ready.error));
+      });
+    });
+    return new PgliteStore(worker, release);
   } catch (err) {
     await release();
     if (isShopError(err)) throw err;
@@ -33,24 +65,53 @@ export async function openPgliteStore(options: PgliteStoreOptions): Promise<Serv
       details: { dataDir: options.dataDir },
     });
   }
-  return new PgliteStore(db, release);
+}
+
+interface Pending {
+  readonly resolve: (response: PgliteResponse & { ok: true }) => void;
+  readonly reject: (err: Error) => void;
 }
 
 class PgliteStore implements ServingStore {
   readonly kind = 'pglite' as const;
   private closed = false;
+  private failure: Error | undefined;
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
 
   constructor(
-    private readonly db: PGlite,
+    private readonly worker: Worker,
     private readonly release: () => Promise<void>,
-  ) {}
-
-  query<R = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<R[]> {
-    return runQuery<R>(this.db, sql, params);
+  ) {
+    // The worker keeps the process alive only while a request is waiting for it (`call`).
+    worker.unref();
+    worker.on('message', (response: PgliteResponse) => this.settle(response));
+    worker.on('error', (err) => this.fail(err));
+    worker.on('exit', (code) => this.fail(new Error(`the PGlite worker exited with code ${code}`)));
   }
 
-  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
-    return this.db.transaction((tx) => fn(executorOf(tx)));
+  query<R = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<R[]> {
+    return this.runQuery<R>(sql, params, undefined);
+  }
+
+  async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    const began = await this.call({ op: 'begin' }).catch((err: unknown) => {
+      throw queryFailed(err, 'BEGIN', undefined);
+    });
+    const tx = began.tx!;
+    let result: T;
+    try {
+      result = await fn({
+        query: <R>(sql: string, params?: readonly unknown[]) => this.runQuery<R>(sql, params, tx),
+      });
+    } catch (err) {
+      await this.call({ op: 'end', tx, commit: false }).catch(() => undefined);
+      throw err;
+    }
+    await this.call({ op: 'end', tx, commit: true }).catch((err: unknown) => {
+      throw queryFailed(err, 'COMMIT', undefined);
+    });
+    return result;
   }
 
   async migrate(): Promise<void> {
@@ -58,8 +119,10 @@ class PgliteStore implements ServingStore {
   }
 
   async ping(): Promise<void> {
-    if (this.closed || this.db.closed)
-      throw new ShopError('SHOP_STORE_UNAVAILABLE', 'the PGlite store is closed');
+    if (this.closed || this.failure !== undefined)
+      throw new ShopError('SHOP_STORE_UNAVAILABLE', 'the PGlite store is closed', {
+        ...(this.failure === undefined ? {} : { cause: this.failure }),
+      });
     await this.query('SELECT 1');
   }
 
@@ -67,26 +130,68 @@ class PgliteStore implements ServingStore {
     if (this.closed) return;
     this.closed = true;
     try {
-      await this.db.close();
+      if (this.failure === undefined) await this.call({ op: 'close' }, true);
     } finally {
+      await this.worker.terminate();
       await this.release();
     }
   }
-}
 
-function executorOf(tx: Transaction): SqlExecutor {
-  return { query: <R>(sql: string, params?: readonly unknown[]) => runQuery<R>(tx, sql, params) };
-}
+  private async runQuery<R>(
+    sql: string,
+    params: readonly unknown[] | undefined,
+    tx: number | undefined,
+  ): Promise<R[]> {
+    try {
+      const response = await this.call({
+        op: 'query',
+        sql,
+        ...(params === undefined ? {} : { params: [...params] }),
+        ...(tx === undefined ? {} : { tx }),
+      });
+      return (response.rows ?? []) as R[];
+    } catch (err) {
+      if (isShopError(err)) throw err;
+      throw queryFailed(err, sql, params);
+    }
+  }
 
-async function runQuery<R>(
-  target: PGlite | Transaction,
-  sql: string,
-  params: readonly unknown[] | undefined,
-): Promise<R[]> {
-  try {
-    const result = await target.query<R>(sql, params === undefined ? undefined : [...params]);
-    return result.rows;
-  } catch (err) {
-    throw queryFailed(err, sql, params);
+  /** Sends one request; resolves with its reply. A closed or dead worker fails SHOP_STORE_UNAVAILABLE. */
+  private call(
+    request: PgliteRequest extends infer M ? (M extends { id: number } ? Omit<M, 'id'> : never) : never,
+    closing = false,
+  ): Promise<PgliteResponse & { ok: true }> {
+    if (this.failure !== undefined || (this.closed && !closing))
+      return Promise.reject(
+        new ShopError('SHOP_STORE_UNAVAILABLE', 'the PGlite store is closed', {
+          ...(this.failure === undefined ? {} : { cause: this.failure }),
+        }),
+      );
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      if (this.pending.size === 0) this.worker.ref();
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage({ ...request, id } as PgliteRequest);
+    });
+  }
+
+  private settle(response: PgliteResponse): void {
+    const waiting = this.pending.get(response.id);
+    if (waiting === undefined) return;
+    this.pending.delete(response.id);
+    if (this.pending.size === 0) this.worker.unref();
+    if (response.ok) waiting.resolve(response);
+    else waiting.reject(errorFromData(response.error));
+  }
+
+  /** The worker died: every waiting request fails, and so does every later one. */
+  private fail(err: Error): void {
+    if (this.closed && this.pending.size === 0) return;
+    this.failure ??= err;
+    const unavailable = new ShopError('SHOP_STORE_UNAVAILABLE', `the PGlite worker failed: ${err.message}`, {
+      cause: err,
+    });
+    for (const waiting of this.pending.values()) waiting.reject(unavailable);
+    this.pending.clear();
   }
 }
