@@ -1,5 +1,6 @@
 import { open, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { isProcessAlive } from '../../system/process-alive.js';
 
 /**
  * One lake maintenance job (compaction) at a time per lake folder, across processes: the lock is
@@ -18,18 +19,9 @@ export async function tryLockMaintenance(lakeDir: string): Promise<(() => Promis
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return async () => undefined; // no lake yet
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       const pid = Number(await readFile(path, 'utf8').catch(() => ''));
-      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid)) return undefined;
+      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isProcessAlive(pid)) return undefined;
       await rm(path, { force: true });
     }
   }
   return undefined;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

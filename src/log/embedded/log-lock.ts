@@ -1,6 +1,7 @@
 import { open, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ShopError } from '../../errors/index.js';
+import { isProcessAlive } from '../../system/process-alive.js';
 
 /**
  * One writer per log folder: `<dir>/LOCK` holds the writer's pid. A lock whose pid is no longer
@@ -21,7 +22,7 @@ export async function acquireLogLock(dir: string): Promise<{ release(): Promise<
       }
     }
     const holder = await readHolder(path);
-    if (holder !== undefined && isAlive(holder)) {
+    if (holder !== undefined && isProcessAlive(holder)) {
       throw new ShopError('SHOP_LOG_LOCKED', `${dir} is locked by live process ${holder}`, {
         details: { pid: holder, path },
       });
@@ -35,13 +36,4 @@ async function readHolder(path: string): Promise<number | undefined> {
   const text = await readFile(path, 'utf8').catch(() => '');
   const pid = Number.parseInt(text.trim(), 10);
   return Number.isInteger(pid) && pid > 0 ? pid : undefined;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

@@ -1,5 +1,6 @@
 import { open, readFile, unlink } from 'node:fs/promises';
 import { ShopError } from '../../errors/index.js';
+import { isProcessAlive } from '../../system/process-alive.js';
 
 /**
  * An exclusive lock on a folder: a file holding the owner's pid, created with O_EXCL. A lock whose
@@ -10,7 +11,7 @@ export async function acquirePidLock(path: string): Promise<() => Promise<void>>
   for (let attempt = 0; attempt < 3; attempt += 1) {
     if (await tryCreate(path)) return () => releasePidLock(path);
     const holder = await readPid(path);
-    if (holder !== undefined && isAlive(holder)) {
+    if (holder !== undefined && isProcessAlive(holder)) {
       throw new ShopError('SHOP_STORE_LOCKED', `${path} is held by live process ${holder}`, {
         details: { path, pid: holder },
       });
@@ -47,13 +48,4 @@ async function readPid(path: string): Promise<number | undefined> {
   const text = await readFile(path, 'utf8').catch(() => '');
   const pid = Number.parseInt(text.trim(), 10);
   return Number.isInteger(pid) && pid > 0 ? pid : undefined;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
