@@ -94,6 +94,8 @@ export interface MaterialisedAsset extends AssetBase {
   /** Later than this since its last success (ms) raises a `pipeline_late` alert; 0 = no policy. */
   readonly freshnessMaxMs: number;
   readonly checks: readonly AssetCheck[];
+  /** Partitions of this asset one executor runs at once (default: no limit beyond the executor's). */
+  readonly maxParallelPartitions?: number;
   /** Idempotent per partition: running it twice leaves the same result as once. */
   materialise(ctx: MaterialiseContext): Promise<MaterialiseResult>;
 }

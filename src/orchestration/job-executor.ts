@@ -1,7 +1,7 @@
 import type { AssetDeps, MaterialisedAsset } from './asset.js';
 import type { AssetGraph } from './asset-graph.js';
 import { countLostAttempt, dequeue, listQueue, type QueuedJob } from './job-queue.js';
-import type { VersionReader} from './lineage.js';
+import type { VersionReader } from './lineage.js';
 import { indexRuns, lookupRun, type SuccessIndex } from './lineage.js';
 import { raiseFailed, type PipelineAlertOptions } from './pipeline-alerts.js';
 import { runAttempt } from './run-attempt.js';
@@ -76,6 +76,8 @@ export class JobExecutor {
         await this.giveUp(asset, job, lookupRun(lastRun, job.asset, job.partition));
         continue;
       }
+      const parallel = [...this.inFlight.keys()].filter((k) => k.startsWith(`${asset.key}\u0000`)).length;
+      if (parallel >= (asset.maxParallelPartitions ?? Infinity)) continue;
       const gate = this.upstreamGate(asset, job.partition, queued, running, lastRun);
       if (gate === 'wait') continue;
       if (gate !== 'go') {

@@ -86,6 +86,8 @@ function martsAsset(config: Readonly<Config>): MaterialisedAsset {
     catchUp: 'all',
     retry: retry(config, config.scheduler.martsMaxAttempts),
     timeoutMs: 1_800_000,
+    // Each day's build also refreshes the warehouse models: one build at a time.
+    maxParallelPartitions: 1,
     freshnessMaxMs: 0,
     checks: [
       {
