@@ -67,7 +67,7 @@ export class Scheduler {
   async tick(signal: AbortSignal): Promise<void> {
     const now = Date.now();
     if (!this.active || now - this.lastLeaseMs >= this.options.heartbeatMs) {
-      const was = this.active;
+      const was = this.lastLeaseMs === 0 ? null : this.active;
       this.active = await tryAcquireLease(this.deps.store, this.options.executorId, this.options.leaseMs);
       this.lastLeaseMs = now;
       if (was !== this.active)
