@@ -70,11 +70,7 @@ test('two schedulers on one PostgreSQL: only the lease holder runs jobs; the sta
     await waitFor('A active', () => a.stderr.includes('"msg":"scheduler active"'), 60_000);
     const b = scheduler(tmp.dir, db.url);
     procs.push(b);
-    await waitFor(
-      'B standby',
-      () => b.stderr.includes('"msg":"scheduler standby"'),
-      60_000,
-    );
+    await waitFor('B standby', () => b.stderr.includes('"msg":"scheduler standby"'), 60_000);
     const runsOf = async (pid: number) =>
       (
         await store.query<{ n: number }>(

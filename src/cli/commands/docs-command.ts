@@ -19,7 +19,9 @@ export function registerDocsCommand(program: Command, ctx: CliContext): void {
     .command('docs')
     .description('Documentation generated from code')
     .command('generate')
-    .description('Rewrite docs/configuration.md, docs/errors.md, docs/contract.schema.json and the asset section of docs/orchestration.md from the code')
+    .description(
+      'Rewrite docs/configuration.md, docs/errors.md, docs/contract.schema.json and the asset section of docs/orchestration.md from the code',
+    )
     .action(() => {
       for (const [path, render] of Object.entries(GENERATED_DOCS)) {
         writeFileSync(path, render());
