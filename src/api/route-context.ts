@@ -1,4 +1,5 @@
 import type { Config } from '../config/index.js';
+import type { AssetGraph } from '../orchestration/asset-graph.js';
 import type { LakeQueries } from './queries/lake-queries.js';
 import type { ManagedApiKeys } from './access/managed-api-keys.js';
 import type { CustomerIdMasker } from './customer-id-masking.js';
@@ -19,4 +20,6 @@ export interface RouteContext {
   readonly managedKeys: ManagedApiKeys;
   /** Applied to every user id of a customer-level response (processor.piiMasking). */
   readonly maskUserId: CustomerIdMasker;
+  /** The orchestrator's assets (`/api/v1/jobs`). */
+  readonly jobs: AssetGraph;
 }

@@ -4,8 +4,6 @@ import { DetectorLoop, alertOptionsFromConfig } from '../alerts/index.js';
 import { buildApiServer } from '../api/build-api-server.js';
 import { LiveFeed } from '../api/live/live-feed.js';
 import type { PipelineStatusProvider } from '../api/pipeline-status.js';
-import { runQualityOnSchedule } from '../batch/data-quality/quality-scheduler.js';
-import { runCompactionOnSchedule } from '../batch/lake-maintenance/compact-committed.js';
 import type { Config } from '../config/index.js';
 import type { Lake } from '../lake/index.js';
 import { RAW_TOPIC, type EventLog } from '../log/event-log.js';
@@ -27,6 +25,7 @@ import {
 import { collectorDepsFromConfig, collectorPlugin } from '../sources/collector/index.js';
 import type { ServingStore } from '../store/index.js';
 import { processorOptionsFromConfig } from './open-components.js';
+import { schedulerFromConfig } from './open-orchestrator.js';
 import { ensureProcessedTopics } from './open-event-log.js';
 
 export interface PipelineParts {
@@ -51,7 +50,7 @@ export interface ComposedPipeline {
 /**
  * Wires one process that processes, detects and serves: processor -> live feed -> API (SSE), the
  * detector on every commit and on its own interval, metrics from commits and from the store, and
- * the HTTP collector on the same server. Used by `start` (embedded) and `run --role all`.
+ * the HTTP collector on the same server, and the asset scheduler (DQ, compaction, marts). Used by `start` (embedded) and `run --role all`.
  */
 export async function composePipeline(parts: PipelineParts): Promise<ComposedPipeline> {
   const { config, log, store, lake, apiLake, logger } = parts;
@@ -98,26 +97,14 @@ export async function composePipeline(parts: PipelineParts): Promise<ComposedPip
     },
   });
   await app.register(collectorPlugin, collectorDepsFromConfig(config, log, logger));
+  // The data-quality suite, lake compaction and the marts run as assets of the orchestrator.
+  const scheduler = schedulerFromConfig(config, { store, lake, config }, logger);
   return {
     app,
     processor,
     async run(signal) {
       await processor.start();
-      await Promise.all([
-        processor.run(signal),
-        detector.run(signal),
-        runQualityOnSchedule({ lake, store, options: config.dq }, config.dq.intervalMs, signal, (err) =>
-          logger.warn({ err }, 'scheduled data-quality run failed'),
-        ),
-        runCompactionOnSchedule(
-          { lake, store, topic: RAW_TOPIC, config: config.lake },
-          signal,
-          (r) => {
-            if (r.merged > 0 || r.deleted > 0) logger.info(r, 'lake compacted');
-          },
-          (err) => logger.warn({ err }, 'scheduled lake compaction failed'),
-        ),
-      ]);
+      await Promise.all([processor.run(signal), detector.run(signal), scheduler.run(signal)]);
     },
   };
 }

@@ -9,6 +9,7 @@ import type { CliContext } from './cli-context.js';
 import { composePipeline } from './compose-pipeline.js';
 import { openEventLog, retentionOf } from './open-event-log.js';
 import { openLakeFromConfig, openStoreFromConfig } from './open-components.js';
+import { schedulerFromConfig } from './open-orchestrator.js';
 import { runProcessorFromConfig } from './run-processor.js';
 import { simulatorOptionsFromConfig } from './simulator-from-config.js';
 
@@ -147,5 +148,26 @@ export async function runDetectorRole(
     await detector.run(signal);
   } finally {
     await Promise.allSettled([store.close(), log.close()]);
+  }
+}
+
+/**
+ * The asset orchestrator (docs/orchestration.md): one active scheduler per deployment (a lease in
+ * the serving DB); any further one waits as a standby and takes over when the lease expires.
+ */
+export async function runSchedulerRole(
+  config: Readonly<Config>,
+  ctx: CliContext,
+  signal: AbortSignal,
+): Promise<void> {
+  const logger = createLogger('scheduler');
+  const store = await openStoreFromConfig(config);
+  const lake = await openLakeFromConfig(config);
+  try {
+    const scheduler = schedulerFromConfig(config, { store, lake, config }, logger);
+    ctx.stdout.write('scheduler running\n');
+    await scheduler.run(signal);
+  } finally {
+    await Promise.allSettled([lake.close(), store.close()]);
   }
 }

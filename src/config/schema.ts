@@ -451,6 +451,37 @@ export const ConfigSchema = Type.Object(
         100,
       ),
     }),
+    scheduler: section(
+      'The asset orchestrator (`run --role scheduler`, inside `start`; `shopstream jobs`, docs/orchestration.md).',
+      {
+        leaseMs: int(
+          30_000,
+          'The active scheduler and every running attempt hold a lease of this long (database clock), renewed every heartbeatMs; a standby takes over, and a crashed attempt is retried, once it has passed.',
+          500,
+        ),
+        heartbeatMs: int(5_000, 'How often leases are renewed (keep well below leaseMs).', 100),
+        tickMs: int(
+          1_000,
+          'How often the scheduler evaluates schedules and sensors and starts due work.',
+          50,
+        ),
+        concurrency: int(2, 'Attempts one scheduler (or one `jobs run|backfill`) runs at once.', 1),
+        silverObserveIntervalMs: int(
+          600_000,
+          'How often the Silver day fingerprints are read to find stale mart days (the "upstream changed" sensor of the marts), the first time one interval after start; 0 = never.',
+        ),
+        martsMaxAttempts: int(
+          5,
+          'Attempts per mart day before it fails for good (a crashed attempt counts).',
+          1,
+        ),
+        retryBackoffBaseMs: int(
+          10_000,
+          'First retry delay of the built-in assets; doubles per attempt, with +-25% jitter.',
+          1,
+        ),
+      },
+    ),
     import: section(
       'Historical import of customers, products and orders (`shopstream import customers|products|orders`, docs/import.md).',
       {

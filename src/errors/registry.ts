@@ -230,6 +230,33 @@ export const ERROR_REGISTRY = {
     canRetry: false,
     description: 'The simulator could not write its output (closed pipe, full disk, unwritable file).',
   },
+  SHOP_JOBS_UNKNOWN_ASSET: { canRetry: false, description: 'No asset of the orchestrator has this key.' },
+  SHOP_JOBS_BAD_GRAPH: {
+    canRetry: false,
+    description:
+      'The asset graph is invalid: a duplicate key, an unknown upstream, a cycle or a bad schedule.',
+  },
+  SHOP_JOBS_FAILED: {
+    canRetry: true,
+    description: 'Materialising an asset partition threw an error that carries no code of its own.',
+  },
+  SHOP_JOBS_TIMEOUT: {
+    canRetry: true,
+    description: 'Materialising an asset partition took longer than its timeout.',
+  },
+  SHOP_JOBS_ATTEMPT_LOST: {
+    canRetry: true,
+    description: 'A running attempt lost its lease (its scheduler crashed or stalled); it is retried.',
+  },
+  SHOP_JOBS_CHECK_FAILED: {
+    canRetry: false,
+    description: 'A check run after materialising an asset partition failed.',
+  },
+  SHOP_JOBS_UPSTREAM_FAILED: {
+    canRetry: false,
+    description: 'An upstream asset of the partition failed after its last retry, so it was not run.',
+  },
+  SHOP_JOBS_BACKFILL_NOT_FOUND: { canRetry: false, description: 'No backfill has this id.' },
 } as const satisfies Record<string, ErrorDefinition>;
 
 export type ErrorCode = keyof typeof ERROR_REGISTRY;

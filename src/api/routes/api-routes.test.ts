@@ -452,6 +452,18 @@ describe('the OpenAPI document', () => {
     }
   });
 
+  it('the jobs routes answer before any run (data: v1-jobs-routes.test.ts)', async () => {
+    assert.equal(((await get('/api/v1/jobs')).body.assets as unknown[]).length, 4);
+    assert.deepEqual((await get('/api/v1/jobs/dq.suite/runs')).body.runs, []);
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/jobs/dq.suite/runs',
+      payload: {},
+      headers: { 'x-api-key': 'admin-secret' },
+    });
+    assert.equal(res.statusCode, 202);
+  });
+
   it('every documented route was exercised by this file', async () => {
     const doc = (await get('/docs/json')).body as { paths: Record<string, Record<string, unknown>> };
     const documented = Object.entries(doc.paths).flatMap(([path, ops]) =>

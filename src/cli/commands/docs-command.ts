@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { renderConfigDocs } from '../../config/render-config-docs.js';
 import { CONTRACT_SCHEMA_PATH, renderContractSchema } from '../../contract/event-schema.js';
 import { renderErrorDocs } from '../../errors/render-error-docs.js';
+import { ORCHESTRATION_DOC, renderOrchestrationDocs } from '../../orchestration/render-orchestration-docs.js';
 import type { CliContext } from '../cli-context.js';
 
 /** The documents generated from code, by path relative to the repository root. */
@@ -10,6 +11,7 @@ export const GENERATED_DOCS: Record<string, () => string> = {
   'docs/configuration.md': renderConfigDocs,
   'docs/errors.md': renderErrorDocs,
   [CONTRACT_SCHEMA_PATH]: renderContractSchema,
+  [ORCHESTRATION_DOC]: renderOrchestrationDocs,
 };
 
 export function registerDocsCommand(program: Command, ctx: CliContext): void {
@@ -17,7 +19,9 @@ export function registerDocsCommand(program: Command, ctx: CliContext): void {
     .command('docs')
     .description('Documentation generated from code')
     .command('generate')
-    .description('Rewrite docs/configuration.md, docs/errors.md and docs/contract.schema.json from the code')
+    .description(
+      'Rewrite docs/configuration.md, docs/errors.md, docs/contract.schema.json and the asset section of docs/orchestration.md from the code',
+    )
     .action(() => {
       for (const [path, render] of Object.entries(GENERATED_DOCS)) {
         writeFileSync(path, render());

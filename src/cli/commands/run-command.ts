@@ -12,6 +12,7 @@ import {
   runApiRole,
   runDetectorRole,
   runProcessorRole,
+  runSchedulerRole,
   runSimulatorRole,
 } from '../role-runners.js';
 import { onShutdownSignal } from '../shutdown-signal.js';
@@ -26,6 +27,7 @@ const ROLES: Readonly<Record<string, RoleRunner>> = {
   api: runApiRole,
   simulator: runSimulatorRole,
   detector: runDetectorRole,
+  scheduler: runSchedulerRole,
   all: runAllRole,
 };
 

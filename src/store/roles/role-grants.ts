@@ -8,7 +8,7 @@
  * | shopstream_migrator    | `shopstream db migrate` (a Job)      | CREATE on the database: owns the schema      |
  * | shopstream_processor   | `run --role processor`               | read all; write Gold, positions, accounting, membership |
  * | shopstream_api         | `run --role api`                     | read all; write only the audit log, API keys, alert acknowledgement |
- * | shopstream_worker      | detector, scheduler, batch jobs      | read all; write alerts, outbox, data quality, marts, audit log |
+ * | shopstream_worker      | detector, scheduler, batch jobs      | read all; write alerts, outbox, data quality, marts, audit log, orchestration |
  *
  * Every serving table must be listed in WRITES (a unit test checks it), so a new migration decides
  * who may write its tables. Reads: every role may SELECT every table of the SCHEMAS.
@@ -64,6 +64,13 @@ export const WRITES: Readonly<Record<string, Partial<Record<DbRole, TableWrite>>
     shopstream_worker: { privileges: ['INSERT'] },
   },
   'serving.api_keys': { shopstream_api: { privileges: ['INSERT', 'UPDATE'] } },
+  // Orchestration (0008): the scheduler and `shopstream jobs` run as workers; the API's admin
+  // trigger only queues a request.
+  'serving.pipeline_execution_logs': { shopstream_worker: ALL },
+  'serving.pipeline_queue': { shopstream_worker: ALL, shopstream_api: { privileges: ['INSERT', 'UPDATE'] } },
+  'serving.pipeline_scheduler_lease': { shopstream_worker: ALL },
+  'serving.pipeline_schedule_state': { shopstream_worker: ALL },
+  'serving.pipeline_backfills': { shopstream_worker: ALL },
 };
 
 /** Roles that may write every table of the `mart` schema (batch outputs). */

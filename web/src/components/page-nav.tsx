@@ -1,7 +1,8 @@
-/** The dashboard's pages, switched by the URL hash: `#/` live, `#/trends` batch marts. */
-export type PageId = 'live' | 'trends';
+/** The dashboard's pages, switched by the URL hash: `#/` live, `#/trends` batch marts, `#/pipelines` the orchestrator. */
+export type PageId = 'live' | 'trends' | 'pipelines';
 
-export const pageOfHash = (hash: string): PageId => (hash.startsWith('#/trends') ? 'trends' : 'live');
+export const pageOfHash = (hash: string): PageId =>
+  hash.startsWith('#/trends') ? 'trends' : hash.startsWith('#/pipelines') ? 'pipelines' : 'live';
 
 export function PageNav({ page }: { page: PageId }) {
   return (
@@ -11,6 +12,9 @@ export function PageNav({ page }: { page: PageId }) {
       </a>
       <a href="#/trends" aria-current={page === 'trends' ? 'page' : undefined}>
         Trends
+      </a>
+      <a href="#/pipelines" aria-current={page === 'pipelines' ? 'page' : undefined}>
+        Pipelines
       </a>
     </nav>
   );

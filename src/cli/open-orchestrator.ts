@@ -1,0 +1,56 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { alertOptionsFromConfig } from '../alerts/index.js';
+import type { Config } from '../config/index.js';
+import type { Logger } from '../observability/logger.js';
+import type { AssetDeps } from '../orchestration/asset.js';
+import type { AssetGraph } from '../orchestration/asset-graph.js';
+import { builtinGraph } from '../orchestration/assets/builtin-assets.js';
+import { JobExecutor, type ExecutorOptions } from '../orchestration/job-executor.js';
+import { VersionReader } from '../orchestration/lineage.js';
+import { Scheduler } from '../orchestration/scheduler.js';
+
+/** `<host>:<pid>:<random>`: names the process in run rows and the scheduler lease. */
+export const newExecutorId = (): string => `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+
+function executorOptions(config: Readonly<Config>, logger: Logger): ExecutorOptions {
+  const alerts = alertOptionsFromConfig(config);
+  return {
+    executorId: newExecutorId(),
+    leaseMs: config.scheduler.leaseMs,
+    concurrency: config.scheduler.concurrency,
+    alerts: { cooldownMs: alerts.cooldownMs, webhooks: alerts.webhooks },
+    onError: (err, job) =>
+      logger.warn({ err, asset: job.asset, partition: job.partition }, 'attempt could not be recorded'),
+    onAttempt: (message, fields) => logger.info(fields, message),
+  };
+}
+
+/** The deployment's asset graph (orchestration/assets/builtin-assets.ts). */
+export const graphFromConfig = (config: Readonly<Config>): AssetGraph => builtinGraph(config);
+
+/** The scheduler of `run --role scheduler` and `start`. */
+export function schedulerFromConfig(config: Readonly<Config>, deps: AssetDeps, logger: Logger): Scheduler {
+  return new Scheduler(graphFromConfig(config), deps, {
+    ...executorOptions(config, logger),
+    tickMs: config.scheduler.tickMs,
+    heartbeatMs: config.scheduler.heartbeatMs,
+    onEvent: (message, fields) => logger.info(fields, message),
+    onTickError: (err) => logger.warn({ err }, 'scheduler tick failed'),
+  });
+}
+
+/** An executor of `shopstream jobs run|backfill` (runs only the requests it queued). */
+export function executorFromConfig(
+  config: Readonly<Config>,
+  deps: AssetDeps,
+  logger: Logger,
+  concurrency?: number,
+): JobExecutor {
+  const graph = graphFromConfig(config);
+  const options = executorOptions(config, logger);
+  return new JobExecutor(graph, deps, new VersionReader(graph, deps, Date.now()), {
+    ...options,
+    concurrency: concurrency ?? options.concurrency,
+  });
+}

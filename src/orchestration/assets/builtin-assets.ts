@@ -1,0 +1,138 @@
+import { runQualitySuite } from '../../batch/data-quality/run-quality-suite.js';
+import { compactCommitted } from '../../batch/lake-maintenance/compact-committed.js';
+import { buildMarts } from '../../batch/marts/index.js';
+import type { Config } from '../../config/index.js';
+import { RAW_TOPIC } from '../../log/event-log.js';
+import type { AssetDefinition, MaterialisedAsset, RetryPolicy } from '../asset.js';
+import { AssetGraph } from '../asset-graph.js';
+import { silverSource } from './silver-source.js';
+
+const retry = (config: Readonly<Config>, maxAttempts: number): RetryPolicy => ({
+  maxAttempts,
+  backoffBaseMs: config.scheduler.retryBackoffBaseMs,
+  backoffMaxMs: 30 * config.scheduler.retryBackoffBaseMs,
+  jitter: 0.25,
+});
+
+/** The data-quality suite (docs/data-quality.md) every dq.intervalMs, as `start` always ran it. */
+function dqAsset(config: Readonly<Config>): MaterialisedAsset {
+  return {
+    kind: 'materialised',
+    key: 'dq.suite',
+    description: 'The data-quality suite over Silver and the serving DB; one data_quality_runs row per run.',
+    owner: 'data-quality',
+    partitioning: 'none',
+    upstream: ['silver'],
+    schedule:
+      config.dq.intervalMs > 0 ? { kind: 'interval', everyMs: config.dq.intervalMs } : { kind: 'manual' },
+    catchUp: 'once',
+    retry: retry(config, 3),
+    timeoutMs: 600_000,
+    freshnessMaxMs: config.dq.intervalMs > 0 ? 3 * config.dq.intervalMs : 0,
+    checks: [],
+    async materialise(ctx) {
+      const run = await runQualitySuite({
+        lake: ctx.deps.lake,
+        store: ctx.deps.store,
+        options: ctx.deps.config.dq,
+        nowMs: Date.now(),
+      });
+      return { rowsWritten: run.checks.length };
+    },
+  };
+}
+
+/** Lake compaction (docs/lake.md) every lake.compactIntervalMs, under the lake's maintenance lock. */
+function compactionAsset(config: Readonly<Config>): MaterialisedAsset {
+  return {
+    kind: 'materialised',
+    key: 'lake.compaction',
+    description:
+      'Merges small committed lake files (`shopstream lake compact`); rows written = files merged.',
+    owner: 'pipeline',
+    partitioning: 'none',
+    upstream: [],
+    schedule:
+      config.lake.compactIntervalMs > 0
+        ? { kind: 'interval', everyMs: config.lake.compactIntervalMs }
+        : { kind: 'manual' },
+    catchUp: 'skip',
+    retry: retry(config, 3),
+    timeoutMs: 600_000,
+    freshnessMaxMs: 0,
+    checks: [],
+    async materialise(ctx) {
+      const r = await compactCommitted(ctx.deps.lake, ctx.deps.store, RAW_TOPIC, ctx.deps.config.lake);
+      return { rowsWritten: r.merged };
+    },
+  };
+}
+
+/**
+ * The marts of one event_date (docs/marts.md): a forced build of that day, then the warehouse
+ * models whose inputs changed; the model tests run before anything is published, and a failed
+ * test fails the attempt. Runs when the day's Silver fingerprint changed (sensor).
+ */
+function martsAsset(config: Readonly<Config>): MaterialisedAsset {
+  return {
+    kind: 'materialised',
+    key: 'marts.daily',
+    description:
+      'Day models, the dimensional model and their tests for one event_date (`shopstream marts build --from D --to D`).',
+    owner: 'analytics',
+    partitioning: 'daily',
+    upstream: ['silver'],
+    schedule: { kind: 'upstream' },
+    catchUp: 'all',
+    retry: retry(config, config.scheduler.martsMaxAttempts),
+    timeoutMs: 1_800_000,
+    // Each day's build also refreshes the warehouse models: one build at a time.
+    maxParallelPartitions: 1,
+    freshnessMaxMs: 0,
+    checks: [
+      {
+        name: 'model-tests',
+        run: async (_ctx, result) => {
+          const failed = Number(result.facts?.['failedTests'] ?? 0);
+          return {
+            passed: failed === 0,
+            message:
+              failed === 0
+                ? 'every model test passed'
+                : `${failed} model test(s) failed: ${String(result.facts?.['failures'])}`,
+          };
+        },
+      },
+    ],
+    async materialise(ctx) {
+      const build = await buildMarts(
+        {
+          lake: ctx.deps.lake,
+          store: ctx.deps.store,
+          options: { ...ctx.deps.config.marts, fsync: ctx.deps.config.lake.fsync },
+        },
+        { fromDay: ctx.partition, toDay: ctx.partition },
+      );
+      return {
+        rowsWritten: build.models.reduce((n, m) => n + m.rowsWritten, 0),
+        facts: {
+          buildId: build.buildId,
+          failedTests: build.status === 'ok' ? 0 : Math.max(1, build.failures.length),
+          failures: build.failures.map((f) => `${f.model}.${f.test}`).join(', '),
+        },
+      };
+    },
+  };
+}
+
+/**
+ * Every asset of shopstream, upstream first. To add one (e.g. customer analytics), append its
+ * definition here; `npm run docs:generate` then documents it in docs/orchestration.md.
+ */
+export function builtinAssets(config: Readonly<Config>): AssetDefinition[] {
+  return [silverSource(config), dqAsset(config), compactionAsset(config), martsAsset(config)];
+}
+
+export function builtinGraph(config: Readonly<Config>): AssetGraph {
+  return new AssetGraph(builtinAssets(config));
+}
