@@ -25,6 +25,7 @@ import { registerV1CommerceRoutes } from './routes/v1-commerce-routes.js';
 import { registerV1OpsRoutes } from './routes/v1-ops-routes.js';
 import { registerV1AdminRoutes } from './routes/v1-admin-routes.js';
 import { registerV1MartsRoutes } from './routes/v1-marts-routes.js';
+import { registerV1CustomerRoutes } from './routes/v1-customer-routes.js';
 import { registerV1StreamRoute } from './routes/v1-stream-route.js';
 import { defaultWebDir } from './web/default-web-dir.js';
 import { registerWebDist } from './web/serve-web-dist.js';
@@ -135,6 +136,7 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<FastifyInstan
     lake,
     managedKeys,
     maskUserId: customerIdMasker(deps.config.processor.piiMasking, deps.config.processor.piiSalt),
+    customers: deps.config.customers,
   };
   const onLiveError = (err: unknown) => app.log.warn({ err }, 'live stream read failed');
   const broadcaster = new KpiBroadcaster(deps.store, deps.liveFeed, onLiveError);
@@ -144,6 +146,7 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<FastifyInstan
   registerV1OpsRoutes(app, ctx);
   registerV1AdminRoutes(app, ctx);
   registerV1MartsRoutes(app, ctx);
+  registerV1CustomerRoutes(app, ctx);
   registerV1StreamRoute(app, broadcaster, api.streamHeartbeatMs);
   if (deps.metrics !== undefined) registerMetricsRoutes(app, deps.metrics);
   registerWebDist(app, api.webDir === '' ? defaultWebDir() : api.webDir);

@@ -19,4 +19,6 @@ export interface RouteContext {
   readonly managedKeys: ManagedApiKeys;
   /** Applied to every user id of a customer-level response (processor.piiMasking). */
   readonly maskUserId: CustomerIdMasker;
+  /** Customer analytics settings (the segment rules the segments route reports). */
+  readonly customers: Readonly<Config['customers']>;
 }

@@ -14,6 +14,7 @@ import { registerValidateCommand } from './commands/validate-command.js';
 import { registerGenerateCommand } from './commands/generate-command.js';
 import { registerDqCommand } from './commands/dq-command.js';
 import { registerMartsCommand } from './commands/marts-command.js';
+import { registerCustomersCommand } from './commands/customers-command.js';
 import { registerRunCommand } from './commands/run-command.js';
 import { registerTopicsCommand } from './commands/topics-command.js';
 import { registerKeysCommand } from './commands/keys-command.js';
@@ -39,6 +40,7 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   registerGenerateCommand(program, ctx);
   registerDqCommand(program, ctx);
   registerMartsCommand(program, ctx);
+  registerCustomersCommand(program, ctx);
   registerRunCommand(program, ctx);
   registerTopicsCommand(program, ctx);
   registerKeysCommand(program, ctx);
