@@ -45,7 +45,7 @@ def main():
         bgf, s["frequency"], s["recency"], s["T"], spend.values,
         time=args.horizon_months, discount_rate=args.discount_rate, freq="D",
     )
-    clv = pd.Series(clv["clv"].values, index=s.index)
+    clv = pd.Series(clv.to_numpy().reshape(-1), index=s.index)
     purchases = bgf.predict(args.t_days, s["frequency"], s["recency"], s["T"])
     alive = bgf.conditional_probability_alive(s["frequency"], s["recency"], s["T"])
     out = {
