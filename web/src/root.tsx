@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { App } from './app.js';
 import { PageNav, pageOfHash } from './components/page-nav.js';
+import { CustomersPage } from './pages/customers-page.js';
 import { TrendsPage } from './pages/trends-page.js';
 
 /** The page of the URL hash, kept in sync with back/forward and the nav links. */
@@ -15,7 +16,7 @@ export function Root() {
   return (
     <>
       <PageNav page={page} />
-      {page === 'trends' ? <TrendsPage hash={hash} /> : <App />}
+      {page === 'trends' ? <TrendsPage hash={hash} /> : page === 'customers' ? <CustomersPage /> : <App />}
     </>
   );
 }

@@ -1,7 +1,8 @@
-/** The dashboard's pages, switched by the URL hash: `#/` live, `#/trends` batch marts. */
-export type PageId = 'live' | 'trends';
+/** The dashboard's pages, switched by the URL hash: `#/` live, `#/trends` batch marts, `#/customers`. */
+export type PageId = 'live' | 'trends' | 'customers';
 
-export const pageOfHash = (hash: string): PageId => (hash.startsWith('#/trends') ? 'trends' : 'live');
+export const pageOfHash = (hash: string): PageId =>
+  hash.startsWith('#/trends') ? 'trends' : hash.startsWith('#/customers') ? 'customers' : 'live';
 
 export function PageNav({ page }: { page: PageId }) {
   return (
@@ -11,6 +12,9 @@ export function PageNav({ page }: { page: PageId }) {
       </a>
       <a href="#/trends" aria-current={page === 'trends' ? 'page' : undefined}>
         Trends
+      </a>
+      <a href="#/customers" aria-current={page === 'customers' ? 'page' : undefined}>
+        Customers
       </a>
     </nav>
   );
