@@ -69,7 +69,7 @@ def main():
             observation_period_end=args.as_of, freq="D",
         )
         out["summary"] = {
-            cid: [float(r.frequency), float(r.recency), float(r.T), float(r.monetary_value)]
+            cid: [float(r["frequency"]), float(r["recency"]), float(r["T"]), float(r["monetary_value"])]
             for cid, r in ref.iterrows()
         }
     with open(args.out, "w") as f:
