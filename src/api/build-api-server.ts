@@ -27,6 +27,7 @@ import { registerV1AdminRoutes } from './routes/v1-admin-routes.js';
 import { registerV1MartsRoutes } from './routes/v1-marts-routes.js';
 import { registerV1JobsRoutes } from './routes/v1-jobs-routes.js';
 import { builtinGraph } from '../orchestration/assets/builtin-assets.js';
+import { registerV1CustomerRoutes } from './routes/v1-customer-routes.js';
 import { registerV1StreamRoute } from './routes/v1-stream-route.js';
 import { defaultWebDir } from './web/default-web-dir.js';
 import { registerWebDist } from './web/serve-web-dist.js';
@@ -138,6 +139,7 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<FastifyInstan
     managedKeys,
     maskUserId: customerIdMasker(deps.config.processor.piiMasking, deps.config.processor.piiSalt),
     jobs: builtinGraph(deps.config),
+    customers: deps.config.customers,
   };
   const onLiveError = (err: unknown) => app.log.warn({ err }, 'live stream read failed');
   const broadcaster = new KpiBroadcaster(deps.store, deps.liveFeed, onLiveError);
@@ -148,6 +150,7 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<FastifyInstan
   registerV1AdminRoutes(app, ctx);
   registerV1MartsRoutes(app, ctx);
   registerV1JobsRoutes(app, ctx);
+  registerV1CustomerRoutes(app, ctx);
   registerV1StreamRoute(app, broadcaster, api.streamHeartbeatMs);
   if (deps.metrics !== undefined) registerMetricsRoutes(app, deps.metrics);
   registerWebDist(app, api.webDir === '' ? defaultWebDir() : api.webDir);

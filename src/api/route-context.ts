@@ -22,4 +22,6 @@ export interface RouteContext {
   readonly maskUserId: CustomerIdMasker;
   /** The orchestrator's assets (`/api/v1/jobs`). */
   readonly jobs: AssetGraph;
+  /** Customer analytics settings (the segment rules the segments route reports). */
+  readonly customers: Readonly<Config['customers']>;
 }

@@ -15,6 +15,7 @@ import { registerGenerateCommand } from './commands/generate-command.js';
 import { registerDqCommand } from './commands/dq-command.js';
 import { registerMartsCommand } from './commands/marts-command.js';
 import { registerJobsCommand } from './commands/jobs-command.js';
+import { registerCustomersCommand } from './commands/customers-command.js';
 import { registerRunCommand } from './commands/run-command.js';
 import { registerTopicsCommand } from './commands/topics-command.js';
 import { registerKeysCommand } from './commands/keys-command.js';
@@ -41,6 +42,7 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   registerDqCommand(program, ctx);
   registerMartsCommand(program, ctx);
   registerJobsCommand(program, ctx);
+  registerCustomersCommand(program, ctx);
   registerRunCommand(program, ctx);
   registerTopicsCommand(program, ctx);
   registerKeysCommand(program, ctx);

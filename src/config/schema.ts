@@ -1,4 +1,5 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { DEFAULT_SEGMENT_RULES } from '../batch/customers/rfm/segment-rules.js';
 
 /**
  * The one configuration schema. Every field has a type, a default, a unit in its name where it has
@@ -480,6 +481,19 @@ export const ConfigSchema = Type.Object(
           'First retry delay of the built-in assets; doubles per attempt, with +-25% jitter.',
           1,
         ),
+      },
+    ),
+    customers: section(
+      'Customer analytics: RFM, cohorts, CLV (`shopstream customers`, docs/customer-analytics.md).',
+      {
+        segmentRules: str(
+          DEFAULT_SEGMENT_RULES,
+          'RFM segments: `;`-separated `Name=R<lo>[-<hi>]/FM<lo>[-<hi>]` rules on the R score and FM = ceil((F + M) / 2), first match wins; must cover all 25 cells.',
+        ),
+        clvHorizonMonths: int(12, 'Horizon of the predicted CLV, in months of 30 days.', 1),
+        clvMonthlyDiscountRate: num(0.01, 'Monthly discount rate of the predicted CLV (0.01 = 1 % a month).'),
+        purchasesHorizonDays: int(90, 'Horizon of the reported expected purchases per customer, in days.', 1),
+        publishBatchRows: int(10_000, 'Rows per INSERT ... unnest statement when results are written.', 100),
       },
     ),
     import: section(

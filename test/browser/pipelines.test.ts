@@ -76,6 +76,7 @@ describe('Pipelines page in chromium', () => {
       ['lake.compaction', 'never'],
       ['dq.suite', 'succeeded'],
       ['marts.daily', 'succeeded'],
+      ['customers.daily', 'never'],
     ]);
   });
 

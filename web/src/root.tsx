@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { App } from './app.js';
 import { PageNav, pageOfHash } from './components/page-nav.js';
 import { PipelinesPage } from './pages/pipelines-page.js';
+import { CustomersPage } from './pages/customers-page.js';
 import { TrendsPage } from './pages/trends-page.js';
 
 /** The page of the URL hash, kept in sync with back/forward and the nav links. */
@@ -16,7 +17,15 @@ export function Root() {
   return (
     <>
       <PageNav page={page} />
-      {page === 'trends' ? <TrendsPage hash={hash} /> : page === 'pipelines' ? <PipelinesPage /> : <App />}
+      {page === 'trends' ? (
+        <TrendsPage hash={hash} />
+      ) : page === 'customers' ? (
+        <CustomersPage />
+      ) : page === 'pipelines' ? (
+        <PipelinesPage />
+      ) : (
+        <App />
+      )}
     </>
   );
 }

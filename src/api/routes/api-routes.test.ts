@@ -121,6 +121,15 @@ const get = async (url: string, headers: Record<string, string> = {}) => {
   return { status: res.statusCode, body: res.json() as Record<string, unknown> & { [k: string]: unknown } };
 };
 
+describe('customer-analytics routes (v1-customer-routes.test.ts checks their data)', () => {
+  it('answer before any customer-analytics run: empty snapshot, no run, unknown customer 404', async () => {
+    assert.equal((await get('/api/v1/customers/segments')).body['asOf'], null);
+    assert.equal((await get('/api/v1/customers/clv/summary')).body['run'], null);
+    assert.deepEqual((await get('/api/v1/customers/cohorts')).body['cohorts'], []);
+    assert.equal((await get('/api/v1/customers/nobody')).status, 404);
+  });
+});
+
 describe('reference routes keep the paths and shapes of the brief', () => {
   it('GET /health answers {"status":"ok"}', async () => {
     const res = await t.app.inject('/health');

@@ -1,5 +1,7 @@
 import { runQualitySuite } from '../../batch/data-quality/run-quality-suite.js';
 import { compactCommitted } from '../../batch/lake-maintenance/compact-committed.js';
+import { buildCustomerAnalytics } from '../../batch/customers/index.js';
+import { customerAnalyticsOptionsOf } from '../../batch/customers/options-from-config.js';
 import { buildMarts } from '../../batch/marts/index.js';
 import type { Config } from '../../config/index.js';
 import { RAW_TOPIC } from '../../log/event-log.js';
@@ -126,11 +128,52 @@ function martsAsset(config: Readonly<Config>): MaterialisedAsset {
 }
 
 /**
+ * Customer analytics as of one day (docs/customer-analytics.md): RFM snapshot, cohorts and the CLV
+ * fit over mart.fact_orders up to that day; runs after the day's marts (which republish
+ * dim_customers, so its segment and CLV columns are set again here).
+ */
+function customersAsset(config: Readonly<Config>): MaterialisedAsset {
+  return {
+    kind: 'materialised',
+    key: 'customers.daily',
+    description:
+      'RFM snapshot, monthly cohorts and BG/NBD + Gamma-Gamma CLV as of one day (`shopstream customers build --as-of D`).',
+    owner: 'analytics',
+    partitioning: 'daily',
+    upstream: ['marts.daily'],
+    schedule: { kind: 'upstream' },
+    catchUp: 'all',
+    retry: retry(config, 3),
+    timeoutMs: 1_800_000,
+    maxParallelPartitions: 1,
+    freshnessMaxMs: 0,
+    checks: [],
+    async materialise(ctx) {
+      const job = await buildCustomerAnalytics({
+        asOf: ctx.partition,
+        store: ctx.deps.store,
+        options: customerAnalyticsOptionsOf(ctx.deps.config),
+      });
+      return {
+        rowsWritten: job.segments.reduce((n, s) => n + s.customers, 0),
+        facts: { clvRunId: job.run.runId, bgNbdConverged: job.run.bgNbd.fit.converged ? 1 : 0 },
+      };
+    },
+  };
+}
+
+/**
  * Every asset of shopstream, upstream first. To add one (e.g. customer analytics), append its
  * definition here; `npm run docs:generate` then documents it in docs/orchestration.md.
  */
 export function builtinAssets(config: Readonly<Config>): AssetDefinition[] {
-  return [silverSource(config), dqAsset(config), compactionAsset(config), martsAsset(config)];
+  return [
+    silverSource(config),
+    dqAsset(config),
+    compactionAsset(config),
+    martsAsset(config),
+    customersAsset(config),
+  ];
 }
 
 export function builtinGraph(config: Readonly<Config>): AssetGraph {

@@ -4,6 +4,7 @@ import * as serving0003 from './0003-processor-members.js';
 import * as serving0004 from './0004-lake-positions.js';
 import * as marts0005 from './0005-marts.js';
 import * as serving0006 from './0006-access-and-audit.js';
+import * as customers0007 from './0007-customer-analytics.js';
 import * as orchestration0008 from './0008-orchestration.js';
 
 export interface Migration {
@@ -20,5 +21,6 @@ export const MIGRATIONS: readonly Migration[] = [
   serving0004,
   marts0005,
   serving0006,
+  customers0007,
   orchestration0008,
 ];

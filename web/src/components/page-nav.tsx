@@ -1,8 +1,14 @@
-/** The dashboard's pages, switched by the URL hash: `#/` live, `#/trends` batch marts, `#/pipelines` the orchestrator. */
-export type PageId = 'live' | 'trends' | 'pipelines';
+/** The dashboard's pages, switched by the URL hash: `#/` live, `#/trends` batch marts, `#/customers`, `#/pipelines` the orchestrator. */
+export type PageId = 'live' | 'trends' | 'customers' | 'pipelines';
 
 export const pageOfHash = (hash: string): PageId =>
-  hash.startsWith('#/trends') ? 'trends' : hash.startsWith('#/pipelines') ? 'pipelines' : 'live';
+  hash.startsWith('#/trends')
+    ? 'trends'
+    : hash.startsWith('#/customers')
+      ? 'customers'
+      : hash.startsWith('#/pipelines')
+        ? 'pipelines'
+        : 'live';
 
 export function PageNav({ page }: { page: PageId }) {
   return (
@@ -12,6 +18,9 @@ export function PageNav({ page }: { page: PageId }) {
       </a>
       <a href="#/trends" aria-current={page === 'trends' ? 'page' : undefined}>
         Trends
+      </a>
+      <a href="#/customers" aria-current={page === 'customers' ? 'page' : undefined}>
+        Customers
       </a>
       <a href="#/pipelines" aria-current={page === 'pipelines' ? 'page' : undefined}>
         Pipelines
