@@ -26,6 +26,7 @@ MAX_TEXT_CHARS = 4096
 MAX_RECORD_BYTES = 1024 * 1024
 MAX_FUTURE_MS = 24 * 3600 * 1000
 MAX_INT32 = 2_147_483_647
+MAX_DOUBLE = "1.7976931348623157e308"
 # Fields of the generic rule "a non-null value must be a string" (field-scan.ts `default` case).
 ID_LIKE_FIELDS = ("source", "category", "store_id", "ip_address", "country", "device")
 TEXT_FIELDS = ("page_url", "referrer", "user_agent")
@@ -57,7 +58,10 @@ REASON_ORDER = (
 
 # ISO-8601 with a zone, as src/contract/iso-timestamp.ts accepts it (the engine's cast then rejects
 # impossible dates such as month 13 or Feb 30).
-ISO_TIMESTAMP_RE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"
+ISO_TIMESTAMP_RE = (
+    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]{1,9})?"
+    r"(Z|[+-](0[0-9]|1[0-7]):[0-5][0-9]|[+-]18:00)$"
+)
 
 
 def _in(expr, values):
@@ -92,10 +96,13 @@ class Rules:
         return f"(NOT {self.e.is_null('quantity')} AND NOT {self.int32_('quantity')})"
 
     def price_ok(self):
-        return f"({self.e.is_num('price')} AND {self.e.num('price')} >= 0)"
+        # finite: a literal beyond the double range (1e999) parses to Infinity in JSON.parse
+        n = self.e.num("price")
+        return f"({self.e.is_num('price')} AND {n} >= 0 AND {n} <= {MAX_DOUBLE})"
 
     def price_bad(self):
-        return f"(NOT {self.e.is_null('price')} AND NOT {self.e.is_num('price')})"
+        n = self.e.num("price")
+        return f"(NOT {self.e.is_null('price')} AND NOT ({self.e.is_num('price')} AND abs({n}) <= {MAX_DOUBLE}))"
 
     def stock_ok(self):
         return f"({self.int32_('stock_level')} AND {self.e.num('stock_level')} >= 0)"

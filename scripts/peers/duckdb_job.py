@@ -70,16 +70,20 @@ def checked_sql(path):
     return f"""
     CREATE TEMP TABLE checked AS
     WITH lines AS (
-      SELECT line FROM read_csv('{path}', columns = {{'line': 'VARCHAR'}}, header = false,
+      SELECT coalesce(line, '') AS line FROM read_csv('{path}', columns = {{'line': 'VARCHAR'}}, header = false,
         delim = '\\x1f', quote = '', escape = '', auto_detect = false, strict_mode = false,
         max_line_size = {MAX_RECORD_BYTES * 4 + 16}, new_line = '\\n')
+    ), unmarked AS (
+      -- a leading byte-order mark is ignored (as shopstream's parser does); `raw` keeps it
+      SELECT line, CASE WHEN starts_with(line, chr(65279)) THEN substr(line, 2) ELSE line END AS text
+      FROM lines
     ), parsed AS (
       SELECT line,
         CASE WHEN strlen(line) > {MAX_RECORD_BYTES} THEN 'record_too_large'
-             WHEN NOT json_valid(line) THEN 'not_json'
-             WHEN json_type(line) <> 'OBJECT' THEN 'not_an_object' END AS whole_reason,
-        CASE WHEN whole_reason IS NULL THEN json_extract(line, [{paths}]) END AS x
-      FROM lines
+             WHEN NOT coalesce(json_valid(text), false) THEN 'not_json'
+             WHEN json_type(text) <> 'OBJECT' THEN 'not_an_object' END AS whole_reason,
+        CASE WHEN whole_reason IS NULL THEN json_extract(text, [{paths}]) END AS x
+      FROM unmarked
     ), typed AS (
       SELECT *, {t} AS t, {rules.time_ms('event_time')} AS event_ms, {rules.time_ms('ingest_time')} AS ingest_ms
       FROM parsed

@@ -22,6 +22,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from contract_rules import MAX_RECORD_BYTES, Rules, kpis_from_counters  # noqa: E402
 
+BOM = "\ufeff"
 FIELDS = (
     "event_id", "event_version", "event_type", "event_time", "ingest_time", "user_id", "session_id",
     "product_id", "quantity", "price", "currency", "order_id", "source", "category", "channel",
@@ -67,7 +68,8 @@ def checked_stream(spark, input_dir):
     parsed = raw.selectExpr(
         "value",
         f"CASE WHEN octet_length(value) > {MAX_RECORD_BYTES} THEN 'record_too_large' END AS too_large",
-        "try_parse_json(value) AS v",
+        # a leading byte-order mark is ignored (as shopstream's parser does); `value` keeps it
+        f"try_parse_json(CASE WHEN startswith(value, '{BOM}') THEN substr(value, 2) ELSE value END) AS v",
     )
     typed = parsed.selectExpr(
         "value",
