@@ -8,7 +8,7 @@ export interface TreeUsage {
   readonly cpuS: number;
   readonly cpuUserS: number;
   readonly cpuSystemS: number;
-  /** Largest sum of the tree's resident memory, sampled every 50 ms. */
+  /** Largest sum of the tree's proportional resident memory (Pss), sampled every 100 ms. */
   readonly peakRssMiB: number;
   /** Largest single process's peak resident memory (ru_maxrss). */
   readonly maxRssProcessMiB: number;
