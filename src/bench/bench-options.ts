@@ -9,11 +9,13 @@ export const SCENARIO_NAMES = [
   'collector',
   'marts',
   'soak',
+  'peers',
 ] as const;
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
 
-/** Scenarios `all` does not include: they run for as long as they are told (hours, at full size). */
-const ON_REQUEST_ONLY: readonly ScenarioName[] = ['soak'];
+/** Scenarios `all` does not include: soak runs for as long as it is told (hours, at full size); peers
+ * needs Java and the peers' Python packages (scripts/peers/install.sh) and runs Spark's JVM per round. */
+const ON_REQUEST_ONLY: readonly ScenarioName[] = ['soak', 'peers'];
 
 /** Sizes of one benchmark run. The defaults keep `npm run bench` within about five minutes. */
 export interface BenchOptions {
@@ -44,6 +46,8 @@ export interface BenchOptions {
   readonly collectorDurationS: number;
   /** marts: the `events` are spread evenly over this many days of event time. */
   readonly martsDays: number;
+  /** peers: interleaved rounds (shopstream, Spark, DuckDB); the figures are the medians. */
+  readonly peersRounds: number;
   /** Fault mix of generated traffic, percent of records. */
   readonly invalidPct: number;
   readonly duplicatePct: number;
@@ -67,6 +71,7 @@ export const DEFAULT_BENCH_OPTIONS: BenchOptions = Object.freeze({
   recoveredFreshnessMs: 1_000,
   collectorDurationS: 10,
   martsDays: 1,
+  peersRounds: 3,
   invalidPct: 2,
   duplicatePct: 1,
   latePct: 0.5,

@@ -6,6 +6,7 @@ import { collectorScenario } from './scenarios/collector.js';
 import { freshnessScenario } from './scenarios/freshness.js';
 import { martsScenario } from './scenarios/marts.js';
 import { pipelineEmbeddedScenario } from './scenarios/pipeline-embedded.js';
+import { peersScenario } from './scenarios/peers.js';
 import { pipelineKafkaScenario } from './scenarios/pipeline-kafka.js';
 import { soakScenario } from './scenarios/soak.js';
 
@@ -20,6 +21,7 @@ export function scenarioCatalog(): ReadonlyMap<ScenarioName, BenchScenario> {
     collectorScenario,
     martsScenario,
     soakScenario,
+    peersScenario,
   ];
   return new Map(all.map((s) => [s.name, s]));
 }

@@ -22,6 +22,7 @@ interface BenchFlags {
   outageS?: string;
   collectorDurationS?: string;
   martsDays?: string;
+  peersRounds?: string;
   invalidPct?: string;
   duplicatePct?: string;
   latePct?: string;
@@ -76,6 +77,10 @@ export function registerBenchCommand(program: Command, ctx: CliContext): void {
       '--marts-days <n>',
       `marts: days of event time the events are spread over (default ${d.martsDays})`,
     )
+    .option(
+      '--peers-rounds <n>',
+      `peers: interleaved rounds of shopstream, Spark and DuckDB; medians reported (default ${d.peersRounds})`,
+    )
     .option('--invalid-pct <pct>', `share of invalid events (default ${d.invalidPct})`)
     .option('--duplicate-pct <pct>', `share of duplicate events (default ${d.duplicatePct})`)
     .option('--late-pct <pct>', `share of late events (default ${d.latePct})`)
@@ -125,6 +130,7 @@ function benchOptionsFromFlags(f: BenchFlags): BenchOptions {
     outageS: num('--outage-s', f.outageS, d.outageS),
     collectorDurationS: num('--collector-duration-s', f.collectorDurationS, d.collectorDurationS),
     martsDays: int('--marts-days', f.martsDays, d.martsDays),
+    peersRounds: int('--peers-rounds', f.peersRounds, d.peersRounds),
     invalidPct: pct('--invalid-pct', f.invalidPct, d.invalidPct),
     duplicatePct: pct('--duplicate-pct', f.duplicatePct, d.duplicatePct),
     latePct: pct('--late-pct', f.latePct, d.latePct),
