@@ -5,7 +5,13 @@ import type { VersionReader } from './lineage.js';
 import { indexRuns, lookupRun, type SuccessIndex } from './lineage.js';
 import { raiseFailed, type PipelineAlertOptions } from './pipeline-alerts.js';
 import { runAttempt } from './run-attempt.js';
-import { latestRuns, reapLostAttempts, recordSkipped, renewAttemptLeases, type RunRow } from './run-log.js';
+import {
+  readLatestRunsByStatus,
+  reapLostAttempts,
+  recordSkipped,
+  renewAttemptLeases,
+  type RunRow,
+} from './run-log.js';
 
 export interface ExecutorOptions {
   readonly executorId: string;
@@ -56,11 +62,12 @@ export class JobExecutor {
     for (const lost of await reapLostAttempts(this.deps.store))
       await countLostAttempt(this.deps.store, lost.asset, lost.partition);
     const queue = await listQueue(this.deps.store);
-    const latest = await latestRuns(this.deps.store, null);
+    const byStatus = await readLatestRunsByStatus(this.deps.store);
+    const latest = byStatus.of(null);
     const running = new Set(
       latest.filter((r) => r.status === 'running').map((r) => jobKey(r.asset, r.partition)),
     );
-    const successes = indexRuns(await latestRuns(this.deps.store, ['succeeded']));
+    const successes = indexRuns(byStatus.of(['succeeded']));
     const queued = new Set(queue.map((j) => jobKey(j.asset, j.partition)));
     const lastRun = indexRuns(latest);
     for (const job of queue) {

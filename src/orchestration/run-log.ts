@@ -205,6 +205,38 @@ export async function listRuns(
 }
 
 /** The newest row of every (asset, partition) among rows of the given statuses (all when null). */
+/**
+ * The latest run of every (asset, partition) in each status, read in ONE query: `of(statuses)`
+ * answers what `latestRuns(db, statuses)` would, for any set of statuses, without another read
+ * (the scheduler's tick and the executor's pass each need several of these views).
+ */
+export class LatestRunsByStatus {
+  constructor(private readonly rows: readonly { readonly run: RunRow; readonly recency: number }[]) {}
+
+  /** Per (asset, partition), its latest run among `statuses` (null: any status). */
+  of(statuses: readonly RunStatus[] | null): RunRow[] {
+    const best = new Map<string, { readonly run: RunRow; readonly recency: number }>();
+    for (const r of this.rows) {
+      if (statuses !== null && !statuses.includes(r.run.status)) continue;
+      const key = `${r.run.asset}\u0000${r.run.partition}`;
+      const held = best.get(key);
+      if (held === undefined || r.recency < held.recency) best.set(key, r);
+    }
+    return [...best.values()].map((r) => r.run);
+  }
+}
+
+export async function readLatestRunsByStatus(db: SqlExecutor): Promise<LatestRunsByStatus> {
+  // recency 1 = the (asset, partition)'s latest run overall, in latestRuns' order.
+  const rows = await db.query<DbRunRow & { recency: number }>(
+    `SELECT DISTINCT ON (asset, partition_key, status) * FROM (
+       SELECT *, row_number() OVER (PARTITION BY asset, partition_key ORDER BY started_at DESC, attempt DESC) AS recency
+       FROM serving.pipeline_execution_logs) AS r
+     ORDER BY asset, partition_key, status, recency`,
+  );
+  return new LatestRunsByStatus(rows.map((r) => ({ run: toRun(r), recency: Number(r.recency) })));
+}
+
 export async function latestRuns(db: SqlExecutor, statuses: readonly RunStatus[] | null): Promise<RunRow[]> {
   const rows = await db.query<DbRunRow>(
     `SELECT DISTINCT ON (asset, partition_key) * FROM serving.pipeline_execution_logs

@@ -5,7 +5,7 @@ import { JobExecutor, type ExecutorOptions } from './job-executor.js';
 import { enqueue, listQueue } from './job-queue.js';
 import { indexRuns, lookupRun, NO_VERSION, VersionReader, type SuccessIndex } from './lineage.js';
 import { applyFreshness } from './pipeline-alerts.js';
-import { latestRuns } from './run-log.js';
+import { readLatestRunsByStatus, type LatestRunsByStatus } from './run-log.js';
 import { readScheduleState, writeScheduleState } from './schedule-state.js';
 import { partitionsForTicks, ticksSince } from './schedule-ticks.js';
 import { releaseLease, tryAcquireLease } from './scheduler-lease.js';
@@ -82,8 +82,9 @@ export class Scheduler {
     if (!this.active) return;
     await this.versions.refresh(now);
     await this.queueScheduled(now);
-    const successes = indexRuns(await latestRuns(this.deps.store, ['succeeded']));
-    await this.queueStale(successes);
+    const latest = await readLatestRunsByStatus(this.deps.store);
+    const successes = indexRuns(latest.of(['succeeded']));
+    await this.queueStale(successes, latest);
     await this.checkFreshness(successes, now);
     await this.executor.pass(() => true, signal);
   }
@@ -113,11 +114,11 @@ export class Scheduler {
   }
 
   /** The "upstream changed" sensors. */
-  private async queueStale(successes: SuccessIndex): Promise<void> {
+  private async queueStale(successes: SuccessIndex, latest: LatestRunsByStatus): Promise<void> {
     const sensed = this.graph.materialised().filter((a) => a.schedule.kind === 'upstream');
     if (sensed.length === 0) return;
-    const terminal = indexRuns(await latestRuns(this.deps.store, ['succeeded', 'failed', 'skipped']));
-    const running = indexRuns(await latestRuns(this.deps.store, ['running']));
+    const terminal = indexRuns(latest.of(['succeeded', 'failed', 'skipped']));
+    const running = indexRuns(latest.of(['running']));
     const queued = new Set((await listQueue(this.deps.store)).map((j) => jobKey(j.asset, j.partition)));
     for (const asset of sensed) {
       const partitions = this.candidatePartitions(asset, successes);
