@@ -6,6 +6,7 @@ import { useApiQuery } from '../hooks/use-api-query.js';
 import { Panel } from '../components/panel.js';
 import '../trends.css';
 import '../customers.css';
+import { BatchPageHeader } from '../components/batch-page-header.js';
 
 const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
 
@@ -152,17 +153,13 @@ export function CustomersPage() {
   const empty = 'No customer analytics yet: run shopstream customers build.';
   return (
     <div className="app trends" data-testid="customers-page">
-      <header className="topbar">
-        <div className="brand">
-          <h1>shopstream · customers</h1>
+      <BatchPageHeader
+        title="customers"
+        subtitle={
           <span className="muted">RFM as of {segments.data?.asOf ?? '-'}, BG/NBD + Gamma-Gamma CLV</span>
-        </div>
-        <div className="controls">
-          <button type="button" className="button" onClick={() => setRefresh((r) => r + 1)}>
-            Refresh
-          </button>
-        </div>
-      </header>
+        }
+        onRefresh={() => setRefresh((r) => r + 1)}
+      />
       <main className="grid">
         <Panel
           id="customer-segments"

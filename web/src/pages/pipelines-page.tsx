@@ -4,6 +4,7 @@ import type { JobAsset, JobRun, JobsOverview } from '../lib/jobs-types.js';
 import { useApiQuery } from '../hooks/use-api-query.js';
 import { Panel } from '../components/panel.js';
 import '../trends.css';
+import { BatchPageHeader } from '../components/batch-page-header.js';
 
 /** Dependency depth of each asset: 0 for roots, else 1 + the deepest upstream. */
 function depths(assets: readonly JobAsset[]): Map<string, number> {
@@ -85,21 +86,17 @@ export function PipelinesPage() {
   const failures = assets.flatMap((a) => a.recentErrors.map((e) => ({ asset: a.key, ...e })));
   return (
     <div className="app trends" data-testid="pipelines-page">
-      <header className="topbar">
-        <div className="brand">
-          <h1>shopstream · pipelines</h1>
+      <BatchPageHeader
+        title="pipelines"
+        subtitle={
           <span className="muted" data-testid="scheduler">
             {overview.data?.scheduler
               ? `scheduler ${overview.data.scheduler.holder} ${overview.data.scheduler.live ? 'live' : 'expired'}`
               : 'no active scheduler'}
           </span>
-        </div>
-        <div className="controls">
-          <button type="button" className="button" onClick={() => setRefresh((r) => r + 1)}>
-            Refresh
-          </button>
-        </div>
-      </header>
+        }
+        onRefresh={() => setRefresh((r) => r + 1)}
+      />
       <main className="grid">
         <Panel
           id="pipeline-graph"

@@ -8,6 +8,7 @@ import { TimeChart } from '../components/time-chart.js';
 import { SegmentsView } from '../components/segments-view.js';
 import { MartProductsView } from '../components/mart-products-view.js';
 import '../trends.css';
+import { BatchPageHeader } from '../components/batch-page-header.js';
 
 const SPANS = [30, 90, 180] as const;
 type Span = (typeof SPANS)[number];
@@ -55,30 +56,25 @@ export function TrendsPage({ hash }: { hash: string }) {
   const noDays = (d: MartDaily) => d.days.length === 0;
   return (
     <div className="app trends" data-testid="trends-page" data-from={range.from} data-to={range.to}>
-      <header className="topbar">
-        <div className="brand">
-          <h1>shopstream · trends</h1>
-          <span className="muted">batch marts, UTC days</span>
+      <BatchPageHeader
+        title="trends"
+        subtitle={<span className="muted">batch marts, UTC days</span>}
+        onRefresh={() => setRefresh((r) => r + 1)}
+      >
+        <div className="seg" role="group" aria-label="Days">
+          {SPANS.map((s) => (
+            <button
+              key={s}
+              type="button"
+              aria-pressed={span === s}
+              className={span === s ? 'active' : ''}
+              onClick={() => setSpan(s)}
+            >
+              {s} days
+            </button>
+          ))}
         </div>
-        <div className="controls">
-          <div className="seg" role="group" aria-label="Days">
-            {SPANS.map((s) => (
-              <button
-                key={s}
-                type="button"
-                aria-pressed={span === s}
-                className={span === s ? 'active' : ''}
-                onClick={() => setSpan(s)}
-              >
-                {s} days
-              </button>
-            ))}
-          </div>
-          <button type="button" className="button" onClick={() => setRefresh((r) => r + 1)}>
-            Refresh
-          </button>
-        </div>
-      </header>
+      </BatchPageHeader>
       <main className="grid">
         <Panel
           id="trend-revenue"
