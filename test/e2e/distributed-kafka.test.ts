@@ -130,6 +130,13 @@ test(
         atKill.committed < totalRecords,
         `killed mid-way (${atKill.committed} of ${totalRecords} committed)`,
       );
+      // The survivor claims the victim's partitions once their lease expires, which can be after the
+      // log is caught up: the victim may have committed its partitions' tail before the kill.
+      await waitFor(
+        'the survivor to claim every partition',
+        () => new Set(claimedPartitions(survivor)).size === 4,
+        60_000,
+      );
       await waitCaughtUp(run.db.url, await rawEndOffsets(broker.bootstrap));
       assert.deepEqual(
         [...new Set(claimedPartitions(survivor))].sort(),
