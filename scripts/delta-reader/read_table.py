@@ -6,6 +6,7 @@ the table schema exactly as delta-rs does it.
 
     read_table.py <table-uri> [--version N] [--sum COL ...] [--count-distinct COL ...]
                   [--min COL ...] [--max COL ...] [--txn APP_ID ...] [--storage-option KEY=VALUE ...]
+                  [--each-version]
 
 Output: {"version", "rows", "files", "stats_rows", "partition_columns", "schema" {field: type},
          "sums" {col: number}, "distinct" {col: n}, "mins" {col: value}, "maxes" {col: value},
@@ -13,6 +14,8 @@ Output: {"version", "rows", "files", "stats_rows", "partition_columns", "schema"
 "rows" are counted by scanning; "stats_rows" is the sum of the files' `numRecords` stats as
 delta-rs parsed them (null when a file has none). Timestamps and dates are ISO-8601 strings.
 "txns" is present when --txn was given (delta-rs looks application transactions up by appId).
+"version_rows" {version: rows} is present with --each-version: every version from 0 to the one
+read is opened and scanned in full (each one's files must exist and decode).
 Storage options are delta-rs' (object_store) keys, e.g. for S3: AWS_ENDPOINT_URL, AWS_REGION,
 AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_ALLOW_HTTP=true, AWS_VIRTUAL_HOSTED_STYLE_REQUEST=false.
 Errors: exit 1 with the message on stderr.
@@ -33,6 +36,7 @@ def parse_args(argv):
     parser.add_argument("--max", nargs="+", action="extend", default=[], metavar="COL")
     parser.add_argument("--txn", nargs="+", action="extend", default=[], metavar="APP_ID")
     parser.add_argument("--storage-option", nargs="+", action="extend", default=[], metavar="KEY=VALUE")
+    parser.add_argument("--each-version", action="store_true")
     return parser.parse_args(argv)
 
 
@@ -103,6 +107,12 @@ def scan_aggregates(table, args):
     return out
 
 
+def scanned_rows(table):
+    import pyarrow as pa
+
+    return sum(batch.num_rows for batch in pa.RecordBatchReader.from_stream(table.scan()))
+
+
 def stats_rows(table):
     counts = table.get_add_actions().column("num_records").to_pylist()
     return None if any(n is None for n in counts) else sum(counts)
@@ -126,6 +136,11 @@ def read(args):
         "mins": scanned["mins"],
         "maxes": scanned["maxes"],
     }
+    if args.each_version:
+        out["version_rows"] = {
+            str(v): scanned_rows(DeltaTable(args.table_uri, version=v, storage_options=options or None))
+            for v in range(table.version() + 1)
+        }
     if args.txn and hasattr(table, "transaction_version"):
         out["txns"] = {app: table.transaction_version(app) for app in args.txn}
     return out

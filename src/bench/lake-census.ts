@@ -1,5 +1,5 @@
 import { dirname } from 'node:path';
-import { LAKE_TABLES, LakeFileIndex, type LakeTableName } from '../lake/index.js';
+import { LAKE_TABLES, openLake, type LakeTableName } from '../lake/index.js';
 
 export interface TableCensus {
   /** Readable files of the table. */
@@ -11,20 +11,27 @@ export interface TableCensus {
   readonly maxFilesPerHour: number;
 }
 
-/** Readable files per table and per table-hour of a lake folder. */
+/** Readable files (the latest Delta version's) per table and per table-hour of a lake folder. */
 export async function lakeCensus(lakeDir: string): Promise<Record<LakeTableName, TableCensus>> {
-  const index = new LakeFileIndex(lakeDir);
+  const lake = await openLake({ dir: lakeDir, readOnly: true, threads: 1 });
   const out = {} as Record<LakeTableName, TableCensus>;
-  for (const table of LAKE_TABLES) {
-    const files = await index.list(table);
+  try {
+    for (const table of LAKE_TABLES) out[table] = await census(await lake.files.list(table));
+  } finally {
+    await lake.close();
+  }
+  return out;
+}
+
+function census(files: ReadonlyArray<{ readonly path: string; readonly bytes: number }>): TableCensus {
+  {
     const perHour = new Map<string, number>();
     for (const f of files) perHour.set(dirname(f.path), (perHour.get(dirname(f.path)) ?? 0) + 1);
-    out[table] = {
+    return {
       files: files.length,
       bytes: files.reduce((n, f) => n + f.bytes, 0),
       hours: perHour.size,
       maxFilesPerHour: Math.max(0, ...perHour.values()),
     };
   }
-  return out;
 }

@@ -1,8 +1,10 @@
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ShopError } from '../errors/index.js';
 import type { Config } from '../config/index.js';
-import { openLake, type Lake } from '../lake/index.js';
+import { openLake, parseS3Url, S3LakeStorage, type Lake, type LakeStorage } from '../lake/index.js';
 import { RAW_TOPIC } from '../log/event-log.js';
 import type { StreamProcessorOptions } from '../pipeline/processor/stream-processor.js';
 import { openServingStore, type ServingStore } from '../store/index.js';
@@ -18,8 +20,31 @@ export function openStoreFromConfig(
   return openServingStore({ ...config.store, dataDir: config.dataDir, migrations });
 }
 
+/** The lake folder: `lake.dir`, else `<dataDir>/lake` (the staging folder and cache of an S3 lake). */
 export function lakeDirOf(config: Readonly<Config>): string {
+  const url = config.lake.url;
+  if (url.startsWith('file:') && url !== 'file:') return fileURLToPath(url);
   return config.lake.dir === '' ? join(config.dataDir, 'lake') : config.lake.dir;
+}
+
+/** The storage of `lake.url`: undefined for a local folder (the lake's own default), else S3. */
+export function lakeStorageOf(config: Readonly<Config>): LakeStorage | undefined {
+  const { url, s3Endpoint, s3Region, s3ForcePathStyle } = config.lake;
+  if (url === '' || url.startsWith('file:')) return undefined;
+  if (!url.startsWith('s3://'))
+    throw new ShopError(
+      'SHOP_CONFIG_INVALID',
+      `lake.url must be empty, file:///path or s3://bucket/prefix, got ${url}`,
+      {
+        details: { url },
+      },
+    );
+  return new S3LakeStorage({
+    ...parseS3Url(url),
+    region: s3Region,
+    ...(s3Endpoint === '' ? {} : { endpoint: s3Endpoint }),
+    forcePathStyle: s3ForcePathStyle,
+  });
 }
 
 /**
@@ -32,11 +57,14 @@ export function openLakeFromConfig(
   options: { readOnly?: boolean; reader?: 'api' } = {},
 ): Promise<Lake> {
   const api = options.reader === 'api';
+  const storage = lakeStorageOf(config);
   return openLake({
     dir: lakeDirOf(config),
+    ...(storage === undefined ? {} : { storage }),
     compression: config.lake.compression,
     rowGroupRows: config.lake.rowGroupRows,
     fsync: config.lake.fsync,
+    checkpointInterval: config.lake.checkpointInterval,
     readOnly: api || (options.readOnly ?? false),
     ...(api
       ? {

@@ -509,65 +509,93 @@ export const ConfigSchema = Type.Object(
         sourceFetchRows: int(10_000, 'PostgreSQL sources: rows fetched per cursor round trip.', 100),
       },
     ),
-    lake: section('The Bronze/Silver/quarantine lake: Parquet files written through DuckDB.', {
-      dir: str('', 'Folder of the lake; empty = `<dataDir>/lake`.'),
-      compression: Type.Union([Type.Literal('zstd'), Type.Literal('snappy'), Type.Literal('uncompressed')], {
-        default: 'zstd',
-        description: 'Parquet compression codec of lake files.',
-      }),
-      rowGroupRows: int(122_880, 'Rows per Parquet row group.', 2048),
-      fsync: Type.Boolean({
-        default: true,
-        description: 'fsync each lake file (and its folder) before it is renamed into place.',
-      }),
-      flushMaxBytes: int(
-        8 * 1024 * 1024,
-        'The processor buffers the lake rows of committed batches and writes them as files once this many bytes of log records are buffered (all partitions together), or flushMaxAgeMs has passed. Gold stays sub-second fresh either way; unflushed rows are re-derived from the log after a crash.',
-        1,
-      ),
-      flushMaxAgeMs: int(
-        60_000,
-        'Longest time (processing time) a committed record waits in the buffer before its lake rows are written. Lake-backed routes (unique users, quarantine series) lag Gold by up to this much.',
-        1,
-      ),
-      compactIntervalMs: int(
-        60_000,
-        'How often `start` (and `run --role all`) compacts small lake files (`shopstream lake compact`); 0 = never.',
-      ),
-      compactMinFiles: int(
-        4,
-        'Compact a hive folder of one partition once it holds at least this many small files (older hours: at least 2).',
-        2,
-      ),
-      compactTargetBytes: int(
-        128 * 1024 * 1024,
-        'Files at least this large are left alone by compaction; smaller ones are merged up to about this size.',
-        1024,
-      ),
-      compactGraceMs: int(
-        300_000,
-        'Files replaced by a compacted file are renamed `*.superseded` at once and deleted after this long (readers that listed them before may still be reading).',
-      ),
-      writerMemoryLimitMb: int(
-        512,
-        "DuckDB memory limit of the processor's lake writer (flushes and compaction).",
-        64,
-      ),
-      queryMemoryLimitMb: int(
-        512,
-        'DuckDB memory limit of the API and CLI lake readers (a separate DuckDB instance from the processor): a query over it fails with SHOP_LAKE_QUERY_FAILED instead of growing the process.',
-        16,
-      ),
-      queryThreads: int(
-        1,
-        'DuckDB worker threads of the API lake reader (leaves the other core to the pipeline).',
-        1,
-      ),
-      queryTimeoutMs: int(
-        10_000,
-        'A lake query of the API running longer is interrupted and fails with SHOP_LAKE_QUERY_TIMEOUT (0 = no limit).',
-      ),
-    }),
+    lake: section(
+      'The Bronze/Silver/quarantine lake: Delta Lake tables of Parquet files written through DuckDB.',
+      {
+        dir: str(
+          '',
+          "Folder of the lake; empty = `<dataDir>/lake`. With an S3 lake.url: the local staging folder of new files and the read cache of the tables' immutable data files.",
+        ),
+        url: str(
+          '',
+          'Where the lake tables live: empty (or `file:`) = the folder lake.dir; `s3://bucket/prefix` = an S3-compatible bucket (credentials from the AWS SDK chain: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, profile, instance role; never in the config).',
+        ),
+        s3Endpoint: str(
+          '',
+          'S3 endpoint of a non-AWS service (MinIO, R2, moto), e.g. `http://127.0.0.1:9000`; empty = AWS.',
+        ),
+        s3Region: str('us-east-1', 'S3 region of the lake bucket.'),
+        s3ForcePathStyle: Type.Boolean({
+          default: false,
+          description: 'Path-style S3 URLs (`endpoint/bucket/key`), which most S3-compatible servers need.',
+        }),
+        compression: Type.Union(
+          [Type.Literal('zstd'), Type.Literal('snappy'), Type.Literal('uncompressed')],
+          {
+            default: 'zstd',
+            description: 'Parquet compression codec of lake files.',
+          },
+        ),
+        rowGroupRows: int(122_880, 'Rows per Parquet row group.', 2048),
+        fsync: Type.Boolean({
+          default: true,
+          description: 'fsync each lake file (and its folder) before it is renamed into place.',
+        }),
+        flushMaxBytes: int(
+          8 * 1024 * 1024,
+          'The processor buffers the lake rows of committed batches and writes them as files once this many bytes of log records are buffered (all partitions together), or flushMaxAgeMs has passed. Gold stays sub-second fresh either way; unflushed rows are re-derived from the log after a crash.',
+          1,
+        ),
+        flushMaxAgeMs: int(
+          60_000,
+          'Longest time (processing time) a committed record waits in the buffer before its lake rows are written. Lake-backed routes (unique users, quarantine series) lag Gold by up to this much.',
+          1,
+        ),
+        compactIntervalMs: int(
+          60_000,
+          'How often `start` (and `run --role all`) compacts small lake files (`shopstream lake compact`); 0 = never.',
+        ),
+        compactMinFiles: int(
+          4,
+          'Compact a hive folder of one partition once it holds at least this many small files (older hours: at least 2).',
+          2,
+        ),
+        compactTargetBytes: int(
+          128 * 1024 * 1024,
+          'Files at least this large are left alone by compaction; smaller ones are merged up to about this size.',
+          1024,
+        ),
+        vacuumRetainHours: int(
+          168,
+          'Files no longer in the latest version of a Delta table (replaced by optimize, rolled back, or never committed) are deleted by `lake vacuum` (and after each scheduled compaction) once they are this old; time travel to older versions needs them. At least 1 (a flush in flight writes files before it commits them); vacuum also refuses less than the oldest pinned reader needs.',
+          1,
+        ),
+        checkpointInterval: int(
+          10,
+          'Each lake table writes a Delta checkpoint (Parquet) every this many commits, so opening it replays at most that many JSON commits.',
+          1,
+        ),
+        writerMemoryLimitMb: int(
+          512,
+          "DuckDB memory limit of the processor's lake writer (flushes and compaction).",
+          64,
+        ),
+        queryMemoryLimitMb: int(
+          512,
+          'DuckDB memory limit of the API and CLI lake readers (a separate DuckDB instance from the processor): a query over it fails with SHOP_LAKE_QUERY_FAILED instead of growing the process.',
+          16,
+        ),
+        queryThreads: int(
+          1,
+          'DuckDB worker threads of the API lake reader (leaves the other core to the pipeline).',
+          1,
+        ),
+        queryTimeoutMs: int(
+          10_000,
+          'A lake query of the API running longer is interrupted and fails with SHOP_LAKE_QUERY_TIMEOUT (0 = no limit).',
+        ),
+      },
+    ),
   },
   { additionalProperties: false },
 );

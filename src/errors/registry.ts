@@ -130,6 +130,35 @@ export const ERROR_REGISTRY = {
     description: 'A lake query ran longer than lake.queryTimeoutMs and was interrupted.',
   },
   SHOP_LAKE_READ_ONLY: { canRetry: false, description: 'A write was attempted on a lake opened read-only.' },
+  SHOP_LAKE_STORAGE_FAILED: {
+    canRetry: true,
+    description:
+      'An operation of the lake storage (local folder or S3 bucket) failed: disk, network, permissions or the S3 service; details carry the operation, the storage URL and the key.',
+  },
+  SHOP_LAKE_STORAGE_BAD_KEY: {
+    canRetry: false,
+    description:
+      "A lake storage key or prefix is not canonical: empty, absolute, with an empty, '.' or '..' segment, a backslash, a NUL, or the reserved '.tmp-' in its name.",
+  },
+  SHOP_LAKE_COMMIT_CONFLICT: {
+    canRetry: true,
+    description:
+      'A Delta commit lost to a concurrent one that touched the same application transaction (txn appId), removed the same files or changed the metadata: re-read the table and redo the work (the processor does this by recovering the partition).',
+  },
+  SHOP_LAKE_LOG_INVALID: {
+    canRetry: false,
+    description:
+      'A Delta table log cannot be read: a commit or checkpoint is not valid JSON/Parquet, a version is missing, or the table needs a newer protocol than reader 1 / writer 2.',
+  },
+  SHOP_LAKE_VACUUM_REFUSED: {
+    canRetry: false,
+    description:
+      'lake vacuum was asked for a retention under 1 hour, or shorter than a pinned reader needs (its version would lose files).',
+  },
+  SHOP_LAKE_VERSION_NOT_FOUND: {
+    canRetry: false,
+    description: 'Time travel asked for a table version (or a time) that the table log does not hold.',
+  },
   SHOP_MART_WRITE_FAILED: {
     canRetry: true,
     description: 'Writing the lake copy (Parquet) of a mart partition failed.',

@@ -22,3 +22,16 @@ export { readSilverEventIdsSince, type SilverEventId } from './silver-event-ids.
 export { TABLE_COLUMNS, HIVE_COLUMNS } from './table-columns.js';
 export { KPI_METRICS } from '../contract/kpi-metrics.js';
 export { compactLake, runsToMerge, type CompactOptions, type CompactResult } from './duckdb/compact-lake.js';
+export { EMPTY_VERSION, type LakeVersions } from './lake-file-index.js';
+export { DeltaTable, TableSnapshot, type CommitSummary } from './delta/delta-table.js';
+export {
+  vacuumTable,
+  pinVersion,
+  unpinVersion,
+  activePins,
+  type VacuumResult,
+  type LakePin,
+} from './delta/vacuum.js';
+export { resolveLakeVersions, type AsOf } from './time-travel.js';
+export type { LakeStorage } from './storage/lake-storage.js';
+export { S3LakeStorage, parseS3Url } from './storage/s3-storage.js';

@@ -1,19 +1,24 @@
-import { readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
-import { HIVE_COLUMNS } from './table-columns.js';
+import { ShopError } from '../errors/index.js';
+import type { AddAction } from './delta/delta-actions.js';
+import type { DeltaTable, TableSnapshot } from './delta/delta-table.js';
 import { HOUR_MS, parseLakeFileName } from './lake-file-names.js';
 import type { LakeTableName } from './lake-table.js';
+import { HIVE_COLUMNS } from './table-columns.js';
 
-/** One readable lake file: a committed or compacted `p<partition>-<from>-<to>.parquet`. */
+/** One readable lake file: a live `add` of the table's Delta log at the version read. */
 export interface LiveFile {
-  /** Absolute path. */
+  /** Absolute local path (the storage's path, or its local cache copy). */
   readonly path: string;
+  /** The Delta `add.path` (relative to the table folder). */
+  readonly tablePath: string;
   readonly partition: number;
   readonly fromOffset: number;
   readonly toOffset: number;
-  /** Hour since the epoch (UTC) of the file's hive folder. */
+  /** Hour since the epoch (UTC) of the file's hive partition. */
   readonly hour: number;
   readonly bytes: number;
+  /** numRecords of its stats. */
+  readonly rows: number;
 }
 
 export interface ListFilesOptions {
@@ -21,121 +26,96 @@ export interface ListFilesOptions {
   readonly fromMs?: number;
   readonly toMs?: number;
   readonly partition?: number;
+  /** Time travel: the table version to read (default: the latest). */
+  readonly version?: number;
 }
 
-interface CachedFolder {
-  readonly mtimeNs: bigint;
-  readonly entries: readonly string[];
+/** The versions a reader is pinned to, per table (time travel of a whole lake). */
+export type LakeVersions = Partial<Record<LakeTableName, number>>;
+
+/** A pin to "before version 0": the table did not exist yet at the time asked for. */
+export const EMPTY_VERSION = -1;
+
+/** Hour since the epoch of an add's hive partition values (date + hour). */
+export function hourOfAdd(table: LakeTableName, add: AddAction): number {
+  const [dateCol, hourCol] = HIVE_COLUMNS[table];
+  const date = add.partitionValues[dateCol];
+  const hour = add.partitionValues[hourCol];
+  if (date === null || date === undefined || hour === null || hour === undefined) return Number.NaN;
+  return Date.parse(`${date}T00:00:00Z`) / HOUR_MS + Number(hour);
 }
 
-const DATE_PART = /^(\d{4}-\d{2}-\d{2})$/;
+function numRecords(add: AddAction): number {
+  if (add.stats === undefined || add.stats === null) return 0;
+  return Number((JSON.parse(add.stats) as { numRecords?: number }).numRecords ?? 0);
+}
 
 /**
- * The readable files of a lake table, listed from its hive folders. A file is readable unless a
- * compacted file of the same partition and folder covers its whole offset range (compaction
- * publishes the merged file, then renames the inputs `*.superseded-<ms>`: between the two steps,
- * or after a crash there, this rule is what keeps a row from being read twice). Temporary and
- * superseded files never match. Folder listings are cached by the folder's mtime (adding,
- * removing or renaming a file changes it), so listing a long-lived lake costs one stat per folder.
+ * The readable files of each lake table: the live files of its Delta log (`DeltaTable`), at the
+ * latest version or a pinned one. A file is readable exactly when the version's snapshot holds
+ * its `add`: files written but never committed, and files a later commit removed (compaction,
+ * rollback), are invisible. Removed files stay on disk until `lake vacuum`, so a reader that
+ * listed them keeps reading them.
  */
 export class LakeFileIndex {
-  private readonly folders = new Map<string, CachedFolder>();
+  private pins: LakeVersions = {};
 
-  constructor(readonly dir: string) {}
+  constructor(
+    readonly dir: string,
+    readonly tables: Readonly<Record<LakeTableName, DeltaTable>>,
+    /** The local path of a table's data file (`add.path`). */
+    private readonly localPathOf: (table: LakeTableName, add: AddAction) => Promise<string>,
+  ) {}
+
+  /** Pins tables to versions: every later `list` without `version` reads them (time travel). */
+  pin(versions: LakeVersions): void {
+    this.pins = { ...versions };
+  }
+
+  get pinned(): LakeVersions {
+    return this.pins;
+  }
+
+  /** The snapshot a reader sees: `version`, else the pin, else the latest (undefined: no table yet). */
+  async snapshot(table: LakeTableName, version?: number): Promise<TableSnapshot | undefined> {
+    const wanted = version ?? this.pins[table];
+    const delta = this.tables[table];
+    if (wanted === undefined) return delta.latest();
+    if (wanted === EMPTY_VERSION) return undefined;
+    if (!(await delta.exists()))
+      throw new ShopError(
+        'SHOP_LAKE_VERSION_NOT_FOUND',
+        `${table} has no version ${wanted}: it has no commit yet`,
+      );
+    return delta.at(wanted);
+  }
 
   async list(table: LakeTableName, options: ListFilesOptions = {}): Promise<LiveFile[]> {
-    const [dateCol, hourCol] = HIVE_COLUMNS[table];
+    const snap = await this.snapshot(table, options.version);
+    if (snap === undefined) return [];
     const fromHour = options.fromMs === undefined ? -Infinity : Math.floor(options.fromMs / HOUR_MS);
     const toHour = options.toMs === undefined ? Infinity : Math.ceil(options.toMs / HOUR_MS) - 1;
     const out: LiveFile[] = [];
-    const tableDir = join(this.dir, table);
-    for (const dateName of await this.entries(tableDir)) {
-      const date = parseHivePart(dateName, dateCol, DATE_PART);
-      if (date === null) continue;
-      const dayHour = Date.parse(`${date}T00:00:00Z`) / HOUR_MS;
-      if (dayHour + 23 < fromHour || dayHour > toHour) continue;
-      const dateDir = join(tableDir, dateName);
-      for (const hourName of await this.entries(dateDir)) {
-        const hh = parseHivePart(hourName, hourCol, /^(\d{2})$/);
-        if (hh === null) continue;
-        const hour = dayHour + Number(hh);
-        if (hour < fromHour || hour > toHour) continue;
-        const folder = join(dateDir, hourName);
-        out.push(...(await this.readableIn(folder, hour, options.partition)));
-      }
+    for (const add of snap.files.values()) {
+      const key = parseLakeFileName(add.path.slice(add.path.lastIndexOf('/') + 1));
+      if (key === null) continue;
+      if (options.partition !== undefined && key.partition !== options.partition) continue;
+      const hour = hourOfAdd(table, add);
+      if (hour < fromHour || hour > toHour) continue;
+      out.push({
+        path: await this.localPathOf(table, add),
+        tablePath: add.path,
+        partition: key.partition,
+        fromOffset: key.fromOffset,
+        toOffset: key.toOffset,
+        hour,
+        bytes: add.size,
+        rows: numRecords(add),
+      });
     }
     return out.sort((a, b) => a.hour - b.hour || a.partition - b.partition || a.fromOffset - b.fromOffset);
   }
 
-  /** Forgets cached listings (after this process changed files faster than mtime resolution). */
-  invalidate(): void {
-    this.folders.clear();
-  }
-
-  private async readableIn(folder: string, hour: number, partition?: number): Promise<LiveFile[]> {
-    const parsed = [];
-    for (const name of await this.entries(folder)) {
-      const key = parseLakeFileName(name);
-      if (key === null || (partition !== undefined && key.partition !== partition)) continue;
-      parsed.push({ ...key, name });
-    }
-    const readable = dropCovered(parsed);
-    return Promise.all(
-      readable.map(async (f) => {
-        const path = join(folder, f.name);
-        const bytes = await stat(path).then(
-          (s) => s.size,
-          () => 0,
-        );
-        return { path, partition: f.partition, fromOffset: f.fromOffset, toOffset: f.toOffset, hour, bytes };
-      }),
-    );
-  }
-
-  private async entries(folder: string): Promise<readonly string[]> {
-    let mtimeNs: bigint;
-    try {
-      mtimeNs = (await stat(folder, { bigint: true })).mtimeNs;
-    } catch {
-      this.folders.delete(folder);
-      return [];
-    }
-    const cached = this.folders.get(folder);
-    if (cached !== undefined && cached.mtimeNs === mtimeNs) return cached.entries;
-    const entries = await readdir(folder).catch(() => [] as string[]);
-    this.folders.set(folder, { mtimeNs, entries });
-    return entries;
-  }
-}
-
-function parseHivePart(name: string, column: string, value: RegExp): string | null {
-  if (!name.startsWith(`${column}=`)) return null;
-  return value.exec(name.slice(column.length + 1))?.[1] ?? null;
-}
-
-interface KeyedName {
-  readonly partition: number;
-  readonly fromOffset: number;
-  readonly toOffset: number;
-  readonly name: string;
-}
-
-/** Drops every file whose offset range lies inside another file's of the same partition. */
-export function dropCovered<T extends KeyedName>(files: readonly T[]): T[] {
-  const sorted = [...files].sort(
-    (a, b) => a.partition - b.partition || a.fromOffset - b.fromOffset || b.toOffset - a.toOffset,
-  );
-  const kept: T[] = [];
-  let last: T | undefined;
-  for (const f of sorted) {
-    const covered =
-      last !== undefined &&
-      last.partition === f.partition &&
-      f.fromOffset >= last.fromOffset &&
-      f.toOffset <= last.toOffset;
-    if (covered) continue;
-    kept.push(f);
-    if (last === undefined || last.partition !== f.partition || f.toOffset > last.toOffset) last = f;
-  }
-  return kept;
+  /** Kept for callers that changed files behind the index's back; the log is re-read on every list. */
+  invalidate(): void {}
 }

@@ -84,15 +84,23 @@ export interface RemoveUncommittedOptions {
   readonly committedNextOffset: number;
   /** Default: every table. */
   readonly tables?: readonly LakeTableName[];
+  /** The log topic of the partition (its txn appId); default: any topic's. */
+  readonly topic?: string;
+  /**
+   * Only tables where the partition has no txn (written before Delta, or by non-idempotent
+   * appends): a tracked partition's rows past the position are recognised by the next
+   * idempotent append instead (the processor's recovery).
+   */
+  readonly untrackedOnly?: boolean;
 }
 
 /**
- * Writes lake files. Guarantees of every `write*` call:
- * - one file per hive partition touched, named from the key (deterministic);
- * - each file is written under a temporary name, fsync'd (lake.fsync), then renamed: readers see
- *   a whole file or none;
- * - writing the same key with the same rows again replaces the files with identical ones
- *   (idempotent), so a replayed batch never duplicates a row.
+ * Writes lake tables: Delta tables (`src/lake/delta/`) whose data files are Parquet. Guarantees
+ * of every `write*` call:
+ * - one data file per hive partition touched, named from the key (deterministic), written under
+ *   a temporary name, fsync'd (lake.fsync) and renamed;
+ * - then ONE Delta commit adds them: readers see all of the call's rows or none; a file that no
+ *   commit references (a crash before the commit) is never read, and `lake vacuum` deletes it.
  * An empty row array writes nothing. Failures throw SHOP_LAKE_WRITE_FAILED.
  */
 export interface LakeWriter {
@@ -101,13 +109,10 @@ export interface LakeWriter {
   writeSilver(rows: readonly SilverRow[], key: FileKey): Promise<readonly LakeFile[]>;
   writeQuarantine(rows: readonly QuarantineRow[], key: FileKey): Promise<readonly LakeFile[]>;
   /**
-   * Deletes the files of one log partition whose fromOffset >= committedNextOffset, and returns
-   * them. Call it when a processor takes a partition, before it writes: such files are leftovers
-   * of a crash between the lake write and the serving-DB commit. The records they hold will be
-   * read again from committedNextOffset, possibly cut into different batches (different file
-   * names), so without this step a replay could store a row twice. Files are cut at batch
-   * boundaries and a batch starts at a committed position, so no file straddles it.
-   * Returns the removed paths, relative to the lake folder. Also deletes abandoned temporary files.
+   * Rolls one log partition back to `committedNextOffset`: a Delta commit per table removes the
+   * partition's files starting at or after it and moves its txn version back. Used by replay
+   * (rewrite Silver and quarantine from offset 0) and by the processor's recovery for partitions
+   * not tracked by a txn (`untrackedOnly`). Returns the removed paths, relative to the lake folder.
    */
   removeUncommitted(options: RemoveUncommittedOptions): Promise<readonly string[]>;
   close(): Promise<void>;

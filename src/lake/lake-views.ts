@@ -4,12 +4,14 @@ import { HIVE_COLUMNS, TABLE_COLUMNS, quoteIdent, quoteLiteral } from './table-c
 /**
  * read_parquet over an explicit list of files (never a glob: the file index decides what is
  * readable, see `LakeFileIndex`), with the table's hive columns typed (date DATE, hour INTEGER).
- * Hive filters on those columns prune files before they are opened.
+ * Hive filters on those columns prune files before they are opened. Columns are matched by name
+ * (`union_by_name`): after an additive schema change (an `ADD COLUMNS` Delta commit) older files
+ * lack the new column and read it as NULL, whichever file comes first.
  */
 export function readParquetSql(files: readonly string[], table: LakeTableName): string {
   const [date, hour] = HIVE_COLUMNS[table];
   return (
-    `read_parquet([${files.map(quoteLiteral).join(', ')}], hive_partitioning = true, ` +
+    `read_parquet([${files.map(quoteLiteral).join(', ')}], hive_partitioning = true, union_by_name = true, ` +
     `hive_types = {${quoteLiteral(date)}: DATE, ${quoteLiteral(hour)}: INTEGER})`
   );
 }

@@ -16,13 +16,14 @@ export async function readSilverEventIdsSince(
   lake: Lake,
   partition: number,
   sinceEventTimeMs: number,
+  beforeOffset = Number.MAX_SAFE_INTEGER,
 ): Promise<SilverEventId[]> {
   const rows = await queryLake(lake, async () => {
     const files = await lake.files.list('silver', { partition, fromMs: sinceEventTimeMs });
     return `SELECT event_id, epoch_ms(event_time)::DOUBLE AS t FROM (${tableSql(
       files.map((f) => f.path),
       'silver',
-    )}) WHERE event_time >= epoch_ms($1::BIGINT) ORDER BY t`;
-  }, [sinceEventTimeMs]);
+    )}) WHERE event_time >= epoch_ms($1::BIGINT) AND "offset" < $2::BIGINT ORDER BY t`;
+  }, [sinceEventTimeMs, beforeOffset]);
   return rows.map((r) => ({ eventId: String(r['event_id']), eventTimeMs: Number(r['t']) }));
 }

@@ -1,13 +1,13 @@
 /**
  * `shopstream dq run` on clean simulated data scores 100; each injected problem is reported and
- * lowers the score: duplicated Silver events (a Silver file copied), negative revenue and a
+ * lowers the score: duplicated Silver events (a Silver file committed twice), negative revenue and a
  * revenue-without-purchase hour in the serving counters, and a quarantine share above 1 %.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFile, readdir } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { lakeFileName } from '../../src/lake/index.js';
+import { copyFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { lakeFileName, openLake } from '../../src/lake/index.js';
 import { openPgliteStore } from '../../src/store/pglite/pglite-store.js';
 import { runCliOk, tempDataDir } from '../helpers/cli.js';
 
@@ -16,11 +16,24 @@ interface Run {
   checks: { name: string; passed: boolean }[];
 }
 
-async function silverFile(dir: string): Promise<string> {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  const f = entries.find((e) => e.isFile() && e.name.endsWith('.parquet'));
-  assert.ok(f);
-  return join(f.parentPath, f.name);
+/**
+ * Commits a copy of a Silver file as a second file of the table (a lake file name no other file
+ * covers): a writer that appended the same rows twice.
+ */
+async function duplicateSilverFile(lakeDir: string): Promise<void> {
+  const lake = await openLake({ dir: lakeDir, fsync: false });
+  try {
+    const silver = lake.tables.silver;
+    const snap = await silver.require();
+    const [add] = snap.files.values();
+    assert.ok(add);
+    const name = lakeFileName({ topic: '', partition: 0, fromOffset: 9e12, toOffset: 9e12 });
+    const path = `${add.path.slice(0, add.path.lastIndexOf('/') + 1)}${name}`;
+    await copyFile(join(lakeDir, silver.dataKey(add.path)), join(lakeDir, silver.dataKey(path)));
+    await silver.commit({ actions: [{ add: { ...add, path } }], operation: 'WRITE' });
+  } finally {
+    await lake.close();
+  }
 }
 
 describe('shopstream dq run', () => {
@@ -61,12 +74,7 @@ describe('shopstream dq run', () => {
   });
 
   it('reports each injected problem and lowers the score', async () => {
-    const file = await silverFile(join(tmp.dir, 'lake', 'silver'));
-    // A second readable file with the same rows (a lake file name no other file covers).
-    await copyFile(
-      file,
-      join(dirname(file), lakeFileName({ topic: '', partition: 0, fromOffset: 9e12, toOffset: 9e12 })),
-    );
+    await duplicateSilverFile(join(tmp.dir, 'lake'));
     const store = await openPgliteStore({ dataDir: join(tmp.dir, 'serving') });
     try {
       await store.query(

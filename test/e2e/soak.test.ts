@@ -74,7 +74,6 @@ describe('soak (accelerated): start with the dashboard polled', () => {
           SHOPSTREAM_SIMULATOR_BACKFILL_MINUTES: '3',
           SHOPSTREAM_LAKE_FLUSH_MAX_AGE_MS: '5000',
           SHOPSTREAM_LAKE_COMPACT_INTERVAL_MS: '10000',
-          SHOPSTREAM_LAKE_COMPACT_GRACE_MS: '20000',
         },
       },
     );

@@ -5,6 +5,8 @@ import { LakeResultCache } from './lake-result-cache.js';
 
 const file = (path: string, bytes = 10): LiveFile => ({
   path,
+  tablePath: path,
+  rows: 1,
   partition: 0,
   fromOffset: 0,
   toOffset: 1,

@@ -1,5 +1,12 @@
 import type { Config } from '../../config/index.js';
-import { compactLake, type CompactResult, type Lake } from '../../lake/index.js';
+import {
+  compactLake,
+  LAKE_TABLES,
+  vacuumTable,
+  type CompactResult,
+  type Lake,
+  type VacuumResult,
+} from '../../lake/index.js';
 import { readPositions, type ServingStore } from '../../store/index.js';
 
 /**
@@ -19,10 +26,23 @@ export async function compactCommitted(
     committedNextOffsets: new Map(positions.map((p) => [p.partition, p.lakeNextOffset])),
     minFiles: config.compactMinFiles,
     targetBytes: config.compactTargetBytes,
-    graceMs: config.compactGraceMs,
     compression: config.compression,
     rowGroupRows: config.rowGroupRows,
     fsync: config.fsync,
     nowMs,
   });
+}
+
+/**
+ * Vacuums every table of the lake: deletes data files unreferenced for longer than the retention
+ * (`lake.vacuumRetainHours` unless given). `shopstream lake vacuum` and the `lake.compaction`
+ * asset (after each compaction) both run this.
+ */
+export async function vacuumLake(
+  lake: Lake,
+  options: { retainHours: number; dryRun?: boolean; nowMs?: number },
+): Promise<VacuumResult[]> {
+  const results: VacuumResult[] = [];
+  for (const table of LAKE_TABLES) results.push(await vacuumTable(lake.tables[table], table, options));
+  return results;
 }

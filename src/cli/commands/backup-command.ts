@@ -59,6 +59,13 @@ export function registerBackupCommand(program: Command, ctx: CliContext): void {
 }
 
 function targetOf(config: Readonly<Config>, withLake: boolean): BackupTarget {
+  if (withLake && config.lake.url.startsWith('s3://')) {
+    // lake.dir of an S3 lake is only a cache: a copy of it is not the lake.
+    throw new ShopError(
+      'SHOP_CLI_BAD_ARGUMENT',
+      `the lake is in ${config.lake.url}: back it up with the bucket's versioning or replication and pass --no-lake`,
+    );
+  }
   const s = config.store;
   return {
     store:

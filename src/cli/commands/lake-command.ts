@@ -1,24 +1,132 @@
-import { join } from 'node:path';
 import type { Command } from 'commander';
-import type { Config } from '../../config/index.js';
 import { ShopError } from '../../errors/index.js';
-import { compactCommitted } from '../../batch/lake-maintenance/compact-committed.js';
-import { openLake, queryLake } from '../../lake/index.js';
+import { compactCommitted, vacuumLake } from '../../batch/lake-maintenance/compact-committed.js';
+import {
+  LAKE_TABLES,
+  pinVersion,
+  queryLake,
+  resolveLakeVersions,
+  unpinVersion,
+  type AsOf,
+  type Lake,
+  type LakeTableName,
+} from '../../lake/index.js';
 import { RAW_TOPIC } from '../../log/event-log.js';
 import type { CliContext } from '../cli-context.js';
 import { openLakeFromConfig, openStoreFromConfig } from '../open-components.js';
 
-/** The lake folder of a configuration: `lake.dir`, else `<dataDir>/lake`. */
-export function lakeDirOf(config: Readonly<Config>): string {
-  return config.lake.dir === '' ? join(config.dataDir, 'lake') : config.lake.dir;
+interface SqlOptions {
+  readonly asOfVersion?: string[];
+  readonly asOfTime?: string;
 }
 
-async function runLakeSql(sql: string, ctx: CliContext): Promise<void> {
-  if (sql.trim() === '') throw new ShopError('SHOP_CLI_BAD_ARGUMENT', 'lake sql needs a SQL statement');
-  const lake = await openLake({ dir: lakeDirOf(ctx.config()), readOnly: true });
+/** `--as-of-version silver=12` (repeatable) and `--as-of-time ISO` as an AsOf. */
+export function asOfOf(options: SqlOptions): AsOf {
+  const versions: Partial<Record<LakeTableName, number>> = {};
+  for (const spec of options.asOfVersion ?? []) {
+    const m = /^([a-z]+)=(\d+)$/.exec(spec);
+    if (m === null || !(LAKE_TABLES as readonly string[]).includes(m[1]!))
+      throw new ShopError(
+        'SHOP_CLI_BAD_ARGUMENT',
+        `--as-of-version wants <table>=<version> (tables: ${LAKE_TABLES.join(', ')}), got ${spec}`,
+      );
+    versions[m[1] as LakeTableName] = Number(m[2]);
+  }
+  let timeMs: number | undefined;
+  if (options.asOfTime !== undefined) {
+    timeMs = Date.parse(options.asOfTime);
+    if (Number.isNaN(timeMs))
+      throw new ShopError(
+        'SHOP_CLI_BAD_ARGUMENT',
+        `--as-of-time wants an ISO-8601 time, got ${options.asOfTime}`,
+      );
+  }
+  return { versions, ...(timeMs === undefined ? {} : { timeMs }) };
+}
+
+/** Runs `work` with the lake pinned to the versions (vacuum keeps their files meanwhile). */
+async function withPins<T>(lake: Lake, asOf: AsOf, work: () => Promise<T>): Promise<T> {
+  const versions = await resolveLakeVersions(lake, asOf);
+  const pinned = Object.entries(versions).filter(([, v]) => v >= 0);
+  const id = `sql-${process.pid}-${Date.now()}`;
+  for (const [table, version] of pinned)
+    await pinVersion(lake.storage, {
+      id: `${id}-${table}`,
+      table,
+      version,
+      expiresMs: Date.now() + 3_600_000,
+    });
+  lake.files.pin(versions);
   try {
-    const rows = await queryLake(lake, sql);
+    return await work();
+  } finally {
+    for (const [table] of pinned) await unpinVersion(lake.storage, `${id}-${table}`);
+  }
+}
+
+async function runLakeSql(sql: string, options: SqlOptions, ctx: CliContext): Promise<void> {
+  if (sql.trim() === '') throw new ShopError('SHOP_CLI_BAD_ARGUMENT', 'lake sql needs a SQL statement');
+  const asOf = asOfOf(options);
+  const lake = await openLakeFromConfig(ctx.config(), { readOnly: true });
+  try {
+    const rows = await withPins(lake, asOf, () => queryLake(lake, sql));
     ctx.stdout.write(rows.map((row) => JSON.stringify(row) + '\n').join(''));
+  } finally {
+    await lake.close();
+  }
+}
+
+/** `lake history <table>`: its commits, newest first, one JSON object per line. */
+async function runLakeHistory(table: string, options: { limit: string }, ctx: CliContext): Promise<void> {
+  if (!(LAKE_TABLES as readonly string[]).includes(table))
+    throw new ShopError(
+      'SHOP_CLI_BAD_ARGUMENT',
+      `no lake table ${table} (tables: ${LAKE_TABLES.join(', ')})`,
+    );
+  const lake = await openLakeFromConfig(ctx.config(), { readOnly: true });
+  try {
+    const delta = lake.tables[table as LakeTableName];
+    if (!(await delta.exists())) return;
+    for (const c of await delta.history(Number(options.limit)))
+      ctx.stdout.write(JSON.stringify({ ...c, timestamp: new Date(c.timestampMs).toISOString() }) + '\n');
+  } finally {
+    await lake.close();
+  }
+}
+
+/** `lake vacuum`: deletes unreferenced data files older than the retention, per table. */
+async function runLakeVacuum(
+  options: { retainHours?: string; dryRun?: boolean },
+  ctx: CliContext,
+): Promise<void> {
+  const config = ctx.config();
+  const retainHours =
+    options.retainHours === undefined ? config.lake.vacuumRetainHours : Number(options.retainHours);
+  const lake = await openLakeFromConfig(config);
+  try {
+    const dryRun = options.dryRun === true;
+    for (const result of await vacuumLake(lake, { retainHours, dryRun }))
+      ctx.stdout.write(JSON.stringify({ ...result, dryRun }) + '\n');
+  } finally {
+    await lake.close();
+  }
+}
+
+/** `lake convert`: opens the lake for writing, which converts pre-Delta tables in place. */
+async function runLakeConvert(ctx: CliContext): Promise<void> {
+  const lake = await openLakeFromConfig(ctx.config());
+  try {
+    for (const table of LAKE_TABLES) {
+      const snap = await lake.tables[table].require();
+      ctx.stdout.write(
+        JSON.stringify({
+          table,
+          outcome: lake.opened[table],
+          version: snap.version,
+          files: snap.files.size,
+        }) + '\n',
+      );
+    }
   } finally {
     await lake.close();
   }
@@ -51,11 +159,30 @@ export function registerLakeCommand(program: Command, ctx: CliContext): void {
       'Run DuckDB SQL over the views bronze, silver and quarantine (read-only); prints one JSON object per row',
     )
     .argument('<sql>', 'the SQL statement, e.g. "SELECT event_type, count(*) AS n FROM silver GROUP BY 1"')
-    .action((sql: string) => runLakeSql(sql, ctx));
+    .option('--as-of-version <table=version...>', 'time travel: read a table at a Delta version (repeatable)')
+    .option('--as-of-time <iso>', 'time travel: read every table as it was at this instant')
+    .action((sql: string, options: SqlOptions) => runLakeSql(sql, options, ctx));
   lake
-    .command('compact')
+    .command('history')
+    .description("A table's Delta commits, newest first (version, time, operation, files added/removed)")
+    .argument('<table>', LAKE_TABLES.join(' | '))
+    .option('--limit <n>', 'at most this many commits', '50')
+    .action((table: string, options: { limit: string }) => runLakeHistory(table, options, ctx));
+  lake
+    .command('optimize')
+    .alias('compact')
     .description(
-      'Merge small committed lake files per table, hive folder and partition (start runs this every lake.compactIntervalMs)',
+      'Compact small files per table, hive folder and partition in one Delta commit per table (remove + add, dataChange=false); start runs this every lake.compactIntervalMs',
     )
     .action(() => runLakeCompact(ctx));
+  lake
+    .command('vacuum')
+    .description('Delete data files no longer in the latest version once unreferenced for the retention')
+    .option('--retain-hours <h>', 'retention (default lake.vacuumRetainHours; at least 1)')
+    .option('--dry-run', 'only report what would be deleted')
+    .action((options: { retainHours?: string; dryRun?: boolean }) => runLakeVacuum(options, ctx));
+  lake
+    .command('convert')
+    .description('Convert a lake of an earlier shopstream (plain Parquet folders) into Delta tables in place')
+    .action(() => runLakeConvert(ctx));
 }

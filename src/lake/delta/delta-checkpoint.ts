@@ -36,7 +36,8 @@ const CHECKPOINT_COLUMNS: ReadonlyArray<readonly [string, string]> = [
 const columnsArgument = `{${CHECKPOINT_COLUMNS.map(([name, type]) => `${quoteLiteral(name)}: ${quoteLiteral(type)}`).join(', ')}}`;
 const selectList = CHECKPOINT_COLUMNS.map(([name]) => `"${name}"`).join(', ');
 /** Larger than any one action can be (a schemaString of thousands of columns, long stats). */
-const MAX_ACTION_BYTES = 256 * 1024 * 1024;
+/** Largest action line (DuckDB sizes its read buffer from it: keep it far below the writer memory limit). */
+const MAX_ACTION_BYTES = 8 * 1024 * 1024;
 const STAGE_LINES_PER_WRITE = 4_096;
 let tempSequence = 0;
 

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { LiveFile } from '../lake-file-index.js';
 import { TOPIC, silverRow } from '../testing/lake-row-fixtures.js';
+import { vacuumTable } from '../delta/vacuum.js';
 import { compactLake, runsToMerge, type CompactOptions } from './compact-lake.js';
 import { openLake, type Lake } from './open-lake.js';
 import { queryLake } from './query-lake.js';
@@ -26,7 +27,6 @@ const options = (committed: Array<[number, number]>, nowMs: number, more: Partia
   committedNextOffsets: new Map(committed),
   minFiles: 4,
   targetBytes: 64 * 1024 * 1024,
-  graceMs: 60_000,
   compression: 'zstd' as const,
   rowGroupRows: 122_880,
   fsync: false,
@@ -51,7 +51,7 @@ describe('lake compaction', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('merges committed small files per partition, keeps every row once, deletes replaced files after the grace', async () => {
+  it('merges committed small files per partition, keeps every row once, vacuum deletes the replaced files after the retention', async () => {
     await writeBatches(lake, 0, 6, 50); // offsets 0..299, six files
     await writeBatches(lake, 1, 2, 50); // two files
     const before = await ids(lake);
@@ -75,10 +75,18 @@ describe('lake compaction', () => {
       },
     );
     assert.deepEqual(await ids(lake), before);
-    const names = readdirSync(join(dir, HOUR_13)).sort();
-    assert.ok(names.includes('p0-00000000000000000000-00000000000000000249.parquet'));
-    assert.ok(names.includes('p0-00000000000000000250-00000000000000000299.parquet'));
-    assert.equal(names.filter((n) => /\.superseded-\d+$/.test(n)).length, 5);
+    const live = async () =>
+      (await lake.files.list('silver', { partition: 0 })).map((f) =>
+        f.tablePath.slice(f.tablePath.lastIndexOf('/') + 1),
+      );
+    assert.deepEqual(await live(), [
+      'p0-00000000000000000000-00000000000000000249.parquet',
+      'p0-00000000000000000250-00000000000000000299.parquet',
+    ]);
+    // The five inputs are removed from the table but stay on disk for older versions until vacuum
+    // (6 + 2 of partition 1 + the merged file).
+    assert.equal(readdirSync(join(dir, HOUR_13)).filter((n) => n.endsWith('.parquet')).length, 9);
+    assert.equal(open.commits, 1, 'one Delta commit (remove + add) for the table');
     // Partition 1 has 2 files: below minFiles while the hour is open; merged once it is closed.
     const closed = await compactLake(
       lake,
@@ -91,10 +99,21 @@ describe('lake compaction', () => {
       ),
     );
     assert.equal(closed.merged, 1);
-    assert.equal(closed.deleted, 5, 'the grace of the first pass is over');
     assert.deepEqual(await ids(lake), before);
-    const live = readdirSync(join(dir, HOUR_13)).filter((n) => n.endsWith('.parquet'));
-    assert.equal(live.length, 3);
+    // Retention 1 h: at 3.5 h the first pass's inputs (removed at 10 min) go, the second's stay.
+    const first = await vacuumTable(lake.tables.silver, 'silver', {
+      retainHours: 1,
+      nowMs: T0 + 3.5 * 3_600_000,
+    });
+    assert.deepEqual([first.deleted, first.retained], [5, 2]);
+    const second = await vacuumTable(lake.tables.silver, 'silver', {
+      retainHours: 1,
+      nowMs: T0 + 5 * 3_600_000,
+    });
+    assert.deepEqual([second.deleted, second.retained], [2, 0]);
+    assert.deepEqual(await ids(lake), before);
+    const onDisk = readdirSync(join(dir, HOUR_13)).filter((n) => n.endsWith('.parquet'));
+    assert.equal(onDisk.length, 3);
   });
 
   it('readers never miss or double a row while compaction merges and deletes files under them', async () => {
@@ -107,7 +126,7 @@ describe('lake compaction', () => {
         for (let round = 0; round < 6; round++)
           await compactLake(
             lake,
-            options([[2, 1000]], T0 + round * 60_000, { minFiles: 2, graceMs: 0, targetBytes: 1e9 }),
+            options([[2, 1000]], T0 + round * 60_000, { minFiles: 2, targetBytes: 1e9 }),
           );
         compacting = false;
       })();
@@ -125,6 +144,8 @@ describe('lake compaction', () => {
   it('never runs a merge across a file it does not merge, nor past the committed position', () => {
     const f = (fromOffset: number, toOffset: number, bytes: number): LiveFile => ({
       path: `/l/silver/event_date=2026-01-24/event_hour=13/x${fromOffset}`,
+      tablePath: `event_date=2026-01-24/event_hour=13/x${fromOffset}`,
+      rows: 10,
       partition: 0,
       fromOffset,
       toOffset,

@@ -1,14 +1,16 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { readdir, rename, rm } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { ShopError } from '../../errors/index.js';
+import type { AddAction, DeltaAction } from '../delta/delta-actions.js';
 import { HOUR_MS, lakeFileName } from '../lake-file-names.js';
 import type { LiveFile } from '../lake-file-index.js';
 import { LAKE_TABLES, type LakeCompression, type LakeTableName } from '../lake-table.js';
 import { quoteLiteral } from '../table-columns.js';
-import { fsyncPath, publishFile, removeQuietly } from './durable-files.js';
+import { publishFile, removeQuietly } from './durable-files.js';
 import { tryLockMaintenance } from './maintenance-lock.js';
 import type { Lake } from './open-lake.js';
+import { parquetFileStats } from './parquet-stats.js';
 
 export interface CompactOptions {
   /** Per log partition: the recorded lake position. Only files wholly below it are touched. */
@@ -17,8 +19,6 @@ export interface CompactOptions {
   readonly minFiles: number;
   /** Files at least this large are left alone; runs of smaller ones merge up to about this size. */
   readonly targetBytes: number;
-  /** Superseded files are deleted once they have been superseded this long. */
-  readonly graceMs: number;
   readonly compression: LakeCompression;
   readonly rowGroupRows: number;
   readonly fsync: boolean;
@@ -31,54 +31,82 @@ export interface CompactResult {
   readonly locked: boolean;
   /** Compacted files written. */
   readonly merged: number;
-  /** Small files they replaced (renamed `*.superseded-<ms>`). */
+  /** Small files they replaced (removed from the table; deleted from disk by `lake vacuum`). */
   readonly superseded: number;
-  /** Superseded files deleted after their grace period. */
-  readonly deleted: number;
+  /** Delta commits made (at most one per table). */
+  readonly commits: number;
   readonly rows: number;
 }
 
-const SUPERSEDED = /\.superseded-(\d+)$/;
 /** An hour is closed (no new flushes expected) this long after it ended. */
 const CLOSED_AFTER_MS = HOUR_MS;
 /** In open hours only files under targetBytes / this merge. */
 const OPEN_HOUR_SMALL_DIVISOR = 16;
 
 /**
- * Compacts small lake files, per table, hive folder and log partition (the safe rewrite that the
- * Delta issue will make transactional): a run of consecutive small committed files is COPYed into
- * one file named after the run's offsets (`p<partition>-<first from>-<last to>.parquet`), the row
- * count is checked, the file is published (write-then-rename), then the inputs are renamed
- * `<name>.superseded-<ms>` (no glob or reader matches them) and deleted after `graceMs`. A reader
- * never counts a row twice: `LakeFileIndex` ignores files covered by a compacted one, which
- * covers the moment between publishing and renaming and a crash there; a reader that listed an
- * input just before the rename retries once (`queryLake`). Files at or past the recorded lake
- * position are never touched (they may still be removed as uncommitted). Runs never span a file
- * that is not merged, so a compacted range covers exactly its inputs.
+ * Compacts small lake files (`shopstream lake optimize`), per table, hive folder and log
+ * partition: each run of consecutive small files is COPYed into one file named after the run's
+ * offsets (`p<partition>-<first from>-<last to>.parquet`), its row count checked against the
+ * inputs; then ONE Delta commit per table removes the inputs and adds the merged files, all with
+ * `dataChange = false`. Readers see the old files or the new ones, never both and never neither;
+ * the removed files stay on disk (readers of older versions, time travel) until `lake vacuum`.
+ * Appends committed meanwhile by the processor do not conflict (they add other files); a
+ * concurrent commit that removed one of the inputs does (SHOP_LAKE_COMMIT_CONFLICT: the pass
+ * stops, the merged files are left unreferenced for vacuum). Files at or past the recorded lake
+ * position are left alone. Runs never span a file that is not merged.
  */
 export async function compactLake(lake: Lake, options: CompactOptions): Promise<CompactResult> {
   const nowMs = options.nowMs ?? Date.now();
-  const total = { locked: false, merged: 0, superseded: 0, deleted: 0, rows: 0 };
+  const total = { locked: false, merged: 0, superseded: 0, commits: 0, rows: 0 };
   const unlock = await tryLockMaintenance(lake.dir);
   if (unlock === undefined) return { ...total, locked: true };
   const connection = await lake.connectForMaintenance();
   try {
     for (const table of options.tables ?? LAKE_TABLES) {
-      const files = await lake.files.list(table);
-      total.deleted += await deleteExpired(files, nowMs, options.graceMs, lake);
+      const snap = await lake.tables[table].latest();
+      if (snap === undefined) continue;
+      const files = await lake.files.list(table, { version: snap.version });
+      const actions: DeltaAction[] = [];
       for (const run of runsToMerge(files, options, nowMs)) {
-        total.rows += await mergeRun(connection, run, options, nowMs);
+        const merged = await mergeRun(connection, table, run, options);
+        await lake.publishDataFile(table, merged.add.path, merged.localPath);
+        total.rows += merged.rows;
         total.merged += 1;
         total.superseded += run.length;
+        for (const f of run) {
+          const add = snap.files.get(f.tablePath)!;
+          actions.push({
+            remove: {
+              path: add.path,
+              deletionTimestamp: nowMs,
+              dataChange: false,
+              extendedFileMetadata: true,
+              partitionValues: add.partitionValues,
+              size: add.size,
+            },
+          });
+        }
+        const first = snap.files.get(run[0]!.tablePath)!;
+        actions.push({
+          add: { ...merged.add, partitionValues: first.partitionValues, modificationTime: nowMs },
+        });
       }
+      if (actions.length === 0) continue;
+      await lake.tables[table].commit({
+        actions,
+        operation: 'OPTIMIZE',
+        parameters: { targetSize: String(options.targetBytes) },
+        readVersion: snap.version,
+      });
+      total.commits += 1;
     }
   } catch (err) {
+    if (err instanceof ShopError && err.code === 'SHOP_LAKE_COMMIT_CONFLICT') throw err;
     throw new ShopError('SHOP_LAKE_WRITE_FAILED', `lake compaction: ${(err as Error).message}`, {
       cause: err,
     });
   } finally {
     connection.closeSync();
-    lake.files.invalidate();
     await unlock();
   }
   return total;
@@ -127,22 +155,23 @@ export function runsToMerge(
 
 async function mergeRun(
   connection: DuckDBConnection,
+  table: LakeTableName,
   run: readonly LiveFile[],
   options: CompactOptions,
-  nowMs: number,
-): Promise<number> {
+): Promise<{
+  rows: number;
+  localPath: string;
+  add: Omit<AddAction, 'partitionValues' | 'modificationTime'>;
+}> {
   const first = run[0]!;
   const last = run[run.length - 1]!;
-  const folder = dirname(first.path);
-  const finalPath = join(
-    folder,
-    lakeFileName({
-      topic: '',
-      partition: first.partition,
-      fromOffset: first.fromOffset,
-      toOffset: last.toOffset,
-    }),
-  );
+  const name = lakeFileName({
+    topic: '',
+    partition: first.partition,
+    fromOffset: first.fromOffset,
+    toOffset: last.toOffset,
+  });
+  const finalPath = join(dirname(first.path), name);
   const tempPath = `${finalPath}.tmp-${process.pid}-compact`;
   const list = `[${run.map((f) => quoteLiteral(f.path)).join(', ')}]`;
   // Hive columns live in the folder names, not in the files: read the files as they are.
@@ -155,33 +184,17 @@ async function mergeRun(
     );
     if (copied.rowsChanged !== expected)
       throw new Error(`compacted ${copied.rowsChanged} rows, the inputs hold ${expected}`);
+    const stats = await parquetFileStats(connection, tempPath, table, expected);
+    const size = (await stat(tempPath)).size;
     await publishFile(tempPath, finalPath, options.fsync);
-    for (const f of run) await rename(f.path, `${f.path}.superseded-${nowMs}`);
-    if (options.fsync) await fsyncPath(folder);
-    return expected;
+    const tablePath = `${first.tablePath.slice(0, first.tablePath.lastIndexOf('/') + 1)}${name}`;
+    return {
+      rows: expected,
+      localPath: finalPath,
+      add: { path: tablePath, size, dataChange: false, stats: JSON.stringify(stats) },
+    };
   } catch (err) {
     await removeQuietly(tempPath);
     throw err;
   }
-}
-
-/** Deletes superseded files of the table's folders whose grace period is over. */
-async function deleteExpired(
-  files: readonly LiveFile[],
-  nowMs: number,
-  graceMs: number,
-  lake: Lake,
-): Promise<number> {
-  let deleted = 0;
-  const folders = new Set(files.map((f) => dirname(f.path)));
-  for (const folder of folders) {
-    for (const name of await readdir(folder).catch(() => [] as string[])) {
-      const m = SUPERSEDED.exec(name);
-      if (m === null || Number(m[1]) + graceMs > nowMs) continue;
-      await rm(join(folder, name), { force: true });
-      deleted += 1;
-    }
-  }
-  if (deleted > 0) lake.files.invalidate();
-  return deleted;
 }

@@ -1,17 +1,17 @@
 import { readdir, rm } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
-import { LAKE_TABLES, type RemoveUncommittedOptions } from '../lake-table.js';
+import { join, sep } from 'node:path';
+import type { LakeTableName } from '../lake-table.js';
 import { parseLakeFileName } from '../lake-file-names.js';
 import { fsyncPath } from './durable-files.js';
 
 const TEMP_MARK = '.tmp-';
 
-/** Whether a file name belongs to the partition and lies at or after the committed position. */
-function isUncommitted(name: string, partition: number, committedNextOffset: number): boolean {
+/** Whether a file name is a temporary file (`<data file>.tmp-...`) a writer of the partition left. */
+function isPartitionTemp(name: string, partition: number): boolean {
   const tempAt = name.indexOf(TEMP_MARK);
-  const parsed = parseLakeFileName(tempAt === -1 ? name : name.slice(0, tempAt));
-  if (parsed === null || parsed.partition !== partition) return false;
-  return tempAt !== -1 || parsed.fromOffset >= committedNextOffset;
+  if (tempAt === -1) return false;
+  const parsed = parseLakeFileName(name.slice(0, tempAt));
+  return parsed !== null && parsed.partition === partition;
 }
 
 async function listFiles(dir: string, out: string[]): Promise<void> {
@@ -24,33 +24,35 @@ async function listFiles(dir: string, out: string[]): Promise<void> {
   }
   for (const entry of entries) {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) await listFiles(path, out);
-    else out.push(path);
+    if (entry.isDirectory()) {
+      if (entry.name !== '_delta_log') await listFiles(path, out);
+    } else out.push(path);
   }
 }
 
 /**
- * Implements `LakeWriter.removeUncommitted` over a lake folder: deletes the partition's files
- * starting at or after `committedNextOffset`, and its abandoned temporary files (any offset).
+ * Deletes the temporary files a killed writer of `partition` left in the tables' folders (any
+ * offset: no commit ever references a temporary file). Committed and uncommitted data files are
+ * the Delta log's business: the latter are garbage that `lake vacuum` removes.
  */
-export async function removeUncommittedFiles(
+export async function removeAbandonedTempFiles(
   dir: string,
-  options: RemoveUncommittedOptions,
+  partition: number,
+  tables: readonly LakeTableName[],
   durable: boolean,
-): Promise<string[]> {
-  const removed: string[] = [];
+): Promise<number> {
+  let removed = 0;
   const touchedDirs = new Set<string>();
-  for (const table of options.tables ?? LAKE_TABLES) {
+  for (const table of tables) {
     const files: string[] = [];
     await listFiles(join(dir, table), files);
     for (const file of files) {
-      const name = file.slice(file.lastIndexOf(sep) + 1);
-      if (!isUncommitted(name, options.partition, options.committedNextOffset)) continue;
+      if (!isPartitionTemp(file.slice(file.lastIndexOf(sep) + 1), partition)) continue;
       await rm(file, { force: true });
       touchedDirs.add(file.slice(0, file.lastIndexOf(sep)));
-      if (!name.includes(TEMP_MARK)) removed.push(relative(dir, file).split(sep).join('/'));
+      removed += 1;
     }
   }
   if (durable) for (const d of touchedDirs) await fsyncPath(d);
-  return removed.sort();
+  return removed;
 }

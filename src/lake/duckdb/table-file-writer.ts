@@ -1,8 +1,11 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { join } from 'node:path';
 import { ShopError } from '../../errors/index.js';
+import { stat } from 'node:fs/promises';
+import type { FileStats } from '../delta/delta-actions.js';
 import type { FileKey, LakeCompression, LakeFile, LakeTableName } from '../lake-table.js';
 import { hiveDirs, lakeFileName } from '../lake-file-names.js';
+import { parquetFileStats } from './parquet-stats.js';
 import { HIVE_COLUMNS, quoteLiteral } from '../table-columns.js';
 import { makeDirDurable, publishFile, removeQuietly } from './durable-files.js';
 import { PackCollision } from './packed-rows.js';
@@ -16,6 +19,16 @@ export interface TableFileWriterOptions {
 }
 
 let tempSequence = 0;
+
+/** A data file written and published, not yet committed to the table's Delta log. */
+export interface WrittenFile extends LakeFile {
+  /** Path relative to the table folder (the Delta `add.path`). */
+  readonly tablePath: string;
+  /** Hour since the epoch of its hive folder. */
+  readonly hour: number;
+  readonly bytes: number;
+  readonly stats: FileStats;
+}
 
 /**
  * Writes the files of one table through its own DuckDB connection:
@@ -42,13 +55,13 @@ export class TableFileWriter<Row> {
     this.connection.closeSync();
   }
 
-  write(rows: readonly Row[], key: FileKey): Promise<readonly LakeFile[]> {
+  write(rows: readonly Row[], key: FileKey): Promise<readonly WrittenFile[]> {
     const run = this.queue.then(() => this.writeNow(rows, key));
     this.queue = run.catch(() => undefined);
     return run;
   }
 
-  private async writeNow(rows: readonly Row[], key: FileKey): Promise<readonly LakeFile[]> {
+  private async writeNow(rows: readonly Row[], key: FileKey): Promise<readonly WrittenFile[]> {
     if (rows.length === 0) return [];
     try {
       try {
@@ -72,17 +85,22 @@ export class TableFileWriter<Row> {
     }
   }
 
-  private async writeWith(format: StageFormat<Row>, rows: readonly Row[], key: FileKey): Promise<LakeFile[]> {
+  private async writeWith(
+    format: StageFormat<Row>,
+    rows: readonly Row[],
+    key: FileKey,
+  ): Promise<WrittenFile[]> {
     const sources = await format.prepare(this.connection, rows);
-    const files: LakeFile[] = [];
+    const files: WrittenFile[] = [];
     for (const [hour, source] of sources) files.push(await this.writeHour(source, hour, key));
     return files;
   }
 
   /** Steps 2 and 3 for one hive hour. */
-  private async writeHour(source: HourSource, hour: number, key: FileKey): Promise<LakeFile> {
+  private async writeHour(source: HourSource, hour: number, key: FileKey): Promise<WrittenFile> {
+    const tablePath = `${hiveDirs(hour, HIVE_COLUMNS[this.table])}/${lakeFileName(key)}`;
     const relDir = `${this.table}/${hiveDirs(hour, HIVE_COLUMNS[this.table])}`;
-    const path = `${relDir}/${lakeFileName(key)}`;
+    const path = `${this.table}/${tablePath}`;
     const finalPath = join(this.options.dir, path);
     const tempPath = `${finalPath}.tmp-${process.pid}-${++tempSequence}`;
     await makeDirDurable(join(this.options.dir, relDir), this.options.dir, this.options.fsync);
@@ -94,11 +112,13 @@ export class TableFileWriter<Row> {
       );
       // A packed value holding the row separator would split its row in two: never publish that.
       if (copied.rowsChanged !== source.rows) throw new PackCollision();
+      const stats = await parquetFileStats(this.connection, tempPath, this.table, source.rows);
+      const bytes = (await stat(tempPath)).size;
       await publishFile(tempPath, finalPath, this.options.fsync);
+      return { table: this.table, path, tablePath, rows: source.rows, hour, bytes, stats };
     } catch (err) {
       await removeQuietly(tempPath);
       throw err;
     }
-    return { table: this.table, path, rows: source.rows };
   }
 }

@@ -1,5 +1,5 @@
 import { runQualitySuite } from '../../batch/data-quality/run-quality-suite.js';
-import { compactCommitted } from '../../batch/lake-maintenance/compact-committed.js';
+import { compactCommitted, vacuumLake } from '../../batch/lake-maintenance/compact-committed.js';
 import { buildCustomerAnalytics } from '../../batch/customers/index.js';
 import { customerAnalyticsOptionsOf } from '../../batch/customers/options-from-config.js';
 import { buildMarts } from '../../batch/marts/index.js';
@@ -50,7 +50,7 @@ function compactionAsset(config: Readonly<Config>): MaterialisedAsset {
     kind: 'materialised',
     key: 'lake.compaction',
     description:
-      'Merges small committed lake files (`shopstream lake compact`); rows written = files merged.',
+      'Merges small committed lake files, then vacuums files unreferenced for longer than lake.vacuumRetainHours (`shopstream lake optimize`, `lake vacuum`); rows written = files merged.',
     owner: 'pipeline',
     partitioning: 'none',
     upstream: [],
@@ -64,7 +64,9 @@ function compactionAsset(config: Readonly<Config>): MaterialisedAsset {
     freshnessMaxMs: 0,
     checks: [],
     async materialise(ctx) {
-      const r = await compactCommitted(ctx.deps.lake, ctx.deps.store, RAW_TOPIC, ctx.deps.config.lake);
+      const { lake, store, config } = ctx.deps;
+      const r = await compactCommitted(lake, store, RAW_TOPIC, config.lake);
+      await vacuumLake(lake, { retainHours: config.lake.vacuumRetainHours });
       return { rowsWritten: r.merged };
     },
   };

@@ -27,10 +27,11 @@ export interface LakeFlusherDeps {
  * Step 6 of the commit path: the lake, sized by bytes and age instead of by Gold commit. Rows of
  * batches whose Gold commit is done are buffered per partition; a flush writes each partition's
  * buffered run as one file per table and hive hour (write-then-rename, names from the run's
- * offsets) and then records the new lake positions in the serving DB (fenced by epoch). A crash
- * before that record loses nothing: the files are deleted on the next claim (their first offset
- * is the stored lake position) and the rows are derived again from the log, which keeps every
- * record past the lake position. At most one flush runs at a time, in the background of the
+ * offsets), commits each table's files in one Delta version with every partition's txn (the
+ * run's last offset), and then records the new lake positions in the serving DB (fenced by
+ * epoch). A crash before that record loses nothing and duplicates nothing: the rows are derived
+ * again from the log, which keeps every record past the lake position, and the next flush skips
+ * the rows a table's txn says it already holds. At most one flush runs at a time, in the background of the
  * Gold commits; a failed flush is rethrown by the next `checkFailed`/`settle`.
  */
 export class LakeFlusher {
@@ -120,7 +121,7 @@ export class LakeFlusher {
   private async flushRows(pending: readonly PendingLakeRows[]): Promise<void> {
     if (pending.length === 0) return;
     this.deps.checkMayWrite();
-    await this.deps.timer.timeAsync('lakeWrite', () => Promise.all(pending.map((p) => this.writeRun(p))));
+    await this.deps.timer.timeAsync('lakeWrite', () => this.writeRuns(pending));
     const flushed = pending.map((p) => ({
       partition: p.partition,
       epoch: p.epoch,
@@ -132,19 +133,22 @@ export class LakeFlusher {
     this.deps.onFlushed?.(flushed);
   }
 
-  /** One partition's run: one file per table and hive hour, all three tables concurrently. */
-  private async writeRun(p: PendingLakeRows): Promise<void> {
-    const key: FileKey = {
+  /**
+   * Every partition's run: per table one file per partition and hive hour, and one Delta commit
+   * (with each partition's txn); the three tables concurrently.
+   */
+  private async writeRuns(pending: readonly PendingLakeRows[]): Promise<void> {
+    const keyOf = (p: PendingLakeRows): FileKey => ({
       topic: this.deps.topic,
       partition: p.partition,
       fromOffset: p.fromOffset,
       toOffset: p.toOffset,
-    };
+    });
     const { lake } = this.deps;
     await Promise.all([
-      lake.writeBronze(p.bronze.flat(), key),
-      p.silver.length > 0 ? lake.writeSilver(p.silver.flat(), key) : undefined,
-      p.quarantine.length > 0 ? lake.writeQuarantine(p.quarantine.flat(), key) : undefined,
+      lake.writeBronze(pending.map((p) => ({ rows: p.bronze.flat(), key: keyOf(p) }))),
+      lake.writeSilver(pending.map((p) => ({ rows: p.silver.flat(), key: keyOf(p) }))),
+      lake.writeQuarantine(pending.map((p) => ({ rows: p.quarantine.flat(), key: keyOf(p) }))),
     ]);
   }
 }

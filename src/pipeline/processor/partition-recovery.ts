@@ -3,9 +3,11 @@ import type { ClaimedPartition, ProcessorLake } from './processor-ports.js';
 
 /**
  * Step 0 for one partition, on a claim and after a failed cycle: the state is rebuilt from the
- * LAKE position of record (`lakeNextOffset`, at or before the Gold position). Lake files at or
- * after it are leftovers of an unrecorded flush and are deleted (they will be written again,
- * possibly cut differently); dedupe is seeded with the committed Silver event ids within the
+ * LAKE position of record (`lakeNextOffset`, at or before the Gold position). A table may hold
+ * rows past it (a flush committed its Delta version but crashed before recording the position):
+ * its txn version for the partition says so, and the next flush skips those rows. (A table
+ * without a txn for the partition, written before Delta, has such files rolled back instead.)
+ * Dedupe is seeded with the committed Silver event ids below the lake position within the
  * watermark of the lake stream time. The caller then re-derives [lakeNextOffset, nextOffset) from
  * the log (lake rows only: their Gold is committed) to reach the state at the Gold position.
  * Because `user_id` is the partition key, every event of a user, duplicates included, lands in
@@ -29,7 +31,12 @@ export async function recoverPartitionState(
   const removedUncommittedFiles = await lake.removeUncommitted(topic, partition, claimed.lakeNextOffset);
   if (claimed.lakeStreamTimeMs !== null) {
     state.dedupe.seed(
-      await lake.silverEventIdsSince(topic, partition, claimed.lakeStreamTimeMs - watermarkMs),
+      await lake.silverEventIdsSince(
+        topic,
+        partition,
+        claimed.lakeStreamTimeMs - watermarkMs,
+        claimed.lakeNextOffset,
+      ),
     );
   }
   return { state, removedUncommittedFiles };

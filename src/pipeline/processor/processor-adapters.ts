@@ -13,15 +13,25 @@ import {
 } from '../../store/index.js';
 import type { ClaimedPartition, GoldCommit, ProcessorLake, ProcessorStore } from './processor-ports.js';
 
+const FLUSH = { idempotent: true, operation: 'STREAMING UPDATE' } as const;
+
 /** The DuckDB lake in the processor's terms. */
 export function processorLake(lake: Lake): ProcessorLake {
   return {
-    writeBronze: async (rows, key) => void (await lake.writeBronze(rows, key)),
-    writeSilver: async (rows, key) => void (await lake.writeSilver(rows, key)),
-    writeQuarantine: async (rows, key) => void (await lake.writeQuarantine(rows, key)),
-    removeUncommitted: async (_topic, partition, nextOffset) =>
-      (await lake.removeUncommitted({ partition, committedNextOffset: nextOffset })).length,
-    silverEventIdsSince: (_topic, partition, sinceMs) => readSilverEventIdsSince(lake, partition, sinceMs),
+    writeBronze: async (runs) => void (await lake.append('bronze', runs, FLUSH)),
+    writeSilver: async (runs) => void (await lake.append('silver', runs, FLUSH)),
+    writeQuarantine: async (runs) => void (await lake.append('quarantine', runs, FLUSH)),
+    removeUncommitted: async (topic, partition, nextOffset) =>
+      (
+        await lake.removeUncommitted({
+          partition,
+          topic,
+          committedNextOffset: nextOffset,
+          untrackedOnly: true,
+        })
+      ).length,
+    silverEventIdsSince: (_topic, partition, sinceMs, beforeOffset) =>
+      readSilverEventIdsSince(lake, partition, sinceMs, beforeOffset),
   };
 }
 

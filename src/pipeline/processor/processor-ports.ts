@@ -10,17 +10,35 @@ export type { FileKey };
  * `processor-adapters.ts`; tests can wrap them to inject crashes.
  */
 export interface ProcessorLake {
-  writeBronze(rows: readonly BronzeRow[], key: FileKey): Promise<void>;
-  writeSilver(rows: readonly SilverRow[], key: FileKey): Promise<void>;
-  writeQuarantine(rows: readonly QuarantineRow[], key: FileKey): Promise<void>;
-  /** Deletes files of the partition whose first offset >= nextOffset (leftovers of a crash). */
+  /**
+   * Each call appends runs of several partitions to one table in ONE Delta commit, idempotently
+   * per partition: rows the table already holds (at or below the partition's txn version) are
+   * skipped, and a concurrent commit of the same partition fails it (SHOP_LAKE_COMMIT_CONFLICT).
+   */
+  writeBronze(runs: readonly LakeRun<BronzeRow>[]): Promise<void>;
+  writeSilver(runs: readonly LakeRun<SilverRow>[]): Promise<void>;
+  writeQuarantine(runs: readonly LakeRun<QuarantineRow>[]): Promise<void>;
+  /**
+   * Rolls back files of the partition whose first offset >= nextOffset in tables where the
+   * partition has no txn yet (written before Delta); tracked tables need none.
+   */
   removeUncommitted(topic: string, partition: number, nextOffset: number): Promise<number>;
-  /** Committed Silver event ids of the partition with event time >= sinceMs (dedupe rebuild). */
+  /**
+   * Committed Silver event ids of the partition with event time >= sinceMs and offset <
+   * beforeOffset (dedupe rebuild at the lake position; Silver may hold rows past it).
+   */
   silverEventIdsSince(
     topic: string,
     partition: number,
     sinceMs: number,
+    beforeOffset: number,
   ): Promise<Array<{ eventId: string; eventTimeMs: number }>>;
+}
+
+/** One partition's rows for one table. */
+export interface LakeRun<Row> {
+  readonly rows: readonly Row[];
+  readonly key: FileKey;
 }
 
 export interface ClaimedPartition {

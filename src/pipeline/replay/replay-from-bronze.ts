@@ -61,12 +61,14 @@ function withoutBronzeWrites(inner: ProcessorLake, lake: Lake): ProcessorLake {
   return {
     ...inner,
     writeBronze: async () => undefined,
-    removeUncommitted: async (_topic, partition, nextOffset) =>
+    removeUncommitted: async (topic, partition, nextOffset) =>
       (
         await lake.removeUncommitted({
           partition,
+          topic,
           committedNextOffset: nextOffset,
           tables: ['silver', 'quarantine'],
+          untrackedOnly: true,
         })
       ).length,
   };

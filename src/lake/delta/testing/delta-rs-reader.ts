@@ -34,6 +34,8 @@ export interface DeltaRsReading {
   readonly maxes: Readonly<Record<string, string | number | null>>;
   /** appId -> version (null: no transaction), for the appIds asked for. */
   readonly txns?: Readonly<Record<string, number | null>>;
+  /** version -> rows scanned at it, for every version up to the one read (with `eachVersion`). */
+  readonly versionRows?: Readonly<Record<string, number>>;
 }
 
 export interface DeltaRsReadOptions {
@@ -47,6 +49,8 @@ export interface DeltaRsReadOptions {
   readonly txns?: readonly string[];
   /** delta-rs storage options (S3: AWS_ENDPOINT_URL, AWS_REGION, AWS_ALLOW_HTTP, keys, ...). */
   readonly storageOptions?: Readonly<Record<string, string>>;
+  /** Also open and scan every version from 0 up to the one read (`versionRows`). */
+  readonly eachVersion?: boolean;
 }
 
 /** The checkout's scripts/delta-reader folder, searched upwards from this file. */
@@ -99,6 +103,7 @@ function argsOf(tableUri: string, options: DeltaRsReadOptions): string[] {
   for (const col of options.mins ?? []) args.push('--min', col);
   for (const col of options.maxes ?? []) args.push('--max', col);
   for (const app of options.txns ?? []) args.push('--txn', app);
+  if (options.eachVersion === true) args.push('--each-version');
   for (const [key, value] of Object.entries(options.storageOptions ?? {}))
     args.push('--storage-option', `${key}=${value}`);
   return args;
@@ -127,8 +132,14 @@ export async function readWithDeltaRs(
   type Printed = Omit<DeltaRsReading, 'partitionColumns' | 'statsRows'> & {
     partition_columns: string[];
     stats_rows: number | null;
+    version_rows?: Record<string, number>;
   };
   const printed = JSON.parse(stdout.trim().split('\n').at(-1) ?? '') as Printed;
-  const { partition_columns: partitionColumns, stats_rows: statsRows, ...rest } = printed;
-  return { ...rest, partitionColumns, statsRows };
+  const {
+    partition_columns: partitionColumns,
+    stats_rows: statsRows,
+    version_rows: versionRows,
+    ...rest
+  } = printed;
+  return { ...rest, partitionColumns, statsRows, ...(versionRows === undefined ? {} : { versionRows }) };
 }

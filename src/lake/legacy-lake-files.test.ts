@@ -3,13 +3,13 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { LakeFileIndex, dropCovered } from './lake-file-index.js';
+import { LegacyLakeFiles, dropCovered } from './legacy-lake-files.js';
 import { lakeFileName } from './lake-file-names.js';
 
 const name = (partition: number, fromOffset: number, toOffset: number) =>
   lakeFileName({ topic: '', partition, fromOffset, toOffset });
 
-describe('lake file index', () => {
+describe('legacy lake files (before Delta)', () => {
   let dir: string;
   before(() => {
     dir = mkdtempSync(join(tmpdir(), 'shop-index-'));
@@ -43,7 +43,7 @@ describe('lake file index', () => {
     put('event_date=2026-01-24/event_hour=13', `${name(0, 30, 39)}.superseded-5`);
     put('event_date=2026-01-24/event_hour=14', name(1, 0, 9));
     put('event_date=2026-01-25/event_hour=00', name(0, 40, 49));
-    const index = new LakeFileIndex(dir);
+    const index = new LegacyLakeFiles(dir);
     const all = await index.list('silver');
     assert.deepEqual(
       all.map((f) => [f.hour % 24, f.partition, f.fromOffset]),
