@@ -1,6 +1,6 @@
 import { ShopError } from '../errors/index.js';
 import type { AddAction } from './delta/delta-actions.js';
-import type { DeltaTable, TableSnapshot } from './delta/delta-table.js';
+import { statsRows, type DeltaTable, type TableSnapshot } from './delta/delta-table.js';
 import { HOUR_MS, parseLakeFileName } from './lake-file-names.js';
 import type { LakeTableName } from './lake-table.js';
 import { HIVE_COLUMNS } from './table-columns.js';
@@ -45,11 +45,6 @@ export function hourOfAdd(table: LakeTableName, add: AddAction): number {
   return Date.parse(`${date}T00:00:00Z`) / HOUR_MS + Number(hour);
 }
 
-function numRecords(add: AddAction): number {
-  if (add.stats === undefined || add.stats === null) return 0;
-  return Number((JSON.parse(add.stats) as { numRecords?: number }).numRecords ?? 0);
-}
-
 /**
  * The readable files of each lake table: the live files of its Delta log (`DeltaTable`), at the
  * latest version or a pinned one. A file is readable exactly when the version's snapshot holds
@@ -61,7 +56,6 @@ export class LakeFileIndex {
   private pins: LakeVersions = {};
 
   constructor(
-    readonly dir: string,
     readonly tables: Readonly<Record<LakeTableName, DeltaTable>>,
     /** The local path of a table's data file (`add.path`). */
     private readonly localPathOf: (table: LakeTableName, add: AddAction) => Promise<string>,
@@ -95,27 +89,27 @@ export class LakeFileIndex {
     if (snap === undefined) return [];
     const fromHour = options.fromMs === undefined ? -Infinity : Math.floor(options.fromMs / HOUR_MS);
     const toHour = options.toMs === undefined ? Infinity : Math.ceil(options.toMs / HOUR_MS) - 1;
-    const out: LiveFile[] = [];
+    const listed: Array<Omit<LiveFile, 'path'> & { add: AddAction }> = [];
     for (const add of snap.files.values()) {
       const key = parseLakeFileName(add.path.slice(add.path.lastIndexOf('/') + 1));
       if (key === null) continue;
       if (options.partition !== undefined && key.partition !== options.partition) continue;
       const hour = hourOfAdd(table, add);
       if (hour < fromHour || hour > toHour) continue;
-      out.push({
-        path: await this.localPathOf(table, add),
+      listed.push({
+        add,
         tablePath: add.path,
         partition: key.partition,
         fromOffset: key.fromOffset,
         toOffset: key.toOffset,
         hour,
         bytes: add.size,
-        rows: numRecords(add),
+        rows: statsRows(add),
       });
     }
+    // Local paths together: on object storage each may be a download into the cache.
+    const paths = await Promise.all(listed.map((f) => this.localPathOf(table, f.add)));
+    const out: LiveFile[] = listed.map(({ add: _add, ...f }, i) => ({ ...f, path: paths[i]! }));
     return out.sort((a, b) => a.hour - b.hour || a.partition - b.partition || a.fromOffset - b.fromOffset);
   }
-
-  /** Kept for callers that changed files behind the index's back; the log is re-read on every list. */
-  invalidate(): void {}
 }

@@ -80,7 +80,7 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 /** Parses one commit file: one JSON action per line; unknown action kinds are kept out. */
-export function parseCommit(bytes: Uint8Array, key: string): DeltaAction[] {
+function parseCommit(bytes: Uint8Array, key: string): DeltaAction[] {
   const out: DeltaAction[] = [];
   for (const line of decoder.decode(bytes).split('\n')) {
     if (line.trim() === '') continue;
@@ -227,9 +227,7 @@ export class DeltaTable {
       if (start === undefined) return undefined;
       base = start;
     }
-    const next = await this.replay(base, Infinity);
-    this.latestSnapshot = next;
-    return next;
+    return this.keepLatest(await this.replay(base, Infinity));
   }
 
   /** The newest checkpoint's snapshot, else version 0's, else undefined. */
@@ -239,6 +237,11 @@ export class DeltaTable {
       const last = JSON.parse(decoder.decode(pointer)) as LastCheckpoint;
       return this.loadCheckpoint(last.version);
     }
+    return this.loadVersionZero();
+  }
+
+  /** Version 0's snapshot from its commit, or undefined when it does not exist. */
+  private async loadVersionZero(): Promise<TableSnapshot | undefined> {
     const first = await this.readCommit(0);
     if (first === null) return undefined;
     const builder = new StateBuilder();
@@ -294,15 +297,9 @@ export class DeltaTable {
       );
     }
     const checkpoint = await this.checkpointAtOrBefore(version);
-    let base: TableSnapshot;
-    if (checkpoint === null) {
-      const first = await this.readCommit(0);
-      if (first === null)
-        throw new ShopError('SHOP_LAKE_VERSION_NOT_FOUND', `${this.root}: version 0 is gone`);
-      const builder = new StateBuilder();
-      builder.apply(first, this.key(commitKey(0)));
-      base = builder.freeze(0, this.recordTimestamp(0, first), this.key(commitKey(0)));
-    } else base = await this.loadCheckpoint(checkpoint);
+    const base = checkpoint === null ? await this.loadVersionZero() : await this.loadCheckpoint(checkpoint);
+    if (base === undefined)
+      throw new ShopError('SHOP_LAKE_VERSION_NOT_FOUND', `${this.root}: version 0 is gone`);
     const snap = await this.replay(base, version);
     if (snap.version !== version)
       throw new ShopError(
@@ -403,7 +400,9 @@ export class DeltaTable {
       ...actions,
     ];
     const created = await this.storage.putIfAbsent(this.key(commitKey(0)), serialize(commit));
-    await this.latest();
+    // Lost the race to another creator: read its version 0.
+    if (created) this.advance(undefined, 0, commit);
+    else await this.latest();
     return created;
   }
 
@@ -435,8 +434,7 @@ export class DeltaTable {
       const info = this.commitInfo(version, request.operation, request.parameters ?? {}, readVersion, blind);
       const bytes = serialize([{ commitInfo: info }, ...request.actions]);
       if (await this.storage.putIfAbsent(this.key(commitKey(version)), bytes)) {
-        await this.latest();
-        await this.maybeCheckpoint(version);
+        await this.maybeCheckpoint(this.advance(snap, version, [{ commitInfo: info }, ...request.actions]));
         return version;
       }
       // Lost the race: check what the winners did, then retry after them.
@@ -455,6 +453,30 @@ export class DeltaTable {
       }
     }
     throw this.conflict(`no free version after ${MAX_COMMIT_ATTEMPTS} attempts`);
+  }
+
+  /**
+   * Our commit of `version` on top of `base` (the snapshot at version - 1) is the new latest
+   * snapshot: built from the actions we wrote instead of reading them back.
+   */
+  private advance(
+    base: TableSnapshot | undefined,
+    version: number,
+    actions: readonly DeltaAction[],
+  ): TableSnapshot {
+    const key = this.key(commitKey(version));
+    const builder = new StateBuilder(base);
+    builder.apply(actions, key);
+    const snap = builder.freeze(version, this.recordTimestamp(version, actions), key);
+    this.keepLatest(snap);
+    return snap;
+  }
+
+  /** A snapshot replaces the kept latest one only when newer (a slow refresh may finish after a commit). */
+  private keepLatest(snap: TableSnapshot): TableSnapshot {
+    const kept = this.latestSnapshot;
+    if (kept === undefined || kept.version < snap.version) this.latestSnapshot = snap;
+    return this.latestSnapshot!;
   }
 
   private checkTxns(snap: TableSnapshot, request: CommitRequest): void {
@@ -495,34 +517,17 @@ export class DeltaTable {
   }
 
   /** Writes a checkpoint every `checkpointInterval` versions and points `_last_checkpoint` at it. */
-  private async maybeCheckpoint(version: number): Promise<void> {
+  private async maybeCheckpoint(snap: TableSnapshot): Promise<void> {
     const io = this.options.checkpoints;
-    if (io === undefined || this.checkpointInterval <= 0 || version % this.checkpointInterval !== 0) return;
-    const snap = await this.at(version);
+    if (io === undefined || this.checkpointInterval <= 0 || snap.version % this.checkpointInterval !== 0)
+      return;
     await this.writeCheckpoint(snap, io);
-  }
-
-  /** Writes a checkpoint of the snapshot now (also `lake optimize`'s last step). */
-  async checkpoint(snapshot?: TableSnapshot): Promise<number> {
-    const io = this.options.checkpoints;
-    if (io === undefined) throw new Error('no checkpoint writer configured');
-    const snap = snapshot ?? (await this.require());
-    await this.writeCheckpoint(snap, io);
-    return snap.version;
   }
 
   private async writeCheckpoint(snap: TableSnapshot, io: CheckpointIo): Promise<void> {
     const size = await io.write(this.storage, this.key(checkpointKey(snap.version)), snap);
     const pointer: LastCheckpoint = { version: snap.version, size };
     await this.storage.write(this.key(LAST_CHECKPOINT_KEY), encoder.encode(JSON.stringify(pointer)));
-  }
-
-  /**
-   * Drops tombstones older than `olderThanMs` from the in-memory view handed to a checkpoint:
-   * after vacuum deleted their files they no longer need to be carried.
-   */
-  static expiredTombstones(snap: TableSnapshot, olderThanMs: number): RemoveAction[] {
-    return [...snap.tombstones.values()].filter((r) => r.deletionTimestamp < olderThanMs);
   }
 }
 

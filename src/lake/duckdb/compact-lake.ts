@@ -1,16 +1,16 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { ShopError } from '../../errors/index.js';
-import type { AddAction, DeltaAction } from '../delta/delta-actions.js';
+import type { DeltaAction } from '../delta/delta-actions.js';
+import { addActionOf, removeActionOf, type DataFileFacts } from './lake-delta.js';
 import { HOUR_MS, lakeFileName } from '../lake-file-names.js';
 import type { LiveFile } from '../lake-file-index.js';
 import { LAKE_TABLES, type LakeCompression, type LakeTableName } from '../lake-table.js';
 import { quoteLiteral } from '../table-columns.js';
-import { publishFile, removeQuietly } from './durable-files.js';
+import { removeQuietly } from './durable-files.js';
 import { tryLockMaintenance } from './maintenance-lock.js';
 import type { Lake } from './open-lake.js';
-import { parquetFileStats } from './parquet-stats.js';
+import { publishWithStats } from './parquet-stats.js';
 
 export interface CompactOptions {
   /** Per log partition: the recorded lake position. Only files wholly below it are touched. */
@@ -69,27 +69,12 @@ export async function compactLake(lake: Lake, options: CompactOptions): Promise<
       const actions: DeltaAction[] = [];
       for (const run of runsToMerge(files, options, nowMs)) {
         const merged = await mergeRun(connection, table, run, options);
-        await lake.publishDataFile(table, merged.add.path, merged.localPath);
+        await lake.publishDataFile(table, merged.file.tablePath, merged.localPath);
         total.rows += merged.rows;
         total.merged += 1;
         total.superseded += run.length;
-        for (const f of run) {
-          const add = snap.files.get(f.tablePath)!;
-          actions.push({
-            remove: {
-              path: add.path,
-              deletionTimestamp: nowMs,
-              dataChange: false,
-              extendedFileMetadata: true,
-              partitionValues: add.partitionValues,
-              size: add.size,
-            },
-          });
-        }
-        const first = snap.files.get(run[0]!.tablePath)!;
-        actions.push({
-          add: { ...merged.add, partitionValues: first.partitionValues, modificationTime: nowMs },
-        });
+        for (const f of run) actions.push(removeActionOf(snap.files.get(f.tablePath)!, nowMs, false));
+        actions.push({ add: addActionOf(table, merged.file, nowMs, false) });
       }
       if (actions.length === 0) continue;
       await lake.tables[table].commit({
@@ -158,11 +143,7 @@ async function mergeRun(
   table: LakeTableName,
   run: readonly LiveFile[],
   options: CompactOptions,
-): Promise<{
-  rows: number;
-  localPath: string;
-  add: Omit<AddAction, 'partitionValues' | 'modificationTime'>;
-}> {
+): Promise<{ rows: number; localPath: string; file: DataFileFacts }> {
   const first = run[0]!;
   const last = run[run.length - 1]!;
   const name = lakeFileName({
@@ -184,14 +165,16 @@ async function mergeRun(
     );
     if (copied.rowsChanged !== expected)
       throw new Error(`compacted ${copied.rowsChanged} rows, the inputs hold ${expected}`);
-    const stats = await parquetFileStats(connection, tempPath, table, expected);
-    const size = (await stat(tempPath)).size;
-    await publishFile(tempPath, finalPath, options.fsync);
+    const { stats, bytes } = await publishWithStats(connection, tempPath, finalPath, {
+      table,
+      rows: expected,
+      fsync: options.fsync,
+    });
     const tablePath = `${first.tablePath.slice(0, first.tablePath.lastIndexOf('/') + 1)}${name}`;
     return {
       rows: expected,
       localPath: finalPath,
-      add: { path: tablePath, size, dataChange: false, stats: JSON.stringify(stats) },
+      file: { tablePath, hour: first.hour, bytes, stats },
     };
   } catch (err) {
     await removeQuietly(tempPath);

@@ -3,7 +3,7 @@ import { relative, sep } from 'node:path';
 import type { AddAction, DeltaAction, TxnAction } from '../delta/delta-actions.js';
 import { PROTOCOL, evolvedMetaData, lakeTableMetaData } from '../delta/delta-schema.js';
 import type { DeltaTable, TableSnapshot } from '../delta/delta-table.js';
-import { hiveDirs, parseLakeFileName } from '../lake-file-names.js';
+import { HOUR_MS, parseLakeFileName } from '../lake-file-names.js';
 import type { LakeTableName, RemoveUncommittedOptions } from '../lake-table.js';
 import { LegacyLakeFiles } from '../legacy-lake-files.js';
 import { HIVE_COLUMNS } from '../table-columns.js';
@@ -17,19 +17,44 @@ export const lakeAppId = (topic: string, partition: number): string => `shopstre
 /** Hive partition values of an hour (`{event_date: '2026-12-03', event_hour: '9'}`). */
 export function partitionValuesOf(table: LakeTableName, hour: number): Record<string, string> {
   const [dateCol, hourCol] = HIVE_COLUMNS[table];
-  const dirs = hiveDirs(hour, HIVE_COLUMNS[table]);
-  const date = dirs.slice(dateCol.length + 1, dateCol.length + 11);
+  const date = new Date(hour * HOUR_MS).toISOString().slice(0, 10);
   return { [dateCol]: date, [hourCol]: String(hour % 24) };
 }
 
-export function addActionOf(table: LakeTableName, file: WrittenFile, nowMs: number): AddAction {
+/** What an `add` says of a data file: where it is, its hive hour, size and stats. */
+export type DataFileFacts = Pick<WrittenFile, 'tablePath' | 'hour' | 'bytes' | 'stats'>;
+
+/**
+ * The `add` of a data file: a flush's new rows, a converted legacy file (`dataChange`), or a
+ * merged file of optimize (`dataChange: false`).
+ */
+export function addActionOf(
+  table: LakeTableName,
+  file: DataFileFacts,
+  nowMs: number,
+  dataChange = true,
+): AddAction {
   return {
     path: file.tablePath,
     partitionValues: partitionValuesOf(table, file.hour),
     size: file.bytes,
     modificationTime: nowMs,
-    dataChange: true,
+    dataChange,
     stats: JSON.stringify(file.stats),
+  };
+}
+
+/** The `remove` of a live file: a rollback's (`dataChange`) or optimize's (`dataChange: false`). */
+export function removeActionOf(add: AddAction, nowMs: number, dataChange: boolean): DeltaAction {
+  return {
+    remove: {
+      path: add.path,
+      deletionTimestamp: nowMs,
+      dataChange,
+      extendedFileMetadata: true,
+      partitionValues: add.partitionValues,
+      size: add.size,
+    },
   };
 }
 
@@ -53,16 +78,7 @@ export function rollbackActions(
     const key = parseLakeFileName(add.path.slice(add.path.lastIndexOf('/') + 1));
     if (key === null || key.partition !== options.partition || key.fromOffset < options.committedNextOffset)
       continue;
-    actions.push({
-      remove: {
-        path: add.path,
-        deletionTimestamp: nowMs,
-        dataChange: true,
-        extendedFileMetadata: true,
-        partitionValues: add.partitionValues,
-        size: add.size,
-      },
-    });
+    actions.push(removeActionOf(add, nowMs, true));
     paths.push(add.path);
   }
   for (const txn of snap.txns.values()) {
@@ -150,16 +166,7 @@ async function legacyActions(
       const rows = Number(counted.getRows()[0]?.[0] ?? 0);
       const stats = await parquetFileStats(connection, f.path, table, rows);
       const tablePath = relative(`${lakeDir}${sep}${table}`, f.path).split(sep).join('/');
-      actions.push({
-        add: {
-          path: tablePath,
-          partitionValues: partitionValuesOf(table, f.hour),
-          size: f.bytes,
-          modificationTime: nowMs,
-          dataChange: true,
-          stats: JSON.stringify(stats),
-        },
-      });
+      actions.push({ add: addActionOf(table, { tablePath, hour: f.hour, bytes: f.bytes, stats }, nowMs) });
     }
   } finally {
     connection.closeSync();

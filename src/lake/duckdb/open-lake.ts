@@ -114,9 +114,7 @@ export class Lake implements LakeWriter {
     this.readOnly = writers === null;
     this.storage = storage;
     this.tables = tables;
-    this.files = new LakeFileIndex(this.dir, tables, (table, add) =>
-      this.localFile(tables[table].dataKey(add.path)),
-    );
+    this.files = new LakeFileIndex(tables, (table, add) => this.localFile(tables[table].dataKey(add.path)));
     this.queryTimeoutMs = options.queryTimeoutMs ?? 0;
     this.fsync = options.fsync ?? true;
   }
@@ -174,7 +172,7 @@ export class Lake implements LakeWriter {
   }
 
   writeBronze(rows: readonly BronzeRow[], key: FileKey): Promise<readonly LakeFile[]> {
-    this.writable();
+    this.writable(); // refuses synchronously on a read-only lake
     return this.append('bronze', [{ rows, key }]);
   }
 

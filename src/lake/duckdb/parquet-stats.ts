@@ -1,4 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { stat } from 'node:fs/promises';
+import { publishFile } from './durable-files.js';
 import type { FileStats } from '../delta/delta-actions.js';
 import type { LakeTableName } from '../lake-table.js';
 import { TABLE_COLUMNS } from '../table-columns.js';
@@ -63,4 +65,21 @@ export async function parquetFileStats(
     delete maxValues[col];
   }
   return { numRecords: rows, minValues, maxValues, nullCount };
+}
+
+/**
+ * Publishes a freshly written Parquet file (temporary name -> final name, see `publishFile`) and
+ * returns what its Delta `add` needs: the stats of its footer and its size. The flush writer and
+ * optimize both end a file this way.
+ */
+export async function publishWithStats(
+  connection: DuckDBConnection,
+  tempPath: string,
+  finalPath: string,
+  file: { table: LakeTableName; rows: number; fsync: boolean },
+): Promise<{ stats: FileStats; bytes: number }> {
+  const stats = await parquetFileStats(connection, tempPath, file.table, file.rows);
+  const bytes = (await stat(tempPath)).size;
+  await publishFile(tempPath, finalPath, file.fsync);
+  return { stats, bytes };
 }

@@ -45,8 +45,8 @@ export async function queryLake(
     } catch (err) {
       const vanished =
         err instanceof ShopError && err.code === 'SHOP_LAKE_QUERY_FAILED' && MISSING_FILE.test(err.message);
+      // The next attempt lists the files from the log again.
       if (!vanished || attempt === ATTEMPTS) throw err;
-      lake.files.invalidate();
     }
   }
 }

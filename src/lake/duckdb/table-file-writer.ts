@@ -1,13 +1,12 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { join } from 'node:path';
 import { ShopError } from '../../errors/index.js';
-import { stat } from 'node:fs/promises';
 import type { FileStats } from '../delta/delta-actions.js';
 import type { FileKey, LakeCompression, LakeFile, LakeTableName } from '../lake-table.js';
 import { hiveDirs, lakeFileName } from '../lake-file-names.js';
-import { parquetFileStats } from './parquet-stats.js';
+import { publishWithStats } from './parquet-stats.js';
 import { HIVE_COLUMNS, quoteLiteral } from '../table-columns.js';
-import { makeDirDurable, publishFile, removeQuietly } from './durable-files.js';
+import { makeDirDurable, removeQuietly } from './durable-files.js';
 import { PackCollision } from './packed-rows.js';
 import type { HourSource, StageFormat } from './stage-formats.js';
 
@@ -98,8 +97,9 @@ export class TableFileWriter<Row> {
 
   /** Steps 2 and 3 for one hive hour. */
   private async writeHour(source: HourSource, hour: number, key: FileKey): Promise<WrittenFile> {
-    const tablePath = `${hiveDirs(hour, HIVE_COLUMNS[this.table])}/${lakeFileName(key)}`;
-    const relDir = `${this.table}/${hiveDirs(hour, HIVE_COLUMNS[this.table])}`;
+    const hiveDir = hiveDirs(hour, HIVE_COLUMNS[this.table]);
+    const tablePath = `${hiveDir}/${lakeFileName(key)}`;
+    const relDir = `${this.table}/${hiveDir}`;
     const path = `${this.table}/${tablePath}`;
     const finalPath = join(this.options.dir, path);
     const tempPath = `${finalPath}.tmp-${process.pid}-${++tempSequence}`;
@@ -112,9 +112,11 @@ export class TableFileWriter<Row> {
       );
       // A packed value holding the row separator would split its row in two: never publish that.
       if (copied.rowsChanged !== source.rows) throw new PackCollision();
-      const stats = await parquetFileStats(this.connection, tempPath, this.table, source.rows);
-      const bytes = (await stat(tempPath)).size;
-      await publishFile(tempPath, finalPath, this.options.fsync);
+      const { stats, bytes } = await publishWithStats(this.connection, tempPath, finalPath, {
+        table: this.table,
+        rows: source.rows,
+        fsync: this.options.fsync,
+      });
       return { table: this.table, path, tablePath, rows: source.rows, hour, bytes, stats };
     } catch (err) {
       await removeQuietly(tempPath);
