@@ -31,18 +31,12 @@ URL="http://127.0.0.1:$MOTO_PORT"
 
 log() { echo "moto.sh: $*" >&2; }
 die() { log "error: $*"; exit 1; }
+# shellcheck source=lib/python-venv.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/python-venv.sh"
 
 cmd_install() {
   [[ -f "$INSTALLED_MARK" ]] && return 0
-  local python="${PYTHON:-python3}"
-  command -v "$python" >/dev/null || die "python3 is required"
-  mkdir -p "$MOTO_HOME"
-  rm -rf "$VENV"
-  "$python" -m venv "$VENV" || die "python3 -m venv failed (Debian: apt-get install python3-venv)"
-  log "installing moto[server] $MOTO_VERSION into $VENV"
-  "$VENV/bin/python" -m pip install -q --disable-pip-version-check --no-input \
-    "moto[server]==$MOTO_VERSION" >"$MOTO_HOME/install.log" 2>&1 \
-    || { tail -n 30 "$MOTO_HOME/install.log" >&2; die "pip install failed"; }
+  python_venv_install "$MOTO_HOME" "$VENV" 'import moto' "moto[server]==$MOTO_VERSION"
   [[ -x "$VENV/bin/moto_server" ]] || die "the installed moto has no moto_server"
   touch "$INSTALLED_MARK"
 }

@@ -18,19 +18,13 @@ INSTALLED_MARK="$VENV/.installed-deltalake-$DELTALAKE_VERSION-pyarrow-$PYARROW_V
 
 log() { echo "delta-reader/install.sh: $*" >&2; }
 die() { log "error: $*"; exit 1; }
+# shellcheck source=../lib/python-venv.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/python-venv.sh"
 
 install_venv() {
   if [[ -f "$INSTALLED_MARK" ]]; then return 0; fi
-  local python="${PYTHON:-python3}"
-  command -v "$python" >/dev/null || die "python3 is required"
-  mkdir -p "$READER_HOME"
-  rm -rf "$VENV"
-  "$python" -m venv "$VENV" || die "python3 -m venv failed (Debian: apt-get install python3-venv)"
-  log "installing deltalake $DELTALAKE_VERSION and pyarrow $PYARROW_VERSION into $VENV"
-  "$VENV/bin/python" -m pip install -q --disable-pip-version-check --no-input \
-    "deltalake==$DELTALAKE_VERSION" "pyarrow==$PYARROW_VERSION" >"$READER_HOME/install.log" 2>&1 \
-    || { tail -n 30 "$READER_HOME/install.log" >&2; die "pip install failed"; }
-  "$VENV/bin/python" -c 'import deltalake, pyarrow' || die "the installed packages do not import"
+  python_venv_install "$READER_HOME" "$VENV" 'import deltalake, pyarrow' \
+    "deltalake==$DELTALAKE_VERSION" "pyarrow==$PYARROW_VERSION"
   touch "$INSTALLED_MARK"
 }
 

@@ -20,6 +20,8 @@ INSTALLED_MARK="$VENV/.installed-pyspark-$PYSPARK_VERSION-duckdb-$DUCKDB_VERSION
 
 log() { echo "peers/install.sh: $*" >&2; }
 die() { log "error: $*"; exit 1; }
+# shellcheck source=../lib/python-venv.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/python-venv.sh"
 
 # java_home: JAVA_HOME when set, else the folder above the `java` on PATH (symlinks resolved).
 java_home() {
@@ -37,17 +39,9 @@ java_home() {
 
 install_venv() {
   if [[ -f "$INSTALLED_MARK" ]]; then return 0; fi
-  local python="${PYTHON:-python3}"
-  command -v "$python" >/dev/null || die "python3 is required"
   java_home >/dev/null
-  mkdir -p "$PEERS_HOME"
-  rm -rf "$VENV"
-  "$python" -m venv "$VENV" || die "python3 -m venv failed (Debian: apt-get install python3-venv)"
-  log "installing pyspark $PYSPARK_VERSION and duckdb $DUCKDB_VERSION into $VENV"
-  "$VENV/bin/python" -m pip install -q --disable-pip-version-check --no-input \
-    "pyspark==$PYSPARK_VERSION" "duckdb==$DUCKDB_VERSION" >"$PEERS_HOME/install.log" 2>&1 \
-    || { tail -n 30 "$PEERS_HOME/install.log" >&2; die "pip install failed"; }
-  "$VENV/bin/python" -c 'import pyspark, duckdb' || die "the installed packages do not import"
+  python_venv_install "$PEERS_HOME" "$VENV" 'import pyspark, duckdb' \
+    "pyspark==$PYSPARK_VERSION" "duckdb==$DUCKDB_VERSION"
   touch "$INSTALLED_MARK"
 }
 
