@@ -18,6 +18,7 @@ const STATUS_BY_CODE: Partial<Record<ErrorCode, number>> = {
   SHOP_STORE_UNAVAILABLE: 503,
   SHOP_STORE_LOCKED: 503,
   SHOP_LAKE_QUERY_TIMEOUT: 503,
+  SHOP_LAKE_VERSION_NOT_FOUND: 404,
 };
 
 export interface ApiErrorBody {

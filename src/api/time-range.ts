@@ -29,6 +29,18 @@ function parseTime(value: string, name: string): number {
   return ms;
 }
 
+/** The `asOfVersion` / `asOfTime` of a lake-backed route (see LakeAsOfQuery); at most one. */
+export function parseLakeAsOf(query: { asOfVersion?: number | undefined; asOfTime?: string | undefined }): {
+  version?: number;
+  timeMs?: number;
+} {
+  if (query.asOfVersion !== undefined && query.asOfTime !== undefined)
+    throw new ShopError('SHOP_API_BAD_REQUEST', 'give `asOfVersion` or `asOfTime`, not both');
+  if (query.asOfVersion !== undefined) return { version: query.asOfVersion };
+  if (query.asOfTime !== undefined) return { timeMs: parseTime(query.asOfTime, 'asOfTime') };
+  return {};
+}
+
 export const iso = (ms: number): string => new Date(ms).toISOString();
 
 /** Comma-separated list parameter: trimmed, non-empty, de-duplicated, order kept. */

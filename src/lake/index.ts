@@ -32,6 +32,6 @@ export {
   type VacuumResult,
   type LakePin,
 } from './delta/vacuum.js';
-export { resolveLakeVersions, type AsOf } from './time-travel.js';
+export { resolveLakeVersions, resolveTableVersion, type AsOf, type TableAsOf } from './time-travel.js';
 export type { LakeStorage } from './storage/lake-storage.js';
 export { S3LakeStorage, parseS3Url } from './storage/s3-storage.js';

@@ -1,10 +1,13 @@
 import {
+  EMPTY_VERSION,
   queryLake,
   readParquetSql,
+  resolveTableVersion,
   type Lake,
   type LakeParam,
   type LakeRow,
   type LiveFile,
+  type TableAsOf,
 } from '../../lake/index.js';
 import { LakeResultCache } from './lake-result-cache.js';
 
@@ -13,7 +16,8 @@ import { LakeResultCache } from './lake-result-cache.js';
  * minutes, so Gold cannot sum them) and quarantine over time. Bounded: only the hive folders
  * overlapping the range are listed and read, the reader is a separate DuckDB instance with a
  * memory limit and a statement timeout (`lake.query*`), and results are cached by the exact
- * files they read. Parameterized SQL only.
+ * files they read. Parameterized SQL only. Each question can time-travel (`asOf`: a Delta version
+ * of the table it reads, or an instant) and says which version it read.
  */
 export class LakeQueries {
   private readonly cache = new LakeResultCache<LakeRow[]>();
@@ -21,12 +25,16 @@ export class LakeQueries {
   constructor(private readonly lake: Lake) {}
 
   /** Distinct users and sessions with a Silver event in [fromMs, toMs), and session conversion. */
-  async uniqueCounts(fromMs: number, toMs: number): Promise<UniqueCounts> {
-    const rows = await this.cachedQuery('silver', fromMs, toMs, UNIQUES_SQL, [fromMs, toMs]);
+  async uniqueCounts(fromMs: number, toMs: number, asOf: TableAsOf = {}): Promise<UniqueCounts> {
+    const { rows, lakeVersion } = await this.cachedQuery('silver', fromMs, toMs, asOf, UNIQUES_SQL, [
+      fromMs,
+      toMs,
+    ]);
     const r = rows[0] ?? {};
     const sessions = Number(r['sessions'] ?? 0);
     const converted = Number(r['converted'] ?? 0);
     return {
+      lakeVersion,
       uniqueUsers: Number(r['users'] ?? 0),
       uniqueSessions: sessions,
       convertedSessions: converted,
@@ -39,24 +47,35 @@ export class LakeQueries {
     fromMs: number,
     toMs: number,
     bucketMs: number,
-  ): Promise<Array<{ ts: string; reason: string; count: number }>> {
-    const rows = await this.cachedQuery('quarantine', fromMs, toMs, QUARANTINE_SQL, [fromMs, toMs, bucketMs]);
-    return rows.map((r) => ({
+    asOf: TableAsOf = {},
+  ): Promise<QuarantineSeries> {
+    const { rows, lakeVersion } = await this.cachedQuery('quarantine', fromMs, toMs, asOf, QUARANTINE_SQL, [
+      fromMs,
+      toMs,
+      bucketMs,
+    ]);
+    const points = rows.map((r) => ({
       ts: new Date(Number(r['bucket'])).toISOString(),
       reason: String(r['reason']),
       count: Number(r['n']),
     }));
+    return { lakeVersion, points };
   }
 
   private async cachedQuery(
     table: 'silver' | 'quarantine',
     fromMs: number,
     toMs: number,
+    asOf: TableAsOf,
     body: (source: string) => string,
     params: readonly LakeParam[],
-  ): Promise<LakeRow[]> {
-    const files = await this.lake.files.list(table, { fromMs, toMs });
-    if (files.length === 0) return [];
+  ): Promise<{ rows: LakeRow[]; lakeVersion: number | null }> {
+    const pinned = await resolveTableVersion(this.lake, table, asOf);
+    const snap = pinned === EMPTY_VERSION ? undefined : await this.lake.files.snapshot(table, pinned);
+    if (snap === undefined) return { rows: [], lakeVersion: null };
+    const version = snap.version;
+    const files = await this.lake.files.list(table, { fromMs, toMs, version });
+    if (files.length === 0) return { rows: [], lakeVersion: version };
     const sql = (listed: readonly LiveFile[]) =>
       body(
         readParquetSql(
@@ -64,20 +83,30 @@ export class LakeQueries {
           table,
         ),
       );
-    return this.cache.get(sql([]), params, files, () =>
+    const rows = await this.cache.get(sql([]), params, files, () =>
       queryLake(
         this.lake,
         async () => {
-          const fresh = await this.lake.files.list(table, { fromMs, toMs });
+          // A retry (a file vacuumed under the query) reads the latest again, unless pinned.
+          const fresh = await this.lake.files.list(table, { fromMs, toMs, version: pinned });
           return sql(fresh.length === 0 ? files : fresh);
         },
         params,
       ),
     );
+    return { rows, lakeVersion: version };
   }
 }
 
+export interface QuarantineSeries {
+  /** The quarantine table version read (null: no table yet, or empty at the instant asked). */
+  readonly lakeVersion: number | null;
+  readonly points: Array<{ ts: string; reason: string; count: number }>;
+}
+
 export interface UniqueCounts {
+  /** The Silver table version read (null: no table yet, or empty at the instant asked). */
+  readonly lakeVersion: number | null;
   readonly uniqueUsers: number;
   readonly uniqueSessions: number;
   /** Sessions with at least one purchase. */

@@ -62,3 +62,47 @@ it('GET /api/v1/quality/quarantine fills the series per reason and minute from t
     { ts: '2026-01-24T13:01:00.000Z', reason: 'not_json', count: 2 },
   ]);
 });
+
+it('lake-backed routes time-travel: asOfVersion and asOfTime read the table as it was, and say which version', async () => {
+  const uniques = async (query: string) => {
+    const res = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/uniques?from=${T0}&to=${T0 + 60_000}${query}`,
+    });
+    return { status: res.statusCode, body: res.json() as Record<string, unknown> };
+  };
+  const before = await uniques('');
+  const v = before.body['lakeVersion'] as number;
+  assert.equal(typeof v, 'number');
+  const firstCommitMs = Date.now();
+  await new Promise((r) => setTimeout(r, 20));
+  // Version 1 of Silver: five more users in the same minute.
+  const more = Array.from({ length: 5 }, (_, i) => silverRow(20 + i, T0 + 20_000 + i * 1_000));
+  await lake.writeSilver(more, { topic: 'ecom.events.raw.v1', partition: 0, fromOffset: 13, toOffset: 17 });
+
+  const latest = await uniques('');
+  assert.equal(latest.body['lakeVersion'], v + 1);
+  assert.equal(latest.body['uniqueUsers'], 15);
+  const pinned = await uniques(`&asOfVersion=${v}`);
+  assert.equal(pinned.status, 200, JSON.stringify(pinned.body));
+  assert.deepEqual([pinned.body['lakeVersion'], pinned.body['uniqueUsers']], [v, 10]);
+  const atTime = await uniques(`&asOfTime=${new Date(firstCommitMs).toISOString()}`);
+  assert.deepEqual([atTime.body['lakeVersion'], atTime.body['uniqueUsers']], [v, 10]);
+  const beforeTable = await uniques('&asOfTime=2000-01-01T00:00:00Z');
+  assert.deepEqual([beforeTable.body['lakeVersion'], beforeTable.body['uniqueUsers']], [null, 0]);
+
+  const missing = await uniques('&asOfVersion=99');
+  assert.equal(missing.status, 404);
+  assert.equal(missing.body['code'], 'SHOP_LAKE_VERSION_NOT_FOUND');
+  const both = await uniques('&asOfVersion=1&asOfTime=2026-01-01T00:00:00Z');
+  assert.equal(both.status, 400);
+  assert.equal(both.body['code'], 'SHOP_API_BAD_REQUEST');
+
+  const quality = await t.app.inject({
+    method: 'GET',
+    url: `/api/v1/quality/quarantine?from=${T0}&to=${T0 + 120_000}&asOfTime=2000-01-01T00:00:00Z`,
+  });
+  assert.equal(quality.statusCode, 200, quality.body);
+  const q = quality.json() as { series: unknown[]; seriesLakeVersion: number | null };
+  assert.deepEqual([q.series.length, q.seriesLakeVersion], [0, null]);
+});

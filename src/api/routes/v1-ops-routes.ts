@@ -1,9 +1,15 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { IsoTime, RangeQuery, withErrors } from '../schemas/common-schemas.js';
+import {
+  IsoTime,
+  LakeAsOfQuery,
+  LakeVersionRead,
+  RangeQuery,
+  withErrors,
+} from '../schemas/common-schemas.js';
 import { ShopError } from '../../errors/index.js';
 import { AlertSchema } from '../schemas/alert-schema.js';
-import { iso, parseRange } from '../time-range.js';
+import { iso, parseLakeAsOf, parseRange } from '../time-range.js';
 import { acknowledgeAlert } from '../queries/alert-queries.js';
 import { accountingTotals, isBalanced, quarantineByReason } from '../queries/quality-queries.js';
 import { commitWatermark, readPositionRows } from '../queries/pipeline-queries.js';
@@ -43,9 +49,10 @@ const AckBody = Type.Object(
   { additionalProperties: false },
 );
 
-const RangeOnly = Type.Object({ ...RangeQuery });
+const UniquesQuery = Type.Object({ ...RangeQuery, ...LakeAsOfQuery });
 const QualityQuery = Type.Object({
   ...RangeQuery,
+  ...LakeAsOfQuery,
   grain: Type.Optional(Type.Union([Type.Literal('minute'), Type.Literal('hour'), Type.Literal('day')])),
 });
 const GRAIN_MS = { minute: 60_000, hour: 3_600_000, day: 86_400_000 } as const;
@@ -100,17 +107,22 @@ export function registerV1OpsRoutes(app: FastifyInstance, ctx: RouteContext): vo
             ),
             reasons: Type.Array(Type.Object({ reason: Type.String(), count: Type.Number() })),
             series: Type.Array(Type.Object({ ts: IsoTime, reason: Type.String(), count: Type.Number() })),
+            seriesLakeVersion: LakeVersionRead,
           }),
+          [400, 401, 404, 429, 500, 503],
         ),
       },
     },
     async (req) => {
       const { fromMs, toMs } = parseRange(req.query, 3_600_000, ctx.now());
       const bucketMs = GRAIN_MS[req.query.grain ?? 'minute'];
+      const asOf = parseLakeAsOf(req.query);
       const [acc, reasons, series] = await Promise.all([
         accountingTotals(ctx.store),
         quarantineByReason(ctx.store),
-        ctx.lake === undefined ? Promise.resolve([]) : ctx.lake.quarantineSeries(fromMs, toMs, bucketMs),
+        ctx.lake === undefined
+          ? Promise.resolve({ lakeVersion: null, points: [] })
+          : ctx.lake.quarantineSeries(fromMs, toMs, bucketMs, asOf),
       ]);
       const judged = acc.silverRows + acc.quarantineRows;
       return {
@@ -119,23 +131,25 @@ export function registerV1OpsRoutes(app: FastifyInstance, ctx: RouteContext): vo
         duplicatesDropped: acc.duplicatesDropped,
         validPct: judged === 0 ? null : (100 * acc.silverRows) / judged,
         reasons,
-        series,
+        series: series.points,
+        seriesLakeVersion: series.lakeVersion,
       };
     },
   );
 
-  app.get<{ Querystring: Static<typeof RangeOnly> }>(
+  app.get<{ Querystring: Static<typeof UniquesQuery> }>(
     '/api/v1/uniques',
     {
       schema: {
         tags: ['v1'],
         summary:
           'Distinct users and sessions over a range, and session conversion (exact, from Silver in the lake)',
-        querystring: RangeOnly,
+        querystring: UniquesQuery,
         response: withErrors(
           Type.Object({
             from: IsoTime,
             to: IsoTime,
+            lakeVersion: LakeVersionRead,
             uniqueUsers: Type.Number(),
             uniqueSessions: Type.Number(),
             convertedSessions: Type.Number(),
@@ -143,6 +157,7 @@ export function registerV1OpsRoutes(app: FastifyInstance, ctx: RouteContext): vo
               description: 'sessions with a purchase / sessions (0 when none)',
             }),
           }),
+          [400, 401, 404, 429, 500, 503],
         ),
       },
     },
@@ -150,7 +165,8 @@ export function registerV1OpsRoutes(app: FastifyInstance, ctx: RouteContext): vo
       const { fromMs, toMs } = parseRange(req.query, 3_600_000, ctx.now());
       if (ctx.lake === undefined)
         throw new ShopError('SHOP_API_NO_LAKE', 'this API process has no lake configured');
-      return { from: iso(fromMs), to: iso(toMs), ...(await ctx.lake.uniqueCounts(fromMs, toMs)) };
+      const asOf = parseLakeAsOf(req.query);
+      return { from: iso(fromMs), to: iso(toMs), ...(await ctx.lake.uniqueCounts(fromMs, toMs, asOf)) };
     },
   );
 

@@ -38,6 +38,27 @@ export const RangeQuery = {
   to: Type.Optional(TimeParam),
 };
 
+/** Time travel of a lake-backed route: the Delta version of the table it reads, or an instant. */
+export const LakeAsOfQuery = {
+  asOfVersion: Type.Optional(
+    Type.Integer({
+      minimum: 0,
+      description: 'Read the lake table as of this Delta version (see `shopstream lake history`).',
+    }),
+  ),
+  asOfTime: Type.Optional(
+    Type.String({
+      maxLength: 40,
+      description:
+        'Read the lake table as it was at this instant (ISO-8601 or epoch ms). Not with asOfVersion.',
+    }),
+  ),
+};
+
+export const LakeVersionRead = Type.Union([Type.Integer(), Type.Null()], {
+  description: 'The Delta version of the lake table read; null when the table had no commit yet',
+});
+
 /** Error responses every route may give; merged into each route's `response`. */
 export function withErrors(ok: TSchema, codes: number[] = [400, 401, 429, 500]): Record<number, TSchema> {
   const out: Record<number, TSchema> = { 200: ok };
