@@ -10,6 +10,7 @@ import { composePipeline } from './compose-pipeline.js';
 import { openEventLog, retentionOf } from './open-event-log.js';
 import { openLakeFromConfig, openStoreFromConfig } from './open-components.js';
 import { schedulerFromConfig } from './open-orchestrator.js';
+import { startOpsServer } from './ops-server.js';
 import { runProcessorFromConfig } from './run-processor.js';
 import { simulatorOptionsFromConfig } from './simulator-from-config.js';
 
@@ -24,7 +25,7 @@ export function runProcessorRole(
   ctx: CliContext,
   signal: AbortSignal,
 ): Promise<void> {
-  return runProcessorFromConfig(config, ctx, { signal });
+  return runProcessorFromConfig(config, ctx, { signal, ops: true });
 }
 
 /** The API and dashboard alone, polling the serving store for the live stream. */
@@ -35,6 +36,10 @@ export async function runApiRole(
 ): Promise<void> {
   const store = await openStoreFromConfig(config);
   const lake = await openLakeFromConfig(config, { reader: 'api' });
+  const ops = await startOpsServer(config, 'api', { store }, ctx).catch(async (err: unknown) => {
+    await Promise.allSettled([lake.close(), store.close()]);
+    throw err;
+  });
   try {
     const app = await buildApiServer({
       store,
@@ -49,7 +54,7 @@ export async function runApiRole(
     await untilAborted(signal);
     await app.close();
   } finally {
-    await Promise.allSettled([lake.close(), store.close()]);
+    await Promise.allSettled([ops?.close(), lake.close(), store.close()]);
   }
 }
 
@@ -136,6 +141,10 @@ export async function runDetectorRole(
   const logger = createLogger('detector');
   const store = await openStoreFromConfig(config);
   const log = await openEventLog(config, { mode: 'read' });
+  const ops = await startOpsServer(config, 'detector', { store, log }, ctx).catch(async (err: unknown) => {
+    await Promise.allSettled([store.close(), log.close()]);
+    throw err;
+  });
   try {
     const detector = new DetectorLoop({
       store,
@@ -147,7 +156,7 @@ export async function runDetectorRole(
     ctx.stdout.write('detector running\n');
     await detector.run(signal);
   } finally {
-    await Promise.allSettled([store.close(), log.close()]);
+    await Promise.allSettled([ops?.close(), store.close(), log.close()]);
   }
 }
 
@@ -163,11 +172,15 @@ export async function runSchedulerRole(
   const logger = createLogger('scheduler');
   const store = await openStoreFromConfig(config);
   const lake = await openLakeFromConfig(config);
+  const ops = await startOpsServer(config, 'scheduler', { store }, ctx).catch(async (err: unknown) => {
+    await Promise.allSettled([lake.close(), store.close()]);
+    throw err;
+  });
   try {
     const scheduler = schedulerFromConfig(config, { store, lake, config }, logger);
     ctx.stdout.write('scheduler running\n');
     await scheduler.run(signal);
   } finally {
-    await Promise.allSettled([lake.close(), store.close()]);
+    await Promise.allSettled([ops?.close(), lake.close(), store.close()]);
   }
 }

@@ -1,6 +1,7 @@
 import type { Config } from '../config/index.js';
 import { RAW_TOPIC } from '../log/event-log.js';
 import { createLogger, type Logger } from '../observability/logger.js';
+import { ProcessorMetricsAdapter } from '../observability/processor-metrics.js';
 import { ProcessorGroup } from '../pipeline/membership/index.js';
 import { processorLake, processorStore } from '../pipeline/processor/processor-adapters.js';
 import { StreamProcessor, type CommitInfo } from '../pipeline/processor/stream-processor.js';
@@ -12,6 +13,7 @@ import {
 import type { CliContext } from './cli-context.js';
 import { ensureProcessedTopics, openEventLog } from './open-event-log.js';
 import { openLakeFromConfig, openStoreFromConfig, processorOptionsFromConfig } from './open-components.js';
+import { startOpsServer, type OpsServer } from './ops-server.js';
 
 export interface ProcessorRunOptions {
   /** Drain the log, finalize every window, return (no group membership). */
@@ -19,6 +21,8 @@ export interface ProcessorRunOptions {
   /** Static ownership of these partitions (no group membership). */
   readonly partitions?: readonly number[];
   readonly signal: AbortSignal;
+  /** Serve the operations endpoint (`run --role processor`, when ops.enabled). */
+  readonly ops?: boolean;
 }
 
 /**
@@ -51,6 +55,14 @@ export async function runProcessorFromConfig(
     await Promise.allSettled([store.close(), log.close()]);
     throw err;
   });
+  let ops: OpsServer | undefined;
+  try {
+    if (options.ops === true)
+      ops = await startOpsServer(config, 'processor', { store, log, pipelineStatus: true }, ctx);
+  } catch (err) {
+    await Promise.allSettled([lake.close(), store.close(), log.close()]);
+    throw err;
+  }
   const processorOptions = processorOptionsFromConfig(config, options.partitions);
   const onEvent = (message: string, fields: Record<string, unknown>) => logger.info(fields, message);
   const group = usesMembership(config, options)
@@ -66,12 +78,15 @@ export async function runProcessorFromConfig(
       )
     : undefined;
   if (publish) await ensureProcessedTopics(log, config, [CLEAN_TOPIC, QUARANTINE_TOPIC]);
-  const processor = new StreamProcessor(processorOptions, {
+  const processor: StreamProcessor = new StreamProcessor(processorOptions, {
     log,
     lake: processorLake(lake),
     store: processorStore(store),
     onEvent,
-    onCommit: progressLogger(logger),
+    onCommit: commitObservers(
+      progressLogger(logger),
+      ops && new ProcessorMetricsAdapter(ops.metrics, () => processor.stats()),
+    ),
     ...(publish ? { publishDownstream: downstreamPublisher(log, config.log.partitions) } : {}),
     ...(group === undefined ? {} : { mayWrite: group.mayWrite }),
   });
@@ -93,7 +108,7 @@ export async function runProcessorFromConfig(
       else await processor.run(options.signal);
     }
   } finally {
-    await Promise.allSettled([lake.close(), store.close(), log.close()]);
+    await Promise.allSettled([ops?.close(), lake.close(), store.close(), log.close()]);
   }
   const stats = processor.stats();
   const seconds = (performance.now() - startedAt) / 1000;
@@ -102,6 +117,18 @@ export async function runProcessorFromConfig(
       `(${Math.round(stats.recordsProcessed / seconds)} records/s, ${stats.commits} commits, ` +
       `peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB) stages ms ${JSON.stringify(stats.stageMs)}\n`,
   );
+}
+
+function commitObservers(
+  log: (info: CommitInfo) => void,
+  metrics: ProcessorMetricsAdapter | undefined,
+): (info: CommitInfo) => void {
+  return metrics === undefined
+    ? log
+    : (info) => {
+        log(info);
+        metrics.onCommit(info);
+      };
 }
 
 /** Logs committed progress at most once a second (the first commit at once). */

@@ -249,6 +249,18 @@ export const ConfigSchema = Type.Object(
       streamHeartbeatMs: int(15_000, 'Interval of keep-alive comments on the live stream.', 1000),
       webDir: str('', 'Folder of the built dashboard served at `/`; empty = web/dist of the installation.'),
     }),
+    ops: section(
+      'The operations endpoint of `run --role` processes: `/health`, `/ready`, `/metrics` for probes and scrapes (docs/observability.md; `start` and `run --role all` serve them on the API port).',
+      {
+        enabled: Type.Boolean({
+          default: false,
+          description:
+            'Serve the operations endpoint in every `run --role` process except `all` (the Helm chart turns it on).',
+        }),
+        host: str('127.0.0.1', 'Interface of the operations endpoint (`0.0.0.0` in a container).'),
+        port: int(9464, 'TCP port of the operations endpoint (0 = any free port).'),
+      },
+    ),
     collector: section('The HTTP collector: native and Segment-compatible ingestion (docs/collector.md).', {
       host: str(
         '127.0.0.1',

@@ -15,6 +15,7 @@ import {
   runSchedulerRole,
   runSimulatorRole,
 } from '../role-runners.js';
+import { startOpsServer } from '../ops-server.js';
 import { onShutdownSignal } from '../shutdown-signal.js';
 
 /** One role of `shopstream run`: runs until `signal` aborts, then releases what it opened. */
@@ -69,10 +70,11 @@ async function runCollector(config: Readonly<Config>, ctx: CliContext, signal: A
     await app.register(collectorPlugin, collectorDepsFromConfig(config, log, logger));
     const address = await app.listen({ host: config.collector.host, port: config.collector.port });
     ctx.stdout.write(`collector listening on ${address}\n`);
+    const ops = await startOpsServer(config, 'collector', { log }, ctx);
     await new Promise<void>((resolve) =>
       signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true }),
     );
-    await app.close();
+    await Promise.allSettled([app.close(), ops?.close()]);
   } finally {
     await log.close();
   }
