@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { renderConfigDocs } from '../../config/render-config-docs.js';
+import { HELM_VALUES_SCHEMA_PATH, renderHelmValuesSchema } from '../../config/render-helm-values-schema.js';
 import { CONTRACT_SCHEMA_PATH, renderContractSchema } from '../../contract/event-schema.js';
 import { renderErrorDocs } from '../../errors/render-error-docs.js';
 import { ORCHESTRATION_DOC, renderOrchestrationDocs } from '../../orchestration/render-orchestration-docs.js';
@@ -12,6 +13,7 @@ export const GENERATED_DOCS: Record<string, () => string> = {
   'docs/errors.md': renderErrorDocs,
   [CONTRACT_SCHEMA_PATH]: renderContractSchema,
   [ORCHESTRATION_DOC]: renderOrchestrationDocs,
+  [HELM_VALUES_SCHEMA_PATH]: renderHelmValuesSchema,
 };
 
 export function registerDocsCommand(program: Command, ctx: CliContext): void {
@@ -20,7 +22,7 @@ export function registerDocsCommand(program: Command, ctx: CliContext): void {
     .description('Documentation generated from code')
     .command('generate')
     .description(
-      'Rewrite docs/configuration.md, docs/errors.md, docs/contract.schema.json and the asset section of docs/orchestration.md from the code',
+      'Rewrite docs/configuration.md, docs/errors.md, docs/contract.schema.json, the asset section of docs/orchestration.md and the values.schema.json of the Helm chart from the code',
     )
     .action(() => {
       for (const [path, render] of Object.entries(GENERATED_DOCS)) {
