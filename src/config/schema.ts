@@ -79,6 +79,11 @@ export const ConfigSchema = Type.Object(
           'Empty = embedded PGlite under dataDir/serving; `postgres://user:password@host:port/db` = a PostgreSQL server.',
         ),
         poolSize: int(10, 'PostgreSQL: most pooled connections per process.', 1),
+        embeddedSharedBuffersMb: int(
+          32,
+          "Embedded PGlite: PostgreSQL's shared_buffers. PGlite's WebAssembly memory never shrinks, so this bounds how far the buffer cache grows the process (reads past it come from the OS page cache); PostgreSQL's own default is 128.",
+          1,
+        ),
         statementTimeoutMs: int(
           30_000,
           'PostgreSQL: server-side statement_timeout of every connection (0 = none).',

@@ -10,6 +10,8 @@ export interface ServingStoreOptions extends Partial<PgSslSettings> {
   readonly url: string;
   readonly dataDir: string;
   readonly poolSize: number;
+  /** Embedded PGlite only: shared_buffers in MiB. */
+  readonly embeddedSharedBuffersMb?: number;
   readonly statementTimeoutMs: number;
   readonly connectTimeoutMs: number;
   /**
@@ -27,7 +29,12 @@ export interface ServingStoreOptions extends Partial<PgSslSettings> {
 export async function openServingStore(options: ServingStoreOptions): Promise<ServingStore> {
   const store =
     options.url === ''
-      ? await openPgliteStore({ dataDir: join(options.dataDir, 'serving') })
+      ? await openPgliteStore({
+          dataDir: join(options.dataDir, 'serving'),
+          ...(options.embeddedSharedBuffersMb === undefined
+            ? {}
+            : { sharedBuffersMb: options.embeddedSharedBuffersMb }),
+        })
       : await openPostgresStore({
           url: options.url,
           poolSize: options.poolSize,

@@ -17,6 +17,8 @@ import {
 export interface PgliteStoreOptions {
   /** Folder of the database: `<dataDir>/pgdata` holds PostgreSQL's files, `<dataDir>/shopstream.lock` the owner's pid. */
   readonly dataDir: string;
+  /** PostgreSQL's shared_buffers in MiB (store.embeddedSharedBuffersMb); default 32. */
+  readonly sharedBuffersMb?: number;
 }
 
 /**
@@ -44,7 +46,25 @@ export async function openPgliteStore(options: PgliteStoreOptions): Promise<Serv
   await mkdir(options.dataDir, { recursive: true });
   const release = await acquirePidLock(join(options.dataDir, 'shopstream.lock'));
   try {
-    const worker = startWorker({ pgdata: join(options.dataDir, 'pgdata') });
+    const data: PgliteWorkerData = {
+      pgdata: join(options.dataDir, 'pgdata'),
+      sharedBuffersMb: options.sharedBuffersMb ?? 32,
+    };
+    return new PgliteStore(await readyWorker(data), data, release);
+  } catch (err) {
+    await release();
+    if (isShopError(err)) throw err;
+    throw new ShopError('SHOP_STORE_UNAVAILABLE', `cannot open PGlite in ${options.dataDir}`, {
+      cause: err,
+      details: { dataDir: options.dataDir },
+    });
+  }
+}
+
+/** Starts the worker and waits until its PGlite is open. */
+async function readyWorker(data: PgliteWorkerData): Promise<Worker> {
+  const worker = startWorker(data);
+  try {
     await new Promise<void>((resolve, reject) => {
       const onExit = (code: number) => reject(new Error(`the PGlite worker exited with code ${code}`));
       worker.once('error', reject);
@@ -56,15 +76,11 @@ export async function openPgliteStore(options: PgliteStoreOptions): Promise<Serv
         else reject(errorFromData(ready.error));
       });
     });
-    return new PgliteStore(worker, release);
   } catch (err) {
-    await release();
-    if (isShopError(err)) throw err;
-    throw new ShopError('SHOP_STORE_UNAVAILABLE', `cannot open PGlite in ${options.dataDir}`, {
-      cause: err,
-      details: { dataDir: options.dataDir },
-    });
+    await worker.terminate();
+    throw err;
   }
+  return worker;
 }
 
 interface Pending {
@@ -80,9 +96,14 @@ class PgliteStore implements ServingStore {
   private readonly pending = new Map<number, Pending>();
 
   constructor(
-    private readonly worker: Worker,
+    private worker: Worker,
+    private readonly workerData: PgliteWorkerData,
     private readonly release: () => Promise<void>,
   ) {
+    this.attach(worker);
+  }
+
+  private attach(worker: Worker): void {
     // The worker keeps the process alive only while a request is waiting for it (`call`).
     worker.unref();
     worker.on('message', (response: PgliteResponse) => this.settle(response));
@@ -114,8 +135,25 @@ class PgliteStore implements ServingStore {
     return result;
   }
 
+  /**
+   * Applies missing migrations. When some were applied (a new database: initdb ran too), the
+   * worker is replaced by a fresh one: WebAssembly memory only grows, and initdb plus the
+   * migrations leave ~500 MB of it touched that a running database never needs again (measured:
+   * 830 MB RSS after opening a new folder, 360 MB after reopening it).
+   */
   async migrate(): Promise<void> {
-    await runMigrations((fn) => this.transaction(fn));
+    const applied = await runMigrations((fn) => this.transaction(fn));
+    if (applied.length > 0) await this.recycleWorker();
+  }
+
+  private async recycleWorker(): Promise<void> {
+    const old = this.worker;
+    await this.call({ op: 'close' }, true);
+    old.removeAllListeners();
+    await old.terminate();
+    const fresh = await readyWorker(this.workerData);
+    this.worker = fresh;
+    this.attach(fresh);
   }
 
   /** A closed store or a dead worker already fails every request (`call`) with SHOP_STORE_UNAVAILABLE. */

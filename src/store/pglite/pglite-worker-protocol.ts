@@ -6,6 +6,8 @@
 export interface PgliteWorkerData {
   /** The PostgreSQL data folder (`<dataDir>/pgdata`). */
   readonly pgdata: string;
+  /** PostgreSQL's shared_buffers, in MiB. */
+  readonly sharedBuffersMb: number;
 }
 
 export type PgliteRequest =

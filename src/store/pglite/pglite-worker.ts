@@ -17,7 +17,7 @@ import { PGLITE_PARSERS } from './type-parsers.js';
  */
 const port = parentPort;
 if (port === null) throw new Error('pglite-worker.ts runs as a worker thread only');
-const { pgdata } = workerData as PgliteWorkerData;
+const { pgdata, sharedBuffersMb } = workerData as PgliteWorkerData;
 
 /** The open transactions: their PGlite handle and how to end them. */
 const transactions = new Map<
@@ -33,7 +33,10 @@ const fail = (id: number, err: unknown): void => reply({ id, ok: false, error: e
 
 let db: PGlite;
 try {
-  db = await PGlite.create(pgdata, { parsers: PGLITE_PARSERS });
+  db = await PGlite.create(pgdata, {
+    parsers: PGLITE_PARSERS,
+    startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${sharedBuffersMb}MB`],
+  });
   await db.exec(`SET TIME ZONE 'UTC'`);
   port.postMessage({ ready: true } satisfies PgliteReady);
 } catch (err) {
