@@ -65,6 +65,7 @@ export function openLakeFromConfig(
     rowGroupRows: config.lake.rowGroupRows,
     fsync: config.lake.fsync,
     checkpointInterval: config.lake.checkpointInterval,
+    maintenanceMemoryLimitMb: config.lake.maintenanceMemoryLimitMb,
     readOnly: api || (options.readOnly ?? false),
     ...(api
       ? {

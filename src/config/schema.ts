@@ -592,9 +592,19 @@ export const ConfigSchema = Type.Object(
           'Each lake table writes a Delta checkpoint (Parquet) every this many commits, so opening it replays at most that many JSON commits.',
           1,
         ),
+        compactRowGroupRows: int(
+          32_768,
+          'Rows per Parquet row group of the files compaction writes (smaller than rowGroupRows: a merge holds one row group of wide Bronze rows in memory at a time).',
+          2048,
+        ),
+        maintenanceMemoryLimitMb: int(
+          256,
+          'DuckDB memory limit of the single-threaded DuckDB instance compaction runs on (its own, closed after each pass).',
+          64,
+        ),
         writerMemoryLimitMb: int(
           512,
-          "DuckDB memory limit of the processor's lake writer (flushes and compaction).",
+          "DuckDB memory limit of the processor's lake writer (its flushes).",
           64,
         ),
         queryMemoryLimitMb: int(

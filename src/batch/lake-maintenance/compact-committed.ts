@@ -27,7 +27,7 @@ export async function compactCommitted(
     minFiles: config.compactMinFiles,
     targetBytes: config.compactTargetBytes,
     compression: config.compression,
-    rowGroupRows: config.rowGroupRows,
+    rowGroupRows: config.compactRowGroupRows,
     fsync: config.fsync,
     nowMs,
   });

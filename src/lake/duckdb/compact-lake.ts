@@ -60,38 +60,38 @@ export async function compactLake(lake: Lake, options: CompactOptions): Promise<
   const total = { locked: false, merged: 0, superseded: 0, commits: 0, rows: 0 };
   const unlock = await tryLockMaintenance(lake.dir);
   if (unlock === undefined) return { ...total, locked: true };
-  const connection = await lake.connectForMaintenance();
   try {
-    for (const table of options.tables ?? LAKE_TABLES) {
-      const snap = await lake.tables[table].latest();
-      if (snap === undefined) continue;
-      const files = await lake.files.list(table, { version: snap.version });
-      const actions: DeltaAction[] = [];
-      for (const run of runsToMerge(files, options, nowMs)) {
-        const merged = await mergeRun(connection, table, run, options);
-        await lake.publishDataFile(table, merged.file.tablePath, merged.localPath);
-        total.rows += merged.rows;
-        total.merged += 1;
-        total.superseded += run.length;
-        for (const f of run) actions.push(removeActionOf(snap.files.get(f.tablePath)!, nowMs, false));
-        actions.push({ add: addActionOf(table, merged.file, nowMs, false) });
+    await lake.withMaintenanceConnection(async (connection) => {
+      for (const table of options.tables ?? LAKE_TABLES) {
+        const snap = await lake.tables[table].latest();
+        if (snap === undefined) continue;
+        const files = await lake.files.list(table, { version: snap.version });
+        const actions: DeltaAction[] = [];
+        for (const run of runsToMerge(files, options, nowMs)) {
+          const merged = await mergeRun(connection, table, run, options);
+          await lake.publishDataFile(table, merged.file.tablePath, merged.localPath);
+          total.rows += merged.rows;
+          total.merged += 1;
+          total.superseded += run.length;
+          for (const f of run) actions.push(removeActionOf(snap.files.get(f.tablePath)!, nowMs, false));
+          actions.push({ add: addActionOf(table, merged.file, nowMs, false) });
+        }
+        if (actions.length === 0) continue;
+        await lake.tables[table].commit({
+          actions,
+          operation: 'OPTIMIZE',
+          parameters: { targetSize: String(options.targetBytes) },
+          readVersion: snap.version,
+        });
+        total.commits += 1;
       }
-      if (actions.length === 0) continue;
-      await lake.tables[table].commit({
-        actions,
-        operation: 'OPTIMIZE',
-        parameters: { targetSize: String(options.targetBytes) },
-        readVersion: snap.version,
-      });
-      total.commits += 1;
-    }
+    });
   } catch (err) {
     if (err instanceof ShopError && err.code === 'SHOP_LAKE_COMMIT_CONFLICT') throw err;
     throw new ShopError('SHOP_LAKE_WRITE_FAILED', `lake compaction: ${(err as Error).message}`, {
       cause: err,
     });
   } finally {
-    connection.closeSync();
     await unlock();
   }
   return total;

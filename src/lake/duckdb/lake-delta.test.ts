@@ -558,8 +558,7 @@ describe('converting a pre-Delta lake folder, read by delta-rs', () => {
       // A compaction of the old lake that published its merged file of partition 0, offsets
       // 0..59, and crashed before renaming the inputs (`*.superseded-<ms>`): the inputs are
       // covered and must not be converted; a finished rename and a temporary file neither.
-      const connection = await lake.connectForMaintenance();
-      try {
+      await lake.withMaintenanceConnection(async (connection) => {
         for (const table of LAKE_TABLES) {
           const byFolder = new Map<string, string[]>();
           for (const f of dataFiles(legacy, table)) {
@@ -583,9 +582,7 @@ describe('converting a pre-Delta lake folder, read by delta-rs', () => {
           copyFileSync(join(legacy, table, some), join(legacy, table, `${some}.superseded-1700000000000`));
           copyFileSync(join(legacy, table, some), join(legacy, table, `${some}.tmp-4242-1`));
         }
-      } finally {
-        connection.closeSync();
-      }
+      });
     } finally {
       await lake.close();
     }
@@ -672,9 +669,8 @@ describe('schema evolution, read by delta-rs', () => {
     try {
       await lake0.append('silver', runsOf('silver', [OLD]) as LakeRun<SilverRow>[], FLUSH);
       const snap = await lake0.tables.silver.require();
-      const connection = await lake0.connectForMaintenance();
       const adds: DeltaAction[] = [];
-      try {
+      await lake0.withMaintenanceConnection(async (connection) => {
         for (const add of snap.files.values()) {
           const to = join(dir, 'silver', add.path);
           mkdirSync(dirname(to), { recursive: true });
@@ -690,9 +686,7 @@ describe('schema evolution, read by delta-rs', () => {
           const size = (await storage.head(`silver/${add.path}`))!.size;
           adds.push({ add: { ...add, size, stats: JSON.stringify(stats) } });
         }
-      } finally {
-        connection.closeSync();
-      }
+      });
       const meta = lakeTableMetaData('silver', Date.now());
       const fields = (JSON.parse(meta.schemaString) as { fields: Array<{ name: string }> }).fields;
       const oldMeta = {

@@ -47,6 +47,8 @@ export interface OpenLakeOptions {
   readonly queryTimeoutMs?: number;
   /** A Delta checkpoint every this many commits of a table (default 10). */
   readonly checkpointInterval?: number;
+  /** DuckDB memory limit of the maintenance instance (compaction; default 256). */
+  readonly maintenanceMemoryLimitMb?: number;
 }
 
 /** One run of rows of a log partition, for `Lake.append`. */
@@ -91,6 +93,7 @@ export class Lake implements LakeWriter {
   readonly tables: Readonly<Record<LakeTableName, DeltaTable>>;
   readonly storage: LakeStorage;
   private readonly fsync: boolean;
+  private readonly maintenanceMemoryLimitMb: number;
   /** Downloads of remote data files into the cache in flight, by key (one per file). */
   private readonly downloads = new Map<string, Promise<string>>();
   private closed = false;
@@ -117,6 +120,7 @@ export class Lake implements LakeWriter {
     this.files = new LakeFileIndex(tables, (table, add) => this.localFile(tables[table].dataKey(add.path)));
     this.queryTimeoutMs = options.queryTimeoutMs ?? 0;
     this.fsync = options.fsync ?? true;
+    this.maintenanceMemoryLimitMb = options.maintenanceMemoryLimitMb ?? 256;
   }
 
   static async open(options: OpenLakeOptions): Promise<Lake> {
@@ -319,10 +323,29 @@ export class Lake implements LakeWriter {
     return path;
   }
 
-  /** A connection of its own for maintenance (compaction), beside the table writers'. */
-  async connectForMaintenance(): Promise<DuckDBConnection> {
+  /**
+   * Runs `fn` on a DuckDB instance of its own for maintenance (compaction), closed afterwards: one
+   * thread and its own memory limit, so that a merge neither competes with the table writers'
+   * buffer pool nor holds two row groups in flight (DuckDB's `threads` is per instance). Measured
+   * on a 60-minute backfill (16 merges of 137 files, 2.1M rows): peak RSS of `lake compact` 950-1250
+   * MB on the writers' instance, 460-600 MB this way with 32k-row groups.
+   */
+  async withMaintenanceConnection<T>(fn: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
     this.writable();
-    return this.instance.connect();
+    const instance = await DuckDBInstance.create(':memory:', {
+      threads: '1',
+      memory_limit: `${this.maintenanceMemoryLimitMb}MB`,
+    });
+    try {
+      const connection = await instance.connect();
+      try {
+        return await fn(connection);
+      } finally {
+        connection.closeSync();
+      }
+    } finally {
+      instance.closeSync();
+    }
   }
 
   async close(): Promise<void> {
