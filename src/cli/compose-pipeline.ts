@@ -27,6 +27,7 @@ import type { ServingStore } from '../store/index.js';
 import { processorOptionsFromConfig } from './open-components.js';
 import { schedulerFromConfig } from './open-orchestrator.js';
 import { ensureProcessedTopics } from './open-event-log.js';
+import { martsPublisherOf } from './marts-publisher.js';
 
 export interface PipelineParts {
   readonly config: Readonly<Config>;
@@ -98,7 +99,8 @@ export async function composePipeline(parts: PipelineParts): Promise<ComposedPip
   });
   await app.register(collectorPlugin, collectorDepsFromConfig(config, log, logger));
   // The data-quality suite, lake compaction and the marts run as assets of the orchestrator.
-  const scheduler = schedulerFromConfig(config, { store, lake, config }, logger);
+  const martsPublisher = martsPublisherOf(config, log);
+  const scheduler = schedulerFromConfig(config, { store, lake, config, martsPublisher }, logger);
   return {
     app,
     processor,

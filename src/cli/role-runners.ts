@@ -13,6 +13,7 @@ import { schedulerFromConfig } from './open-orchestrator.js';
 import { startOpsServer } from './ops-server.js';
 import { runProcessorFromConfig } from './run-processor.js';
 import { simulatorOptionsFromConfig } from './simulator-from-config.js';
+import { withMartsPublisher } from './marts-publisher.js';
 
 /**
  * The roles of `shopstream run` added for distributed mode (docs/distributed-mode.md). Each runs
@@ -177,9 +178,11 @@ export async function runSchedulerRole(
     throw err;
   });
   try {
-    const scheduler = schedulerFromConfig(config, { store, lake, config }, logger);
-    ctx.stdout.write('scheduler running\n');
-    await scheduler.run(signal);
+    await withMartsPublisher(config, async (martsPublisher) => {
+      const scheduler = schedulerFromConfig(config, { store, lake, config, martsPublisher }, logger);
+      ctx.stdout.write('scheduler running\n');
+      await scheduler.run(signal);
+    });
   } finally {
     await Promise.allSettled([ops?.close(), lake.close(), store.close()]);
   }

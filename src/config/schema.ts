@@ -468,6 +468,11 @@ export const ConfigSchema = Type.Object(
         'Rows per INSERT ... unnest statement when a partition is published.',
         100,
       ),
+      publishTopic: Type.Boolean({
+        default: false,
+        description:
+          'Also send each changed day of daily_aggregations to the topic ecom.daily_aggregations.v1 of the event log (keyed by date|category|event_type, at-least-once; docs/deploy.md). With the embedded log only the process that owns the log (start) can: a separate `marts build` then fails on its lock.',
+      }),
     }),
     scheduler: section(
       'The asset orchestrator (`run --role scheduler`, inside `start`; `shopstream jobs`, docs/orchestration.md).',

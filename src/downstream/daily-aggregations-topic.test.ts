@@ -23,7 +23,7 @@ const row = (date: string, category: string, event_type: string): Row => ({
   unique_sessions: 5,
   conversion_rate: 0.2,
   avg_order_value: 49.75,
-  top_products: [{ product_id: 'p1', revenue: 60, units: 2 }],
+  top_products: [{ product_id: 'p1', events: 2, revenue: 60 }],
   updated_at: '2026-01-25T01:00:00.000Z',
 });
 

@@ -1,12 +1,15 @@
 import { Type, type Static } from '@sinclair/typebox';
+import type { MartRowsPublished } from '../batch/marts/index.js';
 import type { EventLog, ProducerRecord } from '../log/event-log.js';
 
 /**
  * `ecom.daily_aggregations.v1`: one record per row of a day's `daily_aggregations` mart, published
- * when the marts build of that day succeeds (the build calls `publishDailyAggregations`). Key =
- * `<date>|<category>|<event_type>` (the mart's unique key), so a rebuilt day overwrites per key on
- * a compacted consumer; header `build_id` names the build. At-least-once: a build that fails after
- * publishing publishes the day again; consumers keep the record of the newest build per key.
+ * by the marts build when `marts.publishTopic` is on, once the day's model tests passed and just
+ * before the day's mart commit (`dailyAggregationsPublisher`). Key = `<date>|<category>|<event_type>`
+ * (the mart's unique key), so a rebuilt day overwrites per key on a compacted consumer; header
+ * `build_id` names the build. At-least-once: a build that dies between the two publishes the day
+ * again; consumers keep the record of the newest build per key. A day whose rows did not change
+ * is not published again.
  */
 export const DAILY_AGGREGATIONS_TOPIC = 'ecom.daily_aggregations.v1';
 
@@ -23,7 +26,12 @@ export const DailyAggregationRecord = Type.Object(
     conversion_rate: Type.Number(),
     avg_order_value: Type.Number(),
     top_products: Type.Array(
-      Type.Object({ product_id: Type.String(), revenue: Type.Number(), units: Type.Number() }),
+      Type.Object({
+        product_id: Type.String(),
+        events: Type.Integer({ minimum: 0 }),
+        revenue: Type.Number(),
+      }),
+      { description: "the mart's top_products: purchases by revenue, other event types by events" },
     ),
     updated_at: Type.String({ description: 'UTC ISO-8601: when the build wrote the row' }),
   },
@@ -59,4 +67,48 @@ export async function publishDailyAggregations(
 /** Days since the epoch, modulo the partition count. */
 function dayPartition(date: string, partitions: number): number {
   return Math.floor(Date.parse(`${date}T00:00:00Z`) / 86_400_000) % partitions;
+}
+
+/** A row of the mart (as the lake query returns it) as a topic record; `updatedAt` = the build's time. */
+export function dailyAggregationRecordOf(
+  row: Readonly<Record<string, unknown>>,
+  updatedAt: string,
+): DailyAggregationRecord {
+  const top = row['top_products'];
+  return {
+    date: String(row['date']),
+    category: String(row['category']),
+    event_type: String(row['event_type']),
+    total_events: Number(row['total_events']),
+    total_revenue: Number(row['total_revenue']),
+    unique_users: Number(row['unique_users']),
+    unique_sessions: Number(row['unique_sessions']),
+    conversion_rate: Number(row['conversion_rate']),
+    avg_order_value: Number(row['avg_order_value']),
+    top_products: (typeof top === 'string'
+      ? JSON.parse(top)
+      : (top ?? [])) as DailyAggregationRecord['top_products'],
+    updated_at: updatedAt,
+  };
+}
+
+/**
+ * The marts build's hook (`MartBuildDeps.onRowsPublished`) that sends each published day of
+ * `daily_aggregations` to the topic; other models are ignored. `ensureTopic` runs once, before the
+ * first record (the caller creates the topic with the processed-topic retention).
+ */
+export function dailyAggregationsPublisher(
+  log: EventLog,
+  o: { partitions: number; ensureTopic: () => Promise<void> },
+): (published: MartRowsPublished) => Promise<void> {
+  let ensured: Promise<void> | undefined;
+  return async (published) => {
+    if (published.model !== 'daily_aggregations') return;
+    const updatedAt = new Date().toISOString();
+    const rows = (await published.rows()).map((r) => dailyAggregationRecordOf(r, updatedAt));
+    if (rows.length === 0) return;
+    ensured ??= o.ensureTopic();
+    await ensured;
+    await publishDailyAggregations(log, rows, { buildId: published.buildId, partitions: o.partitions });
+  };
 }

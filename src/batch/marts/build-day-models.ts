@@ -1,6 +1,7 @@
 import { partitionsWithFiles } from './lake-mart-files.js';
 import { addDays } from './mart-dates.js';
-import type { DayModel, DaySqlParams } from './mart-model.js';
+import type { LakeRow } from '../../lake/index.js';
+import type { DayModel, DaySqlParams, ModelName } from './mart-model.js';
 import { typedSelect, type MartWorkspace } from './mart-workspace.js';
 import { runModelTests, type ModelTestResult } from './model-tests.js';
 import { silverEventsSql } from './models/day-events.js';
@@ -8,6 +9,19 @@ import { rowFingerprints } from './fingerprints.js';
 import { recordPartition, type ModelState } from './partition-state.js';
 import { publishPartition, type PublishDeps } from './publish-partition.js';
 import type { BuildProgress, ModelBuildSummary } from './build-summary.js';
+
+/**
+ * A day of a model about to be committed (its tests passed, its rows changed): the hook
+ * `MartBuildDeps.onRowsPublished` receives it before the commit, so a crash in between sends it
+ * again on the next build (at-least-once downstream); a hook that throws fails the build of that day.
+ */
+export interface MartRowsPublished {
+  readonly model: ModelName;
+  readonly day: string;
+  readonly buildId: string;
+  /** The day's rows, read on demand (only hooks that want them pay for them). */
+  rows(): Promise<LakeRow[]>;
+}
 
 export interface DayBuildInput {
   readonly publish: PublishDeps;
@@ -19,6 +33,7 @@ export interface DayBuildInput {
   /** Days to rebuild whatever their state (`--from/--to`); null = only stale days. */
   readonly forcedDays: ReadonlySet<string> | null;
   readonly progress: (p: BuildProgress) => void;
+  readonly onRowsPublished?: ((published: MartRowsPublished) => Promise<void>) | undefined;
 }
 
 /** The fingerprint of the Silver a model's day reads (its own day and, for sessions, the neighbours). */
@@ -117,6 +132,12 @@ async function buildOneDay(
       });
       return { tests, published: false, rows };
     }
+    await input.onRowsPublished?.({
+      model: model.name,
+      day,
+      buildId: input.buildId,
+      rows: () => ws.query(`SELECT * FROM ${ws.rel(out)}`),
+    });
     await publishPartition(input.publish, {
       model,
       partition: day,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Lake } from '../../lake/index.js';
 import type { ServingStore } from '../../store/serving-store.js';
-import { buildDayModels } from './build-day-models.js';
+import { buildDayModels, type MartRowsPublished } from './build-day-models.js';
 import type { BuildProgress, ModelBuildSummary } from './build-summary.js';
 import { buildWarehouse, WAREHOUSE_INPUTS } from './build-warehouse.js';
 import { silverDayFingerprints } from './fingerprints.js';
@@ -50,6 +50,8 @@ export interface MartBuildDeps {
   readonly store: ServingStore;
   readonly options: MartOptions;
   readonly progress?: (p: BuildProgress) => void;
+  /** Called for each changed day of a day model before its commit (e.g. `dailyAggregationsPublisher`). */
+  readonly onRowsPublished?: (published: MartRowsPublished) => Promise<void>;
 }
 
 /**
@@ -87,6 +89,7 @@ export async function buildMarts(deps: MartBuildDeps, request: MartBuildRequest 
       state: await readPartitionState(deps.store),
       forcedDays: forced,
       progress,
+      onRowsPublished: deps.onRowsPublished,
     });
     const dayFailed = day.summaries.some((s) => s.status === 'failed' && WAREHOUSE_INPUTS.includes(s.model));
     const warehouseModels = new Set(WAREHOUSE_MODELS.filter((m) => selected.has(m.name)).map((m) => m.name));

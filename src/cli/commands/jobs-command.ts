@@ -20,6 +20,7 @@ import type { CliContext } from '../cli-context.js';
 import { executorFromConfig, graphFromConfig } from '../open-orchestrator.js';
 import { openLakeFromConfig, openStoreFromConfig } from '../open-components.js';
 import { onShutdownSignal } from '../shutdown-signal.js';
+import { withMartsPublisher } from '../marts-publisher.js';
 
 async function withStore<T>(
   ctx: CliContext,
@@ -39,7 +40,9 @@ function withDeps<T>(ctx: CliContext, fn: (deps: AssetDeps) => Promise<T>): Prom
   return withStore(ctx, async (store, config) => {
     const lake = await openLakeFromConfig(config);
     try {
-      return await fn({ store, lake, config });
+      return await withMartsPublisher(config, (martsPublisher) =>
+        fn({ store, lake, config, martsPublisher }),
+      );
     } finally {
       await lake.close();
     }

@@ -10,6 +10,7 @@ import {
 import type { Config } from '../../config/index.js';
 import type { CliContext } from '../cli-context.js';
 import { openLakeFromConfig, openStoreFromConfig } from '../open-components.js';
+import { withMartsPublisher } from '../marts-publisher.js';
 
 interface BuildFlags {
   from?: string;
@@ -68,9 +69,17 @@ async function runBuild(ctx: CliContext, flags: BuildFlags): Promise<void> {
   const lake = await openLakeFromConfig(config, { readOnly: true });
   const bar = progressBar(ctx);
   try {
-    const build = await buildMarts(
-      { lake, store, options: martOptionsOf(config), progress: bar.tick },
-      request,
+    const build = await withMartsPublisher(config, (publisher) =>
+      buildMarts(
+        {
+          lake,
+          store,
+          options: martOptionsOf(config),
+          progress: bar.tick,
+          ...(publisher === undefined ? {} : { onRowsPublished: publisher }),
+        },
+        request,
+      ),
     );
     bar.stop();
     printBuild(ctx, build, flags.json === true);
