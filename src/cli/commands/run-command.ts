@@ -17,6 +17,7 @@ import {
 } from '../role-runners.js';
 import { startOpsServer } from '../ops-server.js';
 import { onShutdownSignal } from '../shutdown-signal.js';
+import { applyRuntimeSettings } from '../runtime-settings.js';
 
 /** One role of `shopstream run`: runs until `signal` aborts, then releases what it opened. */
 type RoleRunner = (config: Readonly<Config>, ctx: CliContext, signal: AbortSignal) => Promise<void>;
@@ -44,10 +45,12 @@ export function registerRunCommand(program: Command, ctx: CliContext): void {
           'SHOP_CLI_BAD_ARGUMENT',
           `--role must be one of ${Object.keys(ROLES).join(', ')}`,
         );
+      const config = ctx.config();
+      applyRuntimeSettings(config);
       const abort = new AbortController();
       const off = onShutdownSignal(() => abort.abort());
       try {
-        await runner(ctx.config(), ctx, abort.signal);
+        await runner(config, ctx, abort.signal);
       } finally {
         off();
       }

@@ -7,6 +7,7 @@ import type { CliContext } from '../cli-context.js';
 import { composePipeline } from '../compose-pipeline.js';
 import { openEventLog, retentionOf } from '../open-event-log.js';
 import { openLakeFromConfig, openStoreFromConfig } from '../open-components.js';
+import { applyRuntimeSettings } from '../runtime-settings.js';
 import { onShutdownSignal } from '../shutdown-signal.js';
 import { simulatorOptionsFromConfig } from '../simulator-from-config.js';
 
@@ -19,6 +20,7 @@ export function registerStartCommand(program: Command, ctx: CliContext): void {
     .option('--no-simulator', 'do not generate traffic (process what the collector and other sources append)')
     .action(async (opts: { simulator: boolean }) => {
       const config = ctx.config();
+      applyRuntimeSettings(config);
       const logger = createLogger('start');
       const log = await openEventLog(config, { mode: 'write' });
       await log.ensureTopic({
