@@ -99,7 +99,7 @@ export async function composePipeline(parts: PipelineParts): Promise<ComposedPip
   });
   await app.register(collectorPlugin, collectorDepsFromConfig(config, log, logger));
   // The data-quality suite, lake compaction and the marts run as assets of the orchestrator.
-  const martsPublisher = martsPublisherOf(config, log);
+  const martsPublisher = martsPublisherOf(config, async () => log);
   const scheduler = schedulerFromConfig(config, { store, lake, config, martsPublisher }, logger);
   return {
     app,

@@ -30,11 +30,12 @@ test('the marts build sends each changed day of daily_aggregations to the topic,
     await seedGoldenImports(store, dir);
     let ensured = 0;
     let failNext = false;
-    const publisher = dailyAggregationsPublisher(log, {
+    const publisher = dailyAggregationsPublisher({
+      log: async () => log,
       partitions: 2,
-      ensureTopic: async () => {
+      ensureTopic: async (opened) => {
         ensured++;
-        await log.ensureTopic({ name: DAILY_AGGREGATIONS_TOPIC, partitions: 2 });
+        await opened.ensureTopic({ name: DAILY_AGGREGATIONS_TOPIC, partitions: 2 });
       },
     });
     const onRowsPublished: typeof publisher = async (p) => {

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import type { MartRowsPublished } from '../batch/marts/index.js';
+import type { MartRowsHook } from '../batch/marts/index.js';
 import type { EventLog, ProducerRecord } from '../log/event-log.js';
 
 /**
@@ -94,21 +94,35 @@ export function dailyAggregationRecordOf(
 
 /**
  * The marts build's hook (`MartBuildDeps.onRowsPublished`) that sends each published day of
- * `daily_aggregations` to the topic; other models are ignored. `ensureTopic` runs once, before the
- * first record (the caller creates the topic with the processed-topic retention).
+ * `daily_aggregations` to the topic; other models are ignored. `log()` is asked for on the first
+ * day with rows (a caller may open it lazily), `ensureTopic` runs once, before the first record (the
+ * caller creates the topic with the processed-topic retention).
  */
-export function dailyAggregationsPublisher(
-  log: EventLog,
-  o: { partitions: number; ensureTopic: () => Promise<void> },
-): (published: MartRowsPublished) => Promise<void> {
-  let ensured: Promise<void> | undefined;
+export function dailyAggregationsPublisher(o: {
+  log: () => Promise<EventLog>;
+  partitions: number;
+  ensureTopic: (log: EventLog) => Promise<void>;
+}): MartRowsHook {
+  let ready: Promise<EventLog> | undefined;
   return async (published) => {
     if (published.model !== 'daily_aggregations') return;
     const updatedAt = new Date().toISOString();
     const rows = (await published.rows()).map((r) => dailyAggregationRecordOf(r, updatedAt));
     if (rows.length === 0) return;
-    ensured ??= o.ensureTopic();
-    await ensured;
-    await publishDailyAggregations(log, rows, { buildId: published.buildId, partitions: o.partitions });
+    // A failed open or topic check is not kept: the next day asks again.
+    ready ??= o
+      .log()
+      .then(async (log) => {
+        await o.ensureTopic(log);
+        return log;
+      })
+      .catch((err: unknown) => {
+        ready = undefined;
+        throw err;
+      });
+    await publishDailyAggregations(await ready, rows, {
+      buildId: published.buildId,
+      partitions: o.partitions,
+    });
   };
 }

@@ -1,4 +1,4 @@
-import type { MartRowsPublished } from '../batch/marts/index.js';
+import type { MartRowsHook } from '../batch/marts/index.js';
 import type { Config } from '../config/index.js';
 import type { Lake } from '../lake/index.js';
 import type { ServingStore } from '../store/serving-store.js';
@@ -40,7 +40,7 @@ export interface AssetDeps {
   readonly lake: Lake;
   readonly config: Readonly<Config>;
   /** The marts build's downstream hook (marts.publishTopic: the daily_aggregations topic). */
-  readonly martsPublisher?: ((published: MartRowsPublished) => Promise<void>) | undefined;
+  readonly martsPublisher?: MartRowsHook | undefined;
 }
 
 export interface MaterialiseContext {

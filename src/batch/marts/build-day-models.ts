@@ -23,6 +23,9 @@ export interface MartRowsPublished {
   rows(): Promise<LakeRow[]>;
 }
 
+/** What the marts build calls for each such day (`MartBuildDeps.onRowsPublished`). */
+export type MartRowsHook = (published: MartRowsPublished) => Promise<void>;
+
 export interface DayBuildInput {
   readonly publish: PublishDeps;
   readonly buildId: string;
@@ -33,7 +36,7 @@ export interface DayBuildInput {
   /** Days to rebuild whatever their state (`--from/--to`); null = only stale days. */
   readonly forcedDays: ReadonlySet<string> | null;
   readonly progress: (p: BuildProgress) => void;
-  readonly onRowsPublished?: ((published: MartRowsPublished) => Promise<void>) | undefined;
+  readonly onRowsPublished?: MartRowsHook | undefined;
 }
 
 /** The fingerprint of the Silver a model's day reads (its own day and, for sessions, the neighbours). */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Lake } from '../../lake/index.js';
 import type { ServingStore } from '../../store/serving-store.js';
-import { buildDayModels, type MartRowsPublished } from './build-day-models.js';
+import { buildDayModels, type MartRowsHook } from './build-day-models.js';
 import type { BuildProgress, ModelBuildSummary } from './build-summary.js';
 import { buildWarehouse, WAREHOUSE_INPUTS } from './build-warehouse.js';
 import { silverDayFingerprints } from './fingerprints.js';
@@ -51,7 +51,7 @@ export interface MartBuildDeps {
   readonly options: MartOptions;
   readonly progress?: (p: BuildProgress) => void;
   /** Called for each changed day of a day model before its commit (e.g. `dailyAggregationsPublisher`). */
-  readonly onRowsPublished?: (published: MartRowsPublished) => Promise<void>;
+  readonly onRowsPublished?: MartRowsHook | undefined;
 }
 
 /**

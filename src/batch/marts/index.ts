@@ -1,5 +1,5 @@
 export { buildMarts, type MartBuild, type MartOptions } from './build-marts.js';
-export type { MartRowsPublished } from './build-day-models.js';
+export type { MartRowsHook, MartRowsPublished } from './build-day-models.js';
 export type { BuildProgress } from './build-summary.js';
 export { ALL_MODELS } from './model-registry.js';
 export { isDay, parseDay } from './mart-dates.js';

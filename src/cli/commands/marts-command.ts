@@ -76,7 +76,7 @@ async function runBuild(ctx: CliContext, flags: BuildFlags): Promise<void> {
           store,
           options: martOptionsOf(config),
           progress: bar.tick,
-          ...(publisher === undefined ? {} : { onRowsPublished: publisher }),
+          onRowsPublished: publisher,
         },
         request,
       ),

@@ -114,7 +114,7 @@ function martsAsset(config: Readonly<Config>): MaterialisedAsset {
           lake: ctx.deps.lake,
           store: ctx.deps.store,
           options: { ...ctx.deps.config.marts, fsync: ctx.deps.config.lake.fsync },
-          ...(ctx.deps.martsPublisher === undefined ? {} : { onRowsPublished: ctx.deps.martsPublisher }),
+          onRowsPublished: ctx.deps.martsPublisher,
         },
         { fromDay: ctx.partition, toDay: ctx.partition },
       );
