@@ -31,9 +31,7 @@ export async function openServingStore(options: ServingStoreOptions): Promise<Se
     options.url === ''
       ? await openPgliteStore({
           dataDir: join(options.dataDir, 'serving'),
-          ...(options.embeddedSharedBuffersMb === undefined
-            ? {}
-            : { sharedBuffersMb: options.embeddedSharedBuffersMb }),
+          sharedBuffersMb: options.embeddedSharedBuffersMb,
         })
       : await openPostgresStore({
           url: options.url,

@@ -62,29 +62,8 @@ export async function compactLake(lake: Lake, options: CompactOptions): Promise<
   if (unlock === undefined) return { ...total, locked: true };
   try {
     await lake.withMaintenanceConnection(async (connection) => {
-      for (const table of options.tables ?? LAKE_TABLES) {
-        const snap = await lake.tables[table].latest();
-        if (snap === undefined) continue;
-        const files = await lake.files.list(table, { version: snap.version });
-        const actions: DeltaAction[] = [];
-        for (const run of runsToMerge(files, options, nowMs)) {
-          const merged = await mergeRun(connection, table, run, options);
-          await lake.publishDataFile(table, merged.file.tablePath, merged.localPath);
-          total.rows += merged.rows;
-          total.merged += 1;
-          total.superseded += run.length;
-          for (const f of run) actions.push(removeActionOf(snap.files.get(f.tablePath)!, nowMs, false));
-          actions.push({ add: addActionOf(table, merged.file, nowMs, false) });
-        }
-        if (actions.length === 0) continue;
-        await lake.tables[table].commit({
-          actions,
-          operation: 'OPTIMIZE',
-          parameters: { targetSize: String(options.targetBytes) },
-          readVersion: snap.version,
-        });
-        total.commits += 1;
-      }
+      for (const table of options.tables ?? LAKE_TABLES)
+        await compactTable(lake, connection, table, options, nowMs, total);
     });
   } catch (err) {
     if (err instanceof ShopError && err.code === 'SHOP_LAKE_COMMIT_CONFLICT') throw err;
@@ -95,6 +74,38 @@ export async function compactLake(lake: Lake, options: CompactOptions): Promise<
     await unlock();
   }
   return total;
+}
+
+/** One table's pass: merges its due runs and commits them (one OPTIMIZE commit), adding to `total`. */
+async function compactTable(
+  lake: Lake,
+  connection: DuckDBConnection,
+  table: LakeTableName,
+  options: CompactOptions,
+  nowMs: number,
+  total: { merged: number; superseded: number; commits: number; rows: number },
+): Promise<void> {
+  const snap = await lake.tables[table].latest();
+  if (snap === undefined) return;
+  const files = await lake.files.list(table, { version: snap.version });
+  const actions: DeltaAction[] = [];
+  for (const run of runsToMerge(files, options, nowMs)) {
+    const merged = await mergeRun(connection, table, run, options);
+    await lake.publishDataFile(table, merged.file.tablePath, merged.localPath);
+    total.rows += merged.rows;
+    total.merged += 1;
+    total.superseded += run.length;
+    for (const f of run) actions.push(removeActionOf(snap.files.get(f.tablePath)!, nowMs, false));
+    actions.push({ add: addActionOf(table, merged.file, nowMs, false) });
+  }
+  if (actions.length === 0) return;
+  await lake.tables[table].commit({
+    actions,
+    operation: 'OPTIMIZE',
+    parameters: { targetSize: String(options.targetBytes) },
+    readVersion: snap.version,
+  });
+  total.commits += 1;
 }
 
 /** Runs of consecutive small committed files per (folder, partition) that are due for merging. */

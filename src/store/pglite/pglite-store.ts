@@ -18,7 +18,7 @@ export interface PgliteStoreOptions {
   /** Folder of the database: `<dataDir>/pgdata` holds PostgreSQL's files, `<dataDir>/shopstream.lock` the owner's pid. */
   readonly dataDir: string;
   /** PostgreSQL's shared_buffers in MiB (store.embeddedSharedBuffersMb); default 32. */
-  readonly sharedBuffersMb?: number;
+  readonly sharedBuffersMb?: number | undefined;
 }
 
 /**
