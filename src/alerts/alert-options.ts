@@ -13,10 +13,17 @@ export interface StaticThreshold {
   readonly severity: Severity;
 }
 
+/**
+ * Where the outbox sends an alert's events: a webhook URL (generic JSON or Slack) or, with format
+ * `event`, the log topic ecom.data_quality_alerts.v1 (`url` is then ALERT_EVENTS_DESTINATION).
+ */
 export interface WebhookTarget {
   readonly url: string;
-  readonly format: 'json' | 'slack';
+  readonly format: 'json' | 'slack' | 'event';
 }
+
+/** The outbox destination (its `webhook` column) of the alert-events topic. */
+export const ALERT_EVENTS_DESTINATION = 'log:ecom.data_quality_alerts.v1';
 
 /** Every detector parameter, resolved from the `alerts` config section. */
 export interface AlertOptions {
@@ -55,6 +62,11 @@ const list = (s: string) =>
 
 export function alertOptionsFromConfig(config: Readonly<Config>): AlertOptions {
   const a = config.alerts;
+  const webhooks: WebhookTarget[] = [
+    ...list(a.webhookUrls).map((url) => ({ url, format: 'json' as const })),
+    ...list(a.slackWebhookUrls).map((url) => ({ url, format: 'slack' as const })),
+  ];
+  if (a.publishTopic) webhooks.push({ url: ALERT_EVENTS_DESTINATION, format: 'event' });
   return {
     metrics: list(a.metrics),
     ewma: {
@@ -77,10 +89,7 @@ export function alertOptionsFromConfig(config: Readonly<Config>): AlertOptions {
     stuckAfterMs: a.stuckAfterMs,
     maxEpochBumps: a.maxEpochBumps,
     epochWindowMs: a.epochWindowMs,
-    webhooks: [
-      ...list(a.webhookUrls).map((url) => ({ url, format: 'json' as const })),
-      ...list(a.slackWebhookUrls).map((url) => ({ url, format: 'slack' as const })),
-    ],
+    webhooks,
     delivery: {
       maxAttempts: a.deliveryMaxAttempts,
       backoffBaseMs: a.deliveryBackoffBaseMs,

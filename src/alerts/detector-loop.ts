@@ -1,3 +1,4 @@
+import type { AlertEventSender } from '../downstream/data-quality-alerts-topic.js';
 import type { EventLog } from '../log/event-log.js';
 import type { ServingStore } from '../store/serving-store.js';
 import type { AlertOptions } from './alert-options.js';
@@ -16,6 +17,8 @@ export interface DetectorLoopDeps {
   /** Detector clock (epoch ms); tests and replays pin it. */
   readonly nowMs?: () => number;
   readonly fetchFn?: typeof fetch;
+  /** Sends outbox rows of format `event` (alerts.publishTopic) to ecom.data_quality_alerts.v1. */
+  readonly sendEvent?: AlertEventSender;
   /** Called for every alert raised, escalated or resolved (LiveFeed.publishAlert). */
   readonly onAlert?: (id: string) => void;
   readonly onDelivery?: (attempt: DeliveryAttempt) => void;
@@ -74,10 +77,12 @@ export class DetectorLoop {
   }
 
   private async deliver(now: number): Promise<DeliveryAttempt[]> {
+    const { fetchFn, sendEvent } = this.deps;
     const attempts = await deliverDue(this.deps.store, {
       ...this.deps.options.delivery,
       nowMs: now,
-      ...(this.deps.fetchFn ? { fetchFn: this.deps.fetchFn } : {}),
+      fetchFn,
+      sendEvent,
     });
     for (const a of attempts) this.deps.onDelivery?.(a);
     return attempts;

@@ -1,5 +1,14 @@
+import type { AlertEventSender } from '../downstream/data-quality-alerts-topic.js';
 import type { ServingStore } from '../store/serving-store.js';
 import type { DeliveryOptions } from './alert-options.js';
+
+/** How the due rows are sent: HTTP for webhooks, `sendEvent` for the alert-events topic. */
+interface Senders {
+  readonly timeoutMs: number;
+  readonly fetchFn?: typeof fetch;
+  /** Sends rows of format `event` to ecom.data_quality_alerts.v1; without it they fail (and are retried). */
+  readonly sendEvent?: AlertEventSender;
+}
 
 export interface DeliveryAttempt {
   readonly alertId: string;
@@ -34,11 +43,13 @@ export const backoffMs = (
  * second dispatcher skips it; a 2xx marks it `sent`; anything else schedules a retry with
  * exponential backoff, or marks it `dead` after maxAttempts. Every attempt is logged in
  * `alert_deliveries`. Delivery is at least once per row; with the `Idempotency-Key` header
- * (`<alert id>:<event>`) a deduplicating receiver sees it exactly once.
+ * (`<alert id>:<event>`) a deduplicating receiver sees it exactly once. Rows of format `event` go
+ * to the alert-events topic instead (`sendEvent`, same key in the `dedupe_key` header), with the
+ * same leases, retries and dead-lettering; an acknowledged append counts as a 2xx.
  */
 export async function deliverDue(
   store: ServingStore,
-  o: DeliveryOptions & { nowMs: number; limit?: number; fetchFn?: typeof fetch },
+  o: DeliveryOptions & Senders & { nowMs: number; limit?: number },
 ): Promise<DeliveryAttempt[]> {
   const now = new Date(o.nowMs).toISOString();
   const leaseUntil = new Date(o.nowMs + o.timeoutMs + 1000).toISOString();
@@ -59,12 +70,11 @@ export async function deliverDue(
 async function deliverOne(
   store: ServingStore,
   row: DueRow,
-  o: DeliveryOptions & { nowMs: number; fetchFn?: typeof fetch },
+  o: DeliveryOptions & Senders & { nowMs: number },
 ): Promise<DeliveryAttempt> {
   const started = performance.now();
-  const { statusCode, error } = await post(row, o);
+  const { ok, statusCode, error } = row.format === 'event' ? await sendToTopic(row, o) : await post(row, o);
   const durationMs = performance.now() - started;
-  const ok = statusCode !== null && statusCode >= 200 && statusCode < 300;
   const attempt = row.attempts + 1;
   const dead = !ok && attempt >= o.maxAttempts;
   const next = new Date(o.nowMs + backoffMs(attempt, o)).toISOString();
@@ -112,10 +122,31 @@ async function deliverOne(
   };
 }
 
-async function post(
-  row: DueRow,
-  o: { timeoutMs: number; fetchFn?: typeof fetch },
-): Promise<{ statusCode: number | null; error: string | null }> {
+/** `statusCode`: the HTTP status of a webhook POST; null for the topic and for network errors. */
+type Outcome = { ok: boolean; statusCode: number | null; error: string | null };
+
+const errorText = (err: unknown): string => {
+  const cause = err instanceof Error && err.cause instanceof Error ? `: ${err.cause.message}` : '';
+  return `${err instanceof Error ? err.message : String(err)}${cause}`.slice(0, 500);
+};
+
+/** Sent = the log acknowledged the append. */
+async function sendToTopic(row: DueRow, o: Senders): Promise<Outcome> {
+  if (o.sendEvent === undefined)
+    return {
+      ok: false,
+      statusCode: null,
+      error: 'no event log to send to: alerts.publishTopic needs a detector that can write the log',
+    };
+  try {
+    await o.sendEvent({ alertId: row.alert_id, event: row.event, payload: row.payload });
+    return { ok: true, statusCode: null, error: null };
+  } catch (err) {
+    return { ok: false, statusCode: null, error: errorText(err) };
+  }
+}
+
+async function post(row: DueRow, o: Senders): Promise<Outcome> {
   try {
     const res = await (o.fetchFn ?? fetch)(row.webhook, {
       method: 'POST',
@@ -129,12 +160,9 @@ async function post(
       signal: AbortSignal.timeout(o.timeoutMs),
     });
     await res.arrayBuffer().catch(() => undefined);
-    return { statusCode: res.status, error: res.ok ? null : `HTTP ${res.status}` };
+    const ok = res.status >= 200 && res.status < 300;
+    return { ok, statusCode: res.status, error: ok ? null : `HTTP ${res.status}` };
   } catch (err) {
-    const cause = err instanceof Error && err.cause instanceof Error ? `: ${err.cause.message}` : '';
-    return {
-      statusCode: null,
-      error: `${err instanceof Error ? err.message : String(err)}${cause}`.slice(0, 500),
-    };
+    return { ok: false, statusCode: null, error: errorText(err) };
   }
 }

@@ -52,5 +52,6 @@ export function slackPayload(event: NotificationEvent, alert: NotifiedAlert): Re
   };
 }
 
+/** Slack's shape for Slack webhooks; the generic one for JSON webhooks and the alert-events topic. */
 export const payloadFor = (target: WebhookTarget, event: NotificationEvent, alert: NotifiedAlert) =>
   target.format === 'slack' ? slackPayload(event, alert) : genericPayload(event, alert);

@@ -1,3 +1,4 @@
+import { alertEventSenderOf } from './alert-event-sender.js';
 import type { FastifyInstance } from 'fastify';
 import { Registry } from 'prom-client';
 import { DetectorLoop, alertOptionsFromConfig } from '../alerts/index.js';
@@ -62,6 +63,7 @@ export async function composePipeline(parts: PipelineParts): Promise<ComposedPip
     options: alertOptionsFromConfig(config),
     topic: RAW_TOPIC,
     log,
+    sendEvent: alertEventSenderOf(config, () => Promise.resolve(log)),
     onAlert: (id) => liveFeed.publishAlert({ id }),
     onDelivery: (attempt) => recordDelivery(metrics, attempt),
     onError: (err) => logger.warn({ err }, 'detector pass failed'),

@@ -1,3 +1,4 @@
+import { alertEventSenderOf } from './alert-event-sender.js';
 import { DetectorLoop, alertOptionsFromConfig } from '../alerts/index.js';
 import type { Config } from '../config/index.js';
 import { LiveFeed } from '../api/live/live-feed.js';
@@ -141,7 +142,8 @@ export async function runDetectorRole(
 ): Promise<void> {
   const logger = createLogger('detector');
   const store = await openStoreFromConfig(config);
-  const log = await openEventLog(config, { mode: 'read' });
+  // Alert events to the log need a writer (Kafka; the embedded log only in `start`).
+  const log = await openEventLog(config, { mode: config.alerts.publishTopic ? 'write' : 'read' });
   const ops = await startOpsServer(config, 'detector', { store, log }, ctx).catch(async (err: unknown) => {
     await Promise.allSettled([store.close(), log.close()]);
     throw err;
@@ -152,6 +154,7 @@ export async function runDetectorRole(
       options: alertOptionsFromConfig(config),
       topic: RAW_TOPIC,
       log,
+      sendEvent: alertEventSenderOf(config, () => Promise.resolve(log)),
       onError: (err) => logger.warn({ err }, 'detector pass failed'),
     });
     ctx.stdout.write('detector running\n');

@@ -437,6 +437,11 @@ export const ConfigSchema = Type.Object(
       epochWindowMs: int(600_000, 'Window over which epoch bumps are counted.', 1),
       webhookUrls: str('', 'Comma-separated webhook URLs receiving the generic JSON payload.'),
       slackWebhookUrls: str('', 'Comma-separated Slack incoming-webhook URLs (Slack-compatible payload).'),
+      publishTopic: Type.Boolean({
+        default: false,
+        description:
+          'Also send every alert event (raised, resolved) to the topic ecom.data_quality_alerts.v1 of the event log, through the same outbox, retries and dead-lettering as the webhooks (keyed by alert id, at-least-once: dedupe on the dedupe_key header; docs/alerts.md). The detector must be able to write the log: Kafka, or the embedded log in `start`.',
+      }),
       deliveryMaxAttempts: int(20, 'Attempts per outbox row before it is marked dead.', 1),
       deliveryBackoffBaseMs: int(1_000, 'First retry delay; doubles per attempt (exponential backoff).', 1),
       deliveryBackoffMaxMs: int(300_000, 'Longest retry delay.', 1),

@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { MartRowsHook } from '../batch/marts/index.js';
 import type { EventLog, ProducerRecord } from '../log/event-log.js';
+import { topicLogOnFirstSend } from './topic-log.js';
 
 /**
  * `ecom.daily_aggregations.v1`: one record per row of a day's `daily_aggregations` mart, published
@@ -94,33 +95,21 @@ export function dailyAggregationRecordOf(
 
 /**
  * The marts build's hook (`MartBuildDeps.onRowsPublished`) that sends each published day of
- * `daily_aggregations` to the topic; other models are ignored. `log()` is asked for on the first
- * day with rows (a caller may open it lazily), `ensureTopic` runs once, before the first record (the
- * caller creates the topic with the processed-topic retention).
+ * `daily_aggregations` to the topic; other models are ignored. The log is got on the first day
+ * with rows (`topicLogOnFirstSend`).
  */
 export function dailyAggregationsPublisher(o: {
   log: () => Promise<EventLog>;
   partitions: number;
   ensureTopic: (log: EventLog) => Promise<void>;
 }): MartRowsHook {
-  let ready: Promise<EventLog> | undefined;
+  const topicLog = topicLogOnFirstSend(o);
   return async (published) => {
     if (published.model !== 'daily_aggregations') return;
     const updatedAt = new Date().toISOString();
     const rows = (await published.rows()).map((r) => dailyAggregationRecordOf(r, updatedAt));
     if (rows.length === 0) return;
-    // A failed open or topic check is not kept: the next day asks again.
-    ready ??= o
-      .log()
-      .then(async (log) => {
-        await o.ensureTopic(log);
-        return log;
-      })
-      .catch((err: unknown) => {
-        ready = undefined;
-        throw err;
-      });
-    await publishDailyAggregations(await ready, rows, {
+    await publishDailyAggregations(await topicLog(), rows, {
       buildId: published.buildId,
       partitions: o.partitions,
     });
