@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ShopError } from '../errors/index.js';
@@ -47,17 +48,35 @@ export function lakeStorageOf(config: Readonly<Config>): LakeStorage | undefined
   });
 }
 
+/** Where the batch jobs' DuckDB instances spill (`lake.batchMemoryLimitMb`). */
+export const duckdbSpillDirOf = (config: Readonly<Config>): string => join(config.dataDir, 'tmp', 'duckdb');
+
 /**
  * The lake the configuration names. `reader: 'api'` opens a read-only instance for serving:
  * lake.queryMemoryLimitMb, lake.queryThreads and lake.queryTimeoutMs apply, so a heavy query
- * fails with a coded error instead of starving or growing the process.
+ * fails with a coded error instead of starving or growing the process. `reader: 'batch'` opens a
+ * read-only instance for one batch attempt of the scheduler (marts, data quality):
+ * lake.batchMemoryLimitMb and lake.batchThreads, spilling to disk beyond the limit.
  */
-export function openLakeFromConfig(
+export async function openLakeFromConfig(
   config: Readonly<Config>,
-  options: { readOnly?: boolean; reader?: 'api' } = {},
+  options: { readOnly?: boolean; reader?: 'api' | 'batch' } = {},
 ): Promise<Lake> {
   const api = options.reader === 'api';
   const storage = lakeStorageOf(config);
+  if (options.reader === 'batch') {
+    await mkdir(duckdbSpillDirOf(config), { recursive: true });
+    return openLake({
+      dir: lakeDirOf(config),
+      storage,
+      compression: config.lake.compression,
+      checkpointInterval: config.lake.checkpointInterval,
+      readOnly: true,
+      memoryLimitMb: config.lake.batchMemoryLimitMb,
+      threads: config.lake.batchThreads,
+      tempDirectory: duckdbSpillDirOf(config),
+    });
+  }
   return openLake({
     dir: lakeDirOf(config),
     ...(storage === undefined ? {} : { storage }),

@@ -9,6 +9,7 @@ import { builtinGraph } from '../orchestration/assets/builtin-assets.js';
 import { JobExecutor, type ExecutorOptions } from '../orchestration/job-executor.js';
 import { VersionReader } from '../orchestration/lineage.js';
 import { Scheduler } from '../orchestration/scheduler.js';
+import { openLakeFromConfig } from './open-components.js';
 
 /** `<host>:<pid>:<random>`: names the process in run rows and the scheduler lease. */
 export const newExecutorId = (): string => `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
@@ -29,9 +30,15 @@ function executorOptions(config: Readonly<Config>, logger: Logger): ExecutorOpti
 /** The deployment's asset graph (orchestration/assets/builtin-assets.ts). */
 export const graphFromConfig = (config: Readonly<Config>): AssetGraph => builtinGraph(config);
 
+/** The deps with a batch lake reader per attempt (lake.batchMemoryLimitMb), unless given one. */
+const withBatchReader = (config: Readonly<Config>, deps: AssetDeps): AssetDeps => ({
+  ...deps,
+  openBatchLake: deps.openBatchLake ?? (() => openLakeFromConfig(config, { reader: 'batch' })),
+});
+
 /** The scheduler of `run --role scheduler` and `start`. */
 export function schedulerFromConfig(config: Readonly<Config>, deps: AssetDeps, logger: Logger): Scheduler {
-  return new Scheduler(graphFromConfig(config), deps, {
+  return new Scheduler(graphFromConfig(config), withBatchReader(config, deps), {
     ...executorOptions(config, logger),
     tickMs: config.scheduler.tickMs,
     heartbeatMs: config.scheduler.heartbeatMs,
@@ -49,7 +56,8 @@ export function executorFromConfig(
 ): JobExecutor {
   const graph = graphFromConfig(config);
   const options = executorOptions(config, logger);
-  return new JobExecutor(graph, deps, new VersionReader(graph, deps, Date.now()), {
+  const batchDeps = withBatchReader(config, deps);
+  return new JobExecutor(graph, batchDeps, new VersionReader(graph, batchDeps, Date.now()), {
     ...options,
     concurrency: concurrency ?? options.concurrency,
   });

@@ -624,6 +624,16 @@ export const ConfigSchema = Type.Object(
           "DuckDB memory limit of the processor's lake writer (its flushes).",
           64,
         ),
+        batchMemoryLimitMb: int(
+          256,
+          'DuckDB memory limit of the batch jobs the scheduler runs (marts, data quality): each attempt gets a DuckDB instance of its own, closed afterwards, that spills to <dataDir>/tmp/duckdb beyond this; the writer and the API readers never share it.',
+          64,
+        ),
+        batchThreads: int(
+          1,
+          'DuckDB worker threads of each batch attempt of the scheduler (leaves the other core to the pipeline).',
+          1,
+        ),
         queryMemoryLimitMb: int(
           512,
           'DuckDB memory limit of the API and CLI lake readers (a separate DuckDB instance from the processor): a query over it fails with SHOP_LAKE_QUERY_FAILED instead of growing the process.',

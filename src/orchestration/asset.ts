@@ -39,6 +39,13 @@ export interface AssetDeps {
   readonly store: ServingStore;
   readonly lake: Lake;
   readonly config: Readonly<Config>;
+  /**
+   * Opens a lake reader of its own for one batch attempt (marts, data quality), closed after it:
+   * its DuckDB instance has its own memory limit and spills, so a day's build neither grows the
+   * process nor shares the writer's buffer pool (lake.batchMemoryLimitMb). Undefined: they use
+   * `lake`.
+   */
+  readonly openBatchLake?: (() => Promise<Lake>) | undefined;
   /** The marts build's downstream hook (marts.publishTopic: the daily_aggregations topic). */
   readonly martsPublisher?: MartRowsHook | undefined;
 }

@@ -57,10 +57,11 @@ export async function publishPartition(deps: PublishDeps, req: PublishRequest): 
   );
   try {
     if (req.model.published) {
-      const chunks = await readChunks(ws, req.model, req.rows, deps.batchRows);
+      // One chunk in memory at a time: a day of sessions is ~10^5 rows (~150 MB as JS arrays).
       await store.transaction(async (tx) => {
         const kept = await deletePartition(tx, req.model, req.partition);
-        for (const chunk of chunks) await insertChunk(tx, req.model, chunk, kept);
+        for await (const chunk of readChunks(ws, req.model, req.rows, deps.batchRows))
+          await insertChunk(tx, req.model, chunk, kept);
       });
     }
     if (req.rows === 0) await removePartitionFile(ws.lake.dir, req.model, req.partition);
@@ -77,20 +78,23 @@ export async function publishPartition(deps: PublishDeps, req: PublishRequest): 
 
 type Chunk = JsonValue[][];
 
-async function readChunks(ws: MartWorkspace, model: MartModel, rows: number, size: number): Promise<Chunk[]> {
+async function* readChunks(
+  ws: MartWorkspace,
+  model: MartModel,
+  rows: number,
+  size: number,
+): AsyncGenerator<Chunk> {
   const lists = model.columns.map((c) => {
     const value = c.type === 'numeric' ? `CAST(${ident(c.name)} AS VARCHAR)` : ident(c.name);
     return `list(${value} ORDER BY _rn) AS ${ident(c.name)}`;
   });
-  const chunks: Chunk[] = [];
   for (let from = 0; from < rows; from += size) {
     const [row] = await ws.query(
       `SELECT ${lists.join(', ')} FROM ${ws.rel('publish')} WHERE _rn > $1 AND _rn <= $2`,
       [from, from + size],
     );
-    chunks.push(model.columns.map((c) => (row?.[c.name] ?? []) as JsonValue[]));
+    yield model.columns.map((c) => (row?.[c.name] ?? []) as JsonValue[]);
   }
-  return chunks;
 }
 
 /** created_at of the deleted rows by key (daily_aggregations keeps it across rebuilds). */

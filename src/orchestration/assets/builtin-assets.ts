@@ -5,9 +5,21 @@ import { customerAnalyticsOptionsOf } from '../../batch/customers/options-from-c
 import { buildMarts } from '../../batch/marts/index.js';
 import type { Config } from '../../config/index.js';
 import { RAW_TOPIC } from '../../log/event-log.js';
-import type { AssetDefinition, MaterialisedAsset, RetryPolicy } from '../asset.js';
+import type { Lake } from '../../lake/index.js';
+import type { AssetDefinition, AssetDeps, MaterialisedAsset, RetryPolicy } from '../asset.js';
 import { AssetGraph } from '../asset-graph.js';
 import { silverSource } from './silver-source.js';
+
+/** Runs a batch attempt on a lake reader of its own when the deployment opens one (AssetDeps). */
+async function withBatchLake<T>(deps: AssetDeps, fn: (lake: Lake) => Promise<T>): Promise<T> {
+  if (deps.openBatchLake === undefined) return fn(deps.lake);
+  const lake = await deps.openBatchLake();
+  try {
+    return await fn(lake);
+  } finally {
+    await lake.close();
+  }
+}
 
 const retry = (config: Readonly<Config>, maxAttempts: number): RetryPolicy => ({
   maxAttempts,
@@ -33,12 +45,9 @@ function dqAsset(config: Readonly<Config>): MaterialisedAsset {
     freshnessMaxMs: config.dq.intervalMs > 0 ? 3 * config.dq.intervalMs : 0,
     checks: [],
     async materialise(ctx) {
-      const run = await runQualitySuite({
-        lake: ctx.deps.lake,
-        store: ctx.deps.store,
-        options: ctx.deps.config.dq,
-        nowMs: Date.now(),
-      });
+      const run = await withBatchLake(ctx.deps, (lake) =>
+        runQualitySuite({ lake, store: ctx.deps.store, options: ctx.deps.config.dq, nowMs: Date.now() }),
+      );
       return { rowsWritten: run.checks.length };
     },
   };
@@ -109,14 +118,16 @@ function martsAsset(config: Readonly<Config>): MaterialisedAsset {
       },
     ],
     async materialise(ctx) {
-      const build = await buildMarts(
-        {
-          lake: ctx.deps.lake,
-          store: ctx.deps.store,
-          options: { ...ctx.deps.config.marts, fsync: ctx.deps.config.lake.fsync },
-          onRowsPublished: ctx.deps.martsPublisher,
-        },
-        { fromDay: ctx.partition, toDay: ctx.partition },
+      const build = await withBatchLake(ctx.deps, (lake) =>
+        buildMarts(
+          {
+            lake,
+            store: ctx.deps.store,
+            options: { ...ctx.deps.config.marts, fsync: ctx.deps.config.lake.fsync },
+            onRowsPublished: ctx.deps.martsPublisher,
+          },
+          { fromDay: ctx.partition, toDay: ctx.partition },
+        ),
       );
       return {
         rowsWritten: build.models.reduce((n, m) => n + m.rowsWritten, 0),
