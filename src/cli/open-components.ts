@@ -1,6 +1,5 @@
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ShopError } from '../errors/index.js';
@@ -48,35 +47,41 @@ export function lakeStorageOf(config: Readonly<Config>): LakeStorage | undefined
   });
 }
 
-/** Where the batch jobs' DuckDB instances spill (`lake.batchMemoryLimitMb`). */
-export const duckdbSpillDirOf = (config: Readonly<Config>): string => join(config.dataDir, 'tmp', 'duckdb');
+type LakeReader = 'api' | 'batch';
+
+/** The DuckDB limits of each kind of instance: the writer's, the API's or a batch attempt's. */
+function instanceLimitsOf(config: Readonly<Config>, reader: LakeReader | undefined) {
+  const lake = config.lake;
+  switch (reader) {
+    case 'api':
+      return {
+        memoryLimitMb: lake.queryMemoryLimitMb,
+        threads: lake.queryThreads,
+        queryTimeoutMs: lake.queryTimeoutMs,
+      };
+    case 'batch':
+      return {
+        memoryLimitMb: lake.batchMemoryLimitMb,
+        threads: lake.batchThreads,
+        tempDirectory: join(config.dataDir, 'tmp', 'duckdb'),
+      };
+    case undefined:
+      return { memoryLimitMb: lake.writerMemoryLimitMb };
+  }
+}
 
 /**
  * The lake the configuration names. `reader: 'api'` opens a read-only instance for serving:
  * lake.queryMemoryLimitMb, lake.queryThreads and lake.queryTimeoutMs apply, so a heavy query
  * fails with a coded error instead of starving or growing the process. `reader: 'batch'` opens a
  * read-only instance for one batch attempt of the scheduler (marts, data quality):
- * lake.batchMemoryLimitMb and lake.batchThreads, spilling to disk beyond the limit.
+ * lake.batchMemoryLimitMb and lake.batchThreads, spilling to `<dataDir>/tmp/duckdb` beyond the limit.
  */
 export async function openLakeFromConfig(
   config: Readonly<Config>,
-  options: { readOnly?: boolean; reader?: 'api' | 'batch' } = {},
+  options: { readOnly?: boolean; reader?: LakeReader } = {},
 ): Promise<Lake> {
-  const api = options.reader === 'api';
   const storage = lakeStorageOf(config);
-  if (options.reader === 'batch') {
-    await mkdir(duckdbSpillDirOf(config), { recursive: true });
-    return openLake({
-      dir: lakeDirOf(config),
-      storage,
-      compression: config.lake.compression,
-      checkpointInterval: config.lake.checkpointInterval,
-      readOnly: true,
-      memoryLimitMb: config.lake.batchMemoryLimitMb,
-      threads: config.lake.batchThreads,
-      tempDirectory: duckdbSpillDirOf(config),
-    });
-  }
   return openLake({
     dir: lakeDirOf(config),
     ...(storage === undefined ? {} : { storage }),
@@ -85,14 +90,8 @@ export async function openLakeFromConfig(
     fsync: config.lake.fsync,
     checkpointInterval: config.lake.checkpointInterval,
     maintenanceMemoryLimitMb: config.lake.maintenanceMemoryLimitMb,
-    readOnly: api || (options.readOnly ?? false),
-    ...(api
-      ? {
-          memoryLimitMb: config.lake.queryMemoryLimitMb,
-          threads: config.lake.queryThreads,
-          queryTimeoutMs: config.lake.queryTimeoutMs,
-        }
-      : { memoryLimitMb: config.lake.writerMemoryLimitMb }),
+    readOnly: options.reader !== undefined || (options.readOnly ?? false),
+    ...instanceLimitsOf(config, options.reader),
   });
 }
 

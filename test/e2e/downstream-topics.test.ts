@@ -17,7 +17,7 @@ import {
 } from '../../src/downstream/data-quality-alerts-topic.js';
 import { CLEAN_TOPIC, QUARANTINE_TOPIC } from '../../src/pipeline/processor/downstream-publisher.js';
 import { openPgliteStore } from '../../src/store/pglite/pglite-store.js';
-import { REPO_ROOT, jsonLines, runCliOk, spawnCli, tempDataDir } from '../helpers/cli.js';
+import { REPO_ROOT, jsonLines, runCliOk, startCli, tempDataDir } from '../helpers/cli.js';
 
 test('with processor.publishDownstream, committed Silver and quarantine rows reach the downstream topics', async () => {
   const { dir, cleanup } = await tempDataDir('downstream');
@@ -148,19 +148,11 @@ test(
         ],
         { dataDir: dir },
       );
-      const child = spawnCli(['start', '--no-simulator'], { dataDir: dir, env });
-      let stdout = '';
-      child.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-      child.stderr!.resume();
-      const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
+      const started = await startCli(['--no-simulator'], { dataDir: dir, env });
+      const { base } = started;
       let alerts: Array<{ id: string; rule: string; severity: string }> = [];
+      let exitCode: number | null;
       try {
-        let base = '';
-        for (let i = 0; i < 600 && base === ''; i++) {
-          await new Promise((r) => setTimeout(r, 100));
-          base = /dashboard (http:\/\/\S+?)\/ /.exec(stdout)?.[1] ?? '';
-        }
-        assert.ok(base !== '', `start printed its URL: ${stdout}`);
         for (let i = 0; i < 300 && alerts.length === 0; i++) {
           await new Promise((r) => setTimeout(r, 200));
           const body = (await (await fetch(`${base}/alerts/latest?limit=50`)).json()) as {
@@ -172,10 +164,9 @@ test(
         // The delivery pass runs on the detector's interval; give it a few.
         await new Promise((r) => setTimeout(r, 3_000));
       } finally {
-        child.kill('SIGTERM');
-        await closed;
+        exitCode = await started.stop();
       }
-      assert.equal(child.exitCode, 0, 'start stopped cleanly');
+      assert.equal(exitCode, 0, 'start stopped cleanly');
 
       const config = loadConfig({ overrides: { dataDir: dir } });
       const log = await openEmbeddedLog({ ...config.log, dir: join(dir, 'log'), mode: 'read' });

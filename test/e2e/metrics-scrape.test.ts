@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { runCliOk, spawnCli, tempDataDir } from '../helpers/cli.js';
+import { runCliOk, startCli, tempDataDir } from '../helpers/cli.js';
 
 function counter(text: string, name: string, labels: string): number {
   const line = text.split('\n').find((l) => l.startsWith(`${name}{${labels}}`));
@@ -37,18 +37,9 @@ test(
         ],
         { dataDir: dir },
       );
-      const child = spawnCli(['start', '--no-simulator'], { dataDir: dir, env });
-      let stdout = '';
-      child.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-      child.stderr!.resume();
-      const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
+      const started = await startCli(['--no-simulator'], { dataDir: dir, env });
+      const { base } = started;
       try {
-        let base = '';
-        for (let i = 0; i < 600 && base === ''; i++) {
-          await new Promise((r) => setTimeout(r, 100));
-          base = /dashboard (http:\/\/\S+?)\/ /.exec(stdout)?.[1] ?? '';
-        }
-        assert.ok(base !== '', `start printed its URL: ${stdout}`);
         let status: { accounting: { totals: Record<string, number> }; totalLag: number | null } | undefined;
         for (let i = 0; i < 300; i++) {
           status = (await (await fetch(`${base}/api/v1/pipeline/status`)).json()) as typeof status;
@@ -72,8 +63,7 @@ test(
         }
         assert.equal(totals['recordsRead'], 20_000);
       } finally {
-        child.kill('SIGTERM');
-        await closed;
+        await started.stop();
       }
     } finally {
       await cleanup();

@@ -76,3 +76,38 @@ export function jsonLines<T = Record<string, unknown>>(text: string): T[] {
     .filter((l) => l.trim() !== '')
     .map((l) => JSON.parse(l) as T);
 }
+
+/** A running `shopstream start`: its base URL, and a clean stop (SIGTERM, then its exit code). */
+export interface StartedCli {
+  readonly base: string;
+  readonly child: ChildProcess;
+  stop(): Promise<number | null>;
+}
+
+/**
+ * Spawns `shopstream start ...args` and waits (up to a minute) for the dashboard URL it prints;
+ * if the URL never comes, the child is stopped and the error shows what it printed.
+ */
+export async function startCli(args: readonly string[], options: CliOptions): Promise<StartedCli> {
+  const child = spawnCli(['start', ...args], options);
+  let stdout = '';
+  child.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+  child.stderr!.resume();
+  const closed = new Promise<number | null>((resolveClose) =>
+    child.once('close', (code) => resolveClose(code)),
+  );
+  const stop = async (): Promise<number | null> => {
+    child.kill('SIGTERM');
+    return closed;
+  };
+  let base = '';
+  for (let i = 0; i < 600 && base === '' && child.exitCode === null; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    base = /dashboard (http:\/\/\S+?)\/ /.exec(stdout)?.[1] ?? '';
+  }
+  if (base === '') {
+    await stop();
+    throw new Error(`start did not print its URL: ${stdout}`);
+  }
+  return { base, child, stop };
+}

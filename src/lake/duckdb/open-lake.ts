@@ -43,7 +43,7 @@ export interface OpenLakeOptions {
   readonly threads?: number;
   /** DuckDB memory limit of this lake's instance (default: DuckDB's, 80 % of RAM). */
   readonly memoryLimitMb?: number;
-  /** Where DuckDB spills what exceeds the memory limit (default: DuckDB's `.tmp` in the cwd). */
+  /** Where DuckDB spills what exceeds the memory limit, created if missing (default: DuckDB's `.tmp` in the cwd). */
   readonly tempDirectory?: string;
   /** `queryLake` interrupts a query running longer (SHOP_LAKE_QUERY_TIMEOUT); 0 = never. */
   readonly queryTimeoutMs?: number;
@@ -129,7 +129,10 @@ export class Lake implements LakeWriter {
     const config: Record<string, string> = {};
     if (options.threads !== undefined) config['threads'] = String(options.threads);
     if (options.memoryLimitMb !== undefined) config['memory_limit'] = `${options.memoryLimitMb}MB`;
-    if (options.tempDirectory !== undefined) config['temp_directory'] = options.tempDirectory;
+    if (options.tempDirectory !== undefined) {
+      await mkdir(options.tempDirectory, { recursive: true });
+      config['temp_directory'] = options.tempDirectory;
+    }
     const instance = await DuckDBInstance.create(':memory:', config);
     const queryConnection = await instance.connect();
     const writerOptions: TableFileWriterOptions = {
