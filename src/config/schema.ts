@@ -505,6 +505,10 @@ export const ConfigSchema = Type.Object(
           600_000,
           'How often the Silver day fingerprints are read to find stale mart days (the "upstream changed" sensor of the marts), the first time one interval after start; 0 = never.',
         ),
+        openDayRefreshMs: int(
+          3_600_000,
+          'The open day (today, UTC) is re-marked stale for the marts at most this often: its build re-reads the whole day so far, so every Silver observation would rebuild it with a cost that grows through the day. Other days (late events, the day just closed) at every observation that sees them change; 0 = the open day too.',
+        ),
         martsMaxAttempts: int(
           5,
           'Attempts per mart day before it fails for good (a crashed attempt counts).',

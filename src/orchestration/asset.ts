@@ -91,7 +91,8 @@ export interface SourceAsset extends AssetBase {
   readonly kind: 'source';
   /** Observations are reused for this long (they can be costly); the first one is one interval after start. */
   readonly observeEveryMs: number;
-  observe(deps: AssetDeps): Promise<ReadonlyMap<string, string>>;
+  /** `nowMs`: the scheduler's clock at this observation. */
+  observe(deps: AssetDeps, nowMs: number): Promise<ReadonlyMap<string, string>>;
 }
 
 /** An asset the orchestrator materialises, partition by partition. */

@@ -61,7 +61,7 @@ export class VersionReader {
   }
 
   private async observe(s: SourceAsset, nowMs: number): Promise<ReadonlyMap<string, string>> {
-    const versions = await s.observe(this.deps);
+    const versions = await s.observe(this.deps, nowMs);
     this.observed.set(s.key, { atMs: nowMs, versions });
     return versions;
   }
