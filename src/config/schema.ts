@@ -273,6 +273,30 @@ export const ConfigSchema = Type.Object(
         port: int(9464, 'TCP port of the operations endpoint (0 = any free port).'),
       },
     ),
+    tracing: section(
+      'OpenTelemetry traces of `start` and `run --role` processes: a span per collector request and per processor batch with its steps (read, parse, validate, dedupe, aggregate, store commit) and per lake flush (write, commit), exported over OTLP/HTTP (docs/observability.md).',
+      {
+        otlpEndpoint: str(
+          '',
+          'OTLP/HTTP traces URL, e.g. `http://otel-collector:4318/v1/traces`; empty = tracing off (the OpenTelemetry SDK is not loaded, spans are no-ops).',
+        ),
+        headers: str(
+          '',
+          'Comma-separated `name=value` HTTP headers sent with every export (e.g. an `authorization` token of the tracing backend; set it through the environment).',
+        ),
+        serviceName: str(
+          'shopstream',
+          'The `service.name` resource attribute; the role (`start`, `collector`, `processor`, ...) is `shopstream.role`.',
+        ),
+        sampleRatio: Type.Number({
+          default: 1,
+          minimum: 0,
+          maximum: 1,
+          description:
+            'Share of root spans (collector requests, processor batches, lake flushes) recorded; a request that arrives with a sampled `traceparent` is recorded whatever this is.',
+        }),
+      },
+    ),
     collector: section('The HTTP collector: native and Segment-compatible ingestion (docs/collector.md).', {
       host: str(
         '127.0.0.1',

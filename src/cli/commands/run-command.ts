@@ -17,6 +17,7 @@ import {
 } from '../role-runners.js';
 import { startOpsServer } from '../ops-server.js';
 import { onShutdownSignal } from '../shutdown-signal.js';
+import { startTracing } from '../../observability/tracing.js';
 import { applyRuntimeSettings } from '../runtime-settings.js';
 
 /** One role of `shopstream run`: runs until `signal` aborts, then releases what it opened. */
@@ -47,12 +48,14 @@ export function registerRunCommand(program: Command, ctx: CliContext): void {
         );
       const config = ctx.config();
       applyRuntimeSettings(config);
+      const tracing = await startTracing(config, opts.role);
       const abort = new AbortController();
       const off = onShutdownSignal(() => abort.abort());
       try {
         await runner(config, ctx, abort.signal);
       } finally {
         off();
+        await tracing.shutdown();
       }
     });
 }

@@ -7,6 +7,7 @@ import type { CliContext } from '../cli-context.js';
 import { composePipeline } from '../compose-pipeline.js';
 import { openEventLog, retentionOf } from '../open-event-log.js';
 import { openLakeFromConfig, openStoreFromConfig } from '../open-components.js';
+import { startTracing } from '../../observability/tracing.js';
 import { applyRuntimeSettings } from '../runtime-settings.js';
 import { onShutdownSignal } from '../shutdown-signal.js';
 import { simulatorOptionsFromConfig } from '../simulator-from-config.js';
@@ -21,6 +22,7 @@ export function registerStartCommand(program: Command, ctx: CliContext): void {
     .action(async (opts: { simulator: boolean }) => {
       const config = ctx.config();
       applyRuntimeSettings(config);
+      const tracing = await startTracing(config, 'start');
       const logger = createLogger('start');
       const log = await openEventLog(config, { mode: 'write' });
       await log.ensureTopic({
@@ -52,6 +54,7 @@ export function registerStartCommand(program: Command, ctx: CliContext): void {
         await pipeline.app.close().catch(() => undefined);
         await Promise.allSettled([lake.close(), apiLake.close(), store.close()]);
         await log.close();
+        await tracing.shutdown();
       }
     });
 }

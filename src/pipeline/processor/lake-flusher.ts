@@ -2,6 +2,8 @@ import type { FileKey } from '../../lake/lake-table.js';
 import { LakeBuffer, type PendingLakeRows } from './lake-buffer.js';
 import type { LakePositionCommit, ProcessorLake, ProcessorStore } from './processor-ports.js';
 import type { StageTimer } from './stage-timer.js';
+import { failSpan } from '../../observability/trace-context.js';
+import { shopTracer } from '../../observability/tracing.js';
 import type { PartitionBatch } from './transform-batch.js';
 
 export interface LakeFlushOptions {
@@ -121,16 +123,31 @@ export class LakeFlusher {
   private async flushRows(pending: readonly PendingLakeRows[]): Promise<void> {
     if (pending.length === 0) return;
     this.deps.checkMayWrite();
-    await this.deps.timer.timeAsync('lakeWrite', () => this.writeRuns(pending));
-    const flushed = pending.map((p) => ({
-      partition: p.partition,
-      epoch: p.epoch,
-      fromOffset: p.fromOffset,
-      nextOffset: p.toOffset + 1,
-      streamTimeMs: p.streamTimeMs,
-    }));
-    await this.deps.timer.timeAsync('lakeCommit', () => this.deps.store.commitLake(this.deps.topic, flushed));
-    this.deps.onFlushed?.(flushed);
+    const tracer = shopTracer();
+    const span = tracer.startSpan('processor.lake_flush', {
+      attributes: {
+        'shopstream.partitions': pending.length,
+        'shopstream.records': pending.reduce((n, p) => n + p.toOffset - p.fromOffset + 1, 0),
+      },
+    });
+    const clock = this.deps.timer.within(tracer, span);
+    try {
+      await clock.timeAsync('lakeWrite', () => this.writeRuns(pending));
+      const flushed = pending.map((p) => ({
+        partition: p.partition,
+        epoch: p.epoch,
+        fromOffset: p.fromOffset,
+        nextOffset: p.toOffset + 1,
+        streamTimeMs: p.streamTimeMs,
+      }));
+      await clock.timeAsync('lakeCommit', () => this.deps.store.commitLake(this.deps.topic, flushed));
+      this.deps.onFlushed?.(flushed);
+    } catch (err) {
+      failSpan(span, err);
+      throw err;
+    } finally {
+      span.end();
+    }
   }
 
   /**

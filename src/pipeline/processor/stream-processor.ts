@@ -15,7 +15,11 @@ import type {
 } from './processor-ports.js';
 import { runProcessorLoop, type RunLoopOptions } from './processor-run-loop.js';
 import { LakeFlusher, type LakeFlushOptions } from './lake-flusher.js';
-import { StageTimer } from './stage-timer.js';
+import { StageTimer, type StageClock } from './stage-timer.js';
+import { failSpan } from '../../observability/trace-context.js';
+import { batchSpanLinks } from './trace-links.js';
+import { ROOT_CONTEXT, SpanKind, trace, type Span } from '@opentelemetry/api';
+import { shopTracer } from '../../observability/tracing.js';
 import { transformPartitionBatch, type PartitionBatch } from './transform-batch.js';
 
 export interface StreamProcessorOptions {
@@ -286,22 +290,61 @@ export class StreamProcessor {
     await this.lake.throttle();
     // 1. Read up to maxBatchRecords from every owned partition after what is already read.
     this.lastReadStartedAtMs = this.nowMs();
+    const readStart = Date.now();
     const reads = await this.timer.timeAsync('read', () => this.readAll());
     this.lastReadFull = reads.some((r) => r.records.length >= this.options.maxBatchRecords);
     if (reads.length === 0) {
       if (this.inflight !== undefined) return this.flush().then(() => 0);
       return this.onIdle();
     }
+    const span = this.batchSpan(reads, readStart);
+    const clock = this.timer.within(shopTracer(), span);
     // 2. Transform: Bronze, parse, validate, late check, dedupe, Silver/quarantine, Gold deltas.
     const gold = new GoldAccumulator();
-    const batches = reads.map(({ state, records }) => {
-      state.readOffset = records[records.length - 1]!.offset + 1;
-      return transformPartitionBatch(records, state, gold, this.options, this.timer);
-    });
-    const commit = this.goldCommit(batches, gold);
-    await this.flush();
-    this.inflight = this.writeAndCommit(batches, commit);
+    let commit: GoldCommit;
+    let batches: PartitionBatch[];
+    try {
+      batches = reads.map(({ state, records }) => {
+        state.readOffset = records[records.length - 1]!.offset + 1;
+        return transformPartitionBatch(records, state, gold, this.options, clock);
+      });
+      commit = this.goldCommit(batches, gold);
+      await this.flush();
+    } catch (err) {
+      endSpan(span, err);
+      throw err;
+    }
+    this.inflight = this.writeAndCommit(batches, commit, clock).then(
+      () => endSpan(span),
+      (err: unknown) => {
+        endSpan(span, err);
+        throw err;
+      },
+    );
     return commit.partitions.reduce((n, p) => n + p.accounting.recordsRead, 0);
+  }
+
+  /**
+   * The trace of one batch (steps 1-5): `processor.batch`, with its read as a child that already
+   * ended, and links to the collector requests whose `traceparent` the records carry. A no-op span
+   * when tracing is off.
+   */
+  private batchSpan(reads: ReadonlyArray<{ records: readonly LogRecord[] }>, readStartMs: number): Span {
+    const tracer = shopTracer();
+    const records = reads.reduce((n, r) => n + r.records.length, 0);
+    const span = tracer.startSpan('processor.batch', {
+      kind: SpanKind.CONSUMER,
+      startTime: readStartMs,
+      attributes: {
+        'messaging.destination.name': this.options.topic,
+        'messaging.batch.message_count': records,
+        'shopstream.partitions': reads.length,
+      },
+    });
+    if (!span.isRecording()) return span;
+    span.addLinks(batchSpanLinks(reads));
+    tracer.startSpan('processor.read', { startTime: readStartMs }, trace.setSpan(ROOT_CONTEXT, span)).end();
+    return span;
   }
 
   /** Waits for the batch being committed, if any; rethrows its failure. */
@@ -320,13 +363,17 @@ export class StreamProcessor {
     await this.lake.flushNow(partitions);
   }
 
-  private async writeAndCommit(batches: readonly PartitionBatch[], commit: GoldCommit): Promise<void> {
+  private async writeAndCommit(
+    batches: readonly PartitionBatch[],
+    commit: GoldCommit,
+    clock: StageClock,
+  ): Promise<void> {
     this.checkMayWrite();
     // 3. Publish downstream (optional) before the commit: a crash before the commit re-reads and
     //    re-publishes the batch, so downstream topics are at-least-once, never short.
     if (this.deps.publishDownstream !== undefined) await this.deps.publishDownstream(batches);
     // 4. Commit Gold, accounting and positions in one fenced serving-DB transaction.
-    await this.timer.timeAsync('storeCommit', () => this.deps.store.commit(commit));
+    await clock.timeAsync('storeCommit', () => this.deps.store.commit(commit));
     // 5. Advance positions of record, notify the live feed, mirror positions to the consumer group.
     await this.afterCommit(batches, commit);
     // 6. Buffer the batch's lake rows; flush them when the buffer is over its size or age limit
@@ -493,4 +540,10 @@ export class StreamProcessor {
       stageMs: this.timer.snapshot(),
     };
   }
+}
+
+/** Ends a batch's span, failed when `err` is given (a no-op span ignores both). */
+function endSpan(span: Span, err?: unknown): void {
+  if (err !== undefined) failSpan(span, err);
+  span.end();
 }

@@ -7,7 +7,7 @@ import type { GoldAccumulator } from '../gold/gold-accumulator.js';
 import { toQuarantineRow } from '../silver/quarantine-row.js';
 import { toSilverRow, type SilverRowOptions } from '../silver/silver-row.js';
 import type { PartitionState } from './partition-state.js';
-import type { StageTimer } from './stage-timer.js';
+import type { StageClock } from './stage-timer.js';
 
 export interface TransformOptions {
   readonly watermarkMs: number;
@@ -57,7 +57,7 @@ export function transformPartitionBatch(
   state: PartitionState,
   gold: GoldAccumulator,
   options: TransformOptions,
-  timer: StageTimer,
+  timer: StageClock,
 ): PartitionBatch {
   const decoded = timer.time('parse', () => records.map(decode));
   const verdicts = timer.time('validate', () =>

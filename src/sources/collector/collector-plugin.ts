@@ -12,6 +12,7 @@ import { registerSegmentRoutes, SEGMENT_PATHS } from './segment-routes.js';
 import { CUSTOMERS_TOPIC } from './segment-to-customer.js';
 import type { WriteKeyResolver } from './write-key-resolver.js';
 import type { RouteIngest } from './route-ingest.js';
+import { requestTrace } from './request-trace.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -92,14 +93,18 @@ async function answer(
   gate: IngestGate,
   ingest: RouteIngest,
 ): Promise<FastifyReply> {
+  const trace = requestTrace(request);
   try {
-    const { writeKey, plan } = await ingest(request);
-    const sender = await gate.identify(writeKey, request.ip);
-    const built = plan(sender.source);
-    await gate.admit(sender, built);
-    return reply.code(200).send({ success: true, accepted: built.events });
+    const { writeKey, plan } = await trace.step('collector.parse', () => ingest(request));
+    const sender = await trace.step('collector.identify', () => gate.identify(writeKey, request.ip));
+    const built = trace.carriedBy(plan(sender.source));
+    trace.span.setAttribute('shopstream.events', built.events);
+    await trace.step('collector.admit', () => gate.admit(sender, built));
+    return trace.answered(reply.code(200).send({ success: true, accepted: built.events }));
   } catch (err) {
-    if (err instanceof IngestRefusal) return sendCollectorError(request, reply, err.error, err.retryAfterMs);
-    return sendCollectorError(request, reply, collectorErrorOf(err as Error));
+    if (err instanceof IngestRefusal)
+      return trace.answered(sendCollectorError(request, reply, err.error, err.retryAfterMs), err.error);
+    const coded = collectorErrorOf(err as Error);
+    return trace.answered(sendCollectorError(request, reply, coded), coded);
   }
 }
