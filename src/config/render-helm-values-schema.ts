@@ -48,6 +48,14 @@ const podSettings = {
   nodeSelector: StringMap,
   tolerations: Type.Array(KubernetesObject),
   affinity: KubernetesObject,
+  secretEnv: Type.Record(Type.String({ pattern: '^(SHOPSTREAM|AWS)_[A-Z0-9_]+$' }), Type.String(), {
+    additionalProperties: false,
+    description:
+      "The role's own credentials (a Secret the chart creates, mounted after secret.*, so its keys win): e.g. SHOPSTREAM_STORE_URL with the role's database login.",
+  }),
+  existingSecret: Type.String({
+    description: "An existing Secret mounted after the role's own (its keys win over both).",
+  }),
 };
 
 const Service = strict({

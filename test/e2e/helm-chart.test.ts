@@ -66,14 +66,25 @@ const ofKind = (objects: K8s[], kind: string) => objects.filter((o) => o.kind ==
 const matches = (selector: Record<string, string>, labels: Record<string, string>) =>
   Object.entries(selector).every(([k, v]) => labels[k] === v);
 
-/** The configuration a container of `pod` starts with: its config.json, env and Secret env. */
+/** Secrets the operator created outside the chart (`roles.<role>.existingSecret` in ci/production-values.yaml). */
+const EXISTING_SECRETS: Record<string, Record<string, string>> = {
+  'shopstream-worker-login': {
+    SHOPSTREAM_STORE_URL: 'postgres://ss_worker:from-vault@postgres.db:5432/shopstream',
+  },
+};
+
+/**
+ * The configuration a container of `pod` starts with: its config.json, env and Secret env (later
+ * envFrom sources win, as in Kubernetes; explicit env wins over all).
+ */
 async function effectiveConfig(objects: K8s[], pod: K8s, dir: string): Promise<Readonly<Config>> {
   const container = pod.containers[0];
   const env: Record<string, string> = {};
   for (const source of container.envFrom ?? []) {
-    const secret = ofKind(objects, 'Secret').find((s) => s.metadata.name === source.secretRef.name);
-    assert.ok(secret, `Secret ${source.secretRef.name} is rendered`);
-    Object.assign(env, secret.stringData);
+    const name: string = source.secretRef.name;
+    const secret = ofKind(objects, 'Secret').find((s) => s.metadata.name === name);
+    assert.ok(secret ?? EXISTING_SECRETS[name], `Secret ${name} is rendered or one the operator made`);
+    Object.assign(env, secret?.stringData ?? EXISTING_SECRETS[name]);
   }
   for (const e of container.env ?? []) env[e.name] = String(e.value);
   const file = join(dir, `${container.name}.json`);
@@ -145,7 +156,18 @@ test('production values: one Deployment per role, probed, non-root, with a confi
       assert.equal(config.ops.port, 9464);
       assert.equal(config.log.brokers, 'kafka-0.kafka:9093,kafka-1.kafka:9093');
       assert.equal(config.lake.url, 's3://analytics-lake/shopstream');
-      assert.match(config.store.url, /^postgres:\/\/ss_processor:/);
+      // Each role's own login (docs/deploy.md): its Secret overrides the shared one's URL.
+      const login = {
+        api: 'ss_api:change-me',
+        detector: 'ss_worker:change-me',
+        scheduler: 'ss_worker:from-vault',
+      };
+      assert.ok(
+        config.store.url.startsWith(
+          `postgres://${login[role as keyof typeof login] ?? 'ss_processor:change-me'}@`,
+        ),
+        `${role} logs in as its own role: ${config.store.url}`,
+      );
       assert.equal(config.store.migrations, 'verify');
       assert.equal(config.kafka.saslPassword, 'change-me', 'credentials come from the Secret');
       assert.equal(config.processor.membership, 'on');
@@ -194,6 +216,12 @@ test('production values: one Deployment per role, probed, non-root, with a confi
       'db',
       'migrate',
     ]);
+    // Per-role Secrets: rendered for the roles with secretEnv only, with their labels.
+    const roleSecrets = ofKind(objects, 'Secret')
+      .filter((s) => s.metadata.labels['app.kubernetes.io/component'] !== undefined)
+      .map((s) => s.metadata.name)
+      .sort();
+    assert.deepEqual(roleSecrets, ['rel-shopstream-api', 'rel-shopstream-detector']);
     const migrate = await effectiveConfig(objects, job.spec.template.spec, dir);
     assert.match(migrate.store.url, /^postgres:\/\/ss_migrate:/);
   } finally {
@@ -239,6 +267,7 @@ test('a wrong key fails: config.* and chart values in helm template, Secret vari
       /roles\.processor\.replicas \(9\) > config\.log\.partitions \(8\)/,
     ],
     [['--set', 'secret.env.store_url=x'], /store_url/],
+    [['--set', 'roles.api.secretEnv.PGPASSWORD=x'], /PGPASSWORD/],
   ];
   for (const [args, message] of refused) {
     const r = await helm(['template', 'rel', CHART, '-f', PRODUCTION, ...args]);
