@@ -3,6 +3,7 @@ import type { CliContext } from './cli-context.js';
 import { registerConfigCommand } from './commands/config-command.js';
 import { registerDocsCommand } from './commands/docs-command.js';
 import { registerProcessCommand } from './commands/process-command.js';
+import { registerReconcileCommand } from './commands/reconcile-command.js';
 import { registerKpisCommand } from './commands/kpis-command.js';
 import { registerStatusCommand } from './commands/status-command.js';
 import { registerStartCommand } from './commands/start-command.js';
@@ -31,6 +32,7 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   registerDocsCommand(program, ctx);
   registerProcessCommand(program, ctx);
   registerKpisCommand(program, ctx);
+  registerReconcileCommand(program, ctx);
   registerStatusCommand(program, ctx);
   registerStartCommand(program, ctx);
   registerReplayCommand(program, ctx);

@@ -471,6 +471,15 @@ export const ConfigSchema = Type.Object(
       deliveryBackoffMaxMs: int(300_000, 'Longest retry delay.', 1),
       deliveryTimeoutMs: int(5_000, 'Deadline of one webhook POST.', 1),
     }),
+    reconcile: section(
+      'Streaming-vs-batch reconciliation (`shopstream reconcile`, the reconcile.kpis asset, docs/reconciliation.md).',
+      {
+        intervalMs: int(
+          600_000,
+          'The scheduler checks the minutes settled since its last run every this many ms (0 = on demand only: `shopstream reconcile`, `jobs run reconcile.kpis`).',
+        ),
+      },
+    ),
     dq: section('The data-quality suite (`shopstream dq run`, docs/data-quality.md).', {
       intervalMs: int(
         900_000,

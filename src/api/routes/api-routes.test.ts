@@ -307,6 +307,48 @@ describe('/api/v1 routes', () => {
     );
   });
 
+  it('GET /api/v1/reconciliation lists the runs newest first, with the latest mismatch count', async () => {
+    const before = await get('/api/v1/reconciliation');
+    assert.deepEqual(before.body, { runs: [], mismatchesInLatest: 0 });
+    await t.store.query(
+      `INSERT INTO serving.reconciliation_runs (run_id, started_at, finished_at, from_ts, to_ts, windows_checked,
+         values_checked, mismatch_count, max_difference, mismatches, alert_id)
+       VALUES ('a', now() - interval '2 minutes', now() - interval '2 minutes', '2026-01-24T10:00:00Z', '2026-01-24T11:00:00Z', 60, 600, 0, 0, '[]', NULL),
+              ('b', now(), now(), '2026-01-24T11:00:00Z', '2026-01-24T11:05:00Z', 5, 50, 1, 1,
+               '[{"windowStart":"2026-01-24T11:02:00.000Z","metric":"events_click","streaming":11,"batch":10,"difference":1}]', 'al-1')`,
+    );
+    const { body } = await get('/api/v1/reconciliation?limit=5');
+    const runs = body.runs as Array<{
+      runId: string;
+      mismatchCount: number;
+      to: string;
+      mismatches: unknown[];
+      alertId: string | null;
+    }>;
+    assert.deepEqual(
+      runs.map((r) => [r.runId, r.mismatchCount, r.alertId]),
+      [
+        ['b', 1, 'al-1'],
+        ['a', 0, null],
+      ],
+    );
+    assert.equal(body.mismatchesInLatest, 1);
+    assert.equal(runs[0]!.to, '2026-01-24T11:05:00.000Z');
+    assert.deepEqual(runs[0]!.mismatches, [
+      {
+        windowStart: '2026-01-24T11:02:00.000Z',
+        metric: 'events_click',
+        streaming: 11,
+        batch: 10,
+        difference: 1,
+      },
+    ]);
+    assert.equal(
+      (await t.app.inject({ method: 'GET', url: '/api/v1/reconciliation?limit=0' })).statusCode,
+      400,
+    );
+  });
+
   it('GET /api/v1/pipeline/status shows freshness and the balanced accounting invariant', async () => {
     const { body } = await get('/api/v1/pipeline/status');
     assert.equal(body.freshnessMs, 2_000);
@@ -462,7 +504,7 @@ describe('the OpenAPI document', () => {
   });
 
   it('the jobs routes answer before any run (data: v1-jobs-routes.test.ts)', async () => {
-    assert.equal(((await get('/api/v1/jobs')).body.assets as unknown[]).length, 5);
+    assert.equal(((await get('/api/v1/jobs')).body.assets as unknown[]).length, 6);
     assert.deepEqual((await get('/api/v1/jobs/dq.suite/runs')).body.runs, []);
     const res = await t.app.inject({
       method: 'POST',

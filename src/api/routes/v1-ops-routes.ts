@@ -14,6 +14,7 @@ import { acknowledgeAlert } from '../queries/alert-queries.js';
 import { accountingTotals, isBalanced, quarantineByReason } from '../queries/quality-queries.js';
 import { commitWatermark, readPositionRows } from '../queries/pipeline-queries.js';
 import { latestDqRun } from '../queries/dq-queries.js';
+import { recentReconciliationRuns } from '../queries/reconciliation-queries.js';
 import { OffsetRateSampler } from '../live/offset-rate-sampler.js';
 import type { RouteContext } from '../route-context.js';
 import { audited } from '../../audit/index.js';
@@ -75,8 +76,59 @@ const DqRun = Type.Object({
   ),
 });
 
+const ReconciliationRun = Type.Object({
+  runId: Type.String(),
+  startedAt: IsoTime,
+  finishedAt: IsoTime,
+  from: IsoTime,
+  to: IsoTime,
+  windowsChecked: Type.Integer({ description: 'settled minutes compared in [from, to)' }),
+  valuesChecked: Type.Integer(),
+  mismatchCount: Type.Integer(),
+  maxDifference: Type.Number(),
+  mismatches: Type.Array(
+    Type.Object({
+      windowStart: IsoTime,
+      metric: Type.String(),
+      streaming: Nullable(Type.Number({ description: 'serving.kpi_minute' })),
+      batch: Nullable(Type.Number({ description: 'recomputed from Silver' })),
+      difference: Type.Number(),
+    }),
+    { description: 'the first 100' },
+  ),
+  alertId: Nullable(Type.String()),
+});
+const ReconciliationQuery = Type.Object({
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 20 })),
+});
+
 export function registerV1OpsRoutes(app: FastifyInstance, ctx: RouteContext): void {
   const sampler = new OffsetRateSampler();
+
+  app.get<{ Querystring: Static<typeof ReconciliationQuery> }>(
+    '/api/v1/reconciliation',
+    {
+      schema: {
+        querystring: ReconciliationQuery,
+        tags: ['v1'],
+        summary:
+          'Streaming-vs-batch reconciliation runs, newest first: settled minutes of kpi_minute compared with a recompute from Silver (docs/reconciliation.md)',
+        response: withErrors(
+          Type.Object({
+            runs: Type.Array(ReconciliationRun),
+            mismatchesInLatest: Type.Integer({
+              description: 'mismatch count of the newest run (0 before any)',
+            }),
+          }),
+          [400, 401, 429, 500, 503],
+        ),
+      },
+    },
+    async (req) => {
+      const runs = await recentReconciliationRuns(ctx.store, req.query.limit ?? 20);
+      return { runs, mismatchesInLatest: runs[0]?.mismatchCount ?? 0 };
+    },
+  );
 
   app.get(
     '/api/v1/quality/runs/latest',

@@ -51,7 +51,8 @@ export function registerKpisCommand(program: Command, ctx: CliContext): void {
     });
 }
 
-function parseTime(value: string | undefined, flag: string, fallback: number): number {
+/** An ISO-8601 `--from`/`--to` option as epoch ms; `fallback` when absent. */
+export function parseTime(value: string | undefined, flag: string, fallback: number): number {
   if (value === undefined) return fallback;
   const ms = Date.parse(value);
   if (!Number.isFinite(ms))

@@ -6,9 +6,10 @@ import { buildMarts } from '../../batch/marts/index.js';
 import type { Config } from '../../config/index.js';
 import { RAW_TOPIC } from '../../log/event-log.js';
 import type { Lake } from '../../lake/index.js';
-import type { AssetDefinition, AssetDeps, MaterialisedAsset, RetryPolicy } from '../asset.js';
+import type { AssetDefinition, AssetDeps, MaterialisedAsset, RetryPolicy, Schedule } from '../asset.js';
 import { AssetGraph } from '../asset-graph.js';
 import { silverSource } from './silver-source.js';
+import { runReconciliation } from '../../batch/reconcile/run-reconciliation.js';
 
 /** Runs a batch attempt on a lake reader of its own when the deployment opens one (AssetDeps). */
 async function withBatchLake<T>(deps: AssetDeps, fn: (lake: Lake) => Promise<T>): Promise<T> {
@@ -20,6 +21,10 @@ async function withBatchLake<T>(deps: AssetDeps, fn: (lake: Lake) => Promise<T>)
     await lake.close();
   }
 }
+
+/** An interval schedule, or on demand only when the interval is 0. */
+const everyOrManual = (everyMs: number): Schedule =>
+  everyMs > 0 ? { kind: 'interval', everyMs } : { kind: 'manual' };
 
 const retry = (config: Readonly<Config>, maxAttempts: number): RetryPolicy => ({
   maxAttempts,
@@ -37,8 +42,7 @@ function dqAsset(config: Readonly<Config>): MaterialisedAsset {
     owner: 'data-quality',
     partitioning: 'none',
     upstream: ['silver'],
-    schedule:
-      config.dq.intervalMs > 0 ? { kind: 'interval', everyMs: config.dq.intervalMs } : { kind: 'manual' },
+    schedule: everyOrManual(config.dq.intervalMs),
     catchUp: 'once',
     retry: retry(config, 3),
     timeoutMs: 600_000,
@@ -63,10 +67,7 @@ function compactionAsset(config: Readonly<Config>): MaterialisedAsset {
     owner: 'pipeline',
     partitioning: 'none',
     upstream: [],
-    schedule:
-      config.lake.compactIntervalMs > 0
-        ? { kind: 'interval', everyMs: config.lake.compactIntervalMs }
-        : { kind: 'manual' },
+    schedule: everyOrManual(config.lake.compactIntervalMs),
     catchUp: 'skip',
     retry: retry(config, 3),
     timeoutMs: 600_000,
@@ -177,6 +178,37 @@ function customersAsset(config: Readonly<Config>): MaterialisedAsset {
 }
 
 /**
+ * Streaming-vs-batch reconciliation (docs/reconciliation.md) every reconcile.intervalMs: the
+ * minutes settled since the last run, kpi_minute against a recompute from Silver. A mismatch is
+ * not a failed run: it is the run's finding, recorded and raised as a critical alert.
+ */
+function reconcileAsset(config: Readonly<Config>): MaterialisedAsset {
+  return {
+    kind: 'materialised',
+    key: 'reconcile.kpis',
+    description:
+      'Every KPI of every minute settled since the last run: serving.kpi_minute against a recompute from Silver; one reconciliation_runs row per run, a critical reconciliation_mismatch alert when any value differs; rows written = minutes checked.',
+    owner: 'pipeline',
+    partitioning: 'none',
+    upstream: ['silver'],
+    schedule: everyOrManual(config.reconcile.intervalMs),
+    catchUp: 'once',
+    retry: retry(config, 3),
+    timeoutMs: 600_000,
+    freshnessMaxMs: config.reconcile.intervalMs > 0 ? 3 * config.reconcile.intervalMs : 0,
+    checks: [],
+    async materialise(ctx) {
+      // The newly settled minutes are a small query: the writer's lake reader serves it.
+      const run = await runReconciliation(ctx.deps);
+      return {
+        rowsWritten: run.windowsChecked,
+        facts: { mismatches: run.mismatches.length, maxDifference: run.maxDifference },
+      };
+    },
+  };
+}
+
+/**
  * Every asset of shopstream, upstream first. To add one (e.g. customer analytics), append its
  * definition here; `npm run docs:generate` then documents it in docs/orchestration.md.
  */
@@ -187,6 +219,7 @@ export function builtinAssets(config: Readonly<Config>): AssetDefinition[] {
     compactionAsset(config),
     martsAsset(config),
     customersAsset(config),
+    reconcileAsset(config),
   ];
 }
 

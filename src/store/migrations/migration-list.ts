@@ -6,6 +6,7 @@ import * as marts0005 from './0005-marts.js';
 import * as serving0006 from './0006-access-and-audit.js';
 import * as customers0007 from './0007-customer-analytics.js';
 import * as orchestration0008 from './0008-orchestration.js';
+import * as reconciliation0009 from './0009-reconciliation.js';
 
 export interface Migration {
   /** Unique, ordered (`NNNN_name`); recorded in serving.schema_migrations once applied. */
@@ -23,4 +24,5 @@ export const MIGRATIONS: readonly Migration[] = [
   serving0006,
   customers0007,
   orchestration0008,
+  reconciliation0009,
 ];

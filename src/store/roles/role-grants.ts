@@ -71,6 +71,8 @@ export const WRITES: Readonly<Record<string, Partial<Record<DbRole, TableWrite>>
   'serving.pipeline_scheduler_lease': { shopstream_worker: ALL },
   'serving.pipeline_schedule_state': { shopstream_worker: ALL },
   'serving.pipeline_backfills': { shopstream_worker: ALL },
+  // Reconciliation (0009): written by the scheduler's reconcile.kpis and `shopstream reconcile`.
+  'serving.reconciliation_runs': { shopstream_worker: ALL },
 };
 
 /** Roles that may write every table of the `mart` schema (batch outputs). */

@@ -1,0 +1,131 @@
+import { KPI_METRICS, type KpiMetric } from '../../contract/kpi-metrics.js';
+import type { Lake } from '../../lake/duckdb/open-lake.js';
+import { recomputeKpiMinuteFromSilver } from '../../lake/kpi-recompute.js';
+import type { SqlExecutor } from '../../store/serving-store.js';
+
+const MINUTE_MS = 60_000;
+
+/**
+ * How close the streaming and the batch value of a metric must be: counts exactly, money to the
+ * cent (a sum of floats in another order may differ in the last bits, never by a cent), rates to
+ * 1e-9.
+ */
+export const KPI_TOLERANCE: Readonly<Record<KpiMetric, number>> = {
+  events_total: 0,
+  events_click: 0,
+  events_add_to_cart: 0,
+  events_checkout: 0,
+  events_purchase: 0,
+  revenue: 0.005,
+  aov: 0.005,
+  add_to_cart_rate: 1e-9,
+  checkout_rate: 1e-9,
+  purchase_conversion: 1e-9,
+};
+
+export interface KpiMismatch {
+  /** ISO-8601 UTC start of the minute. */
+  readonly windowStart: string;
+  readonly metric: string;
+  /** serving.kpi_minute (Gold); null = the window or metric is missing there. */
+  readonly streaming: number | null;
+  /** Recomputed from Silver; null = Silver has no event in the window. */
+  readonly batch: number | null;
+  /** |streaming - batch|, the missing side counting as 0. */
+  readonly difference: number;
+}
+
+export interface KpiReconciliation {
+  /** The minutes compared: [fromMs, toMs), both on minute boundaries. */
+  readonly fromMs: number;
+  readonly toMs: number;
+  /** Minutes with a value on either side. */
+  readonly windowsChecked: number;
+  readonly valuesChecked: number;
+  readonly mismatches: readonly KpiMismatch[];
+  readonly maxDifference: number;
+}
+
+export interface ReconcileRange {
+  readonly topic: string;
+  /** Inclusive start (epoch ms), aligned down to the minute. */
+  readonly fromMs: number;
+  /** Exclusive end (epoch ms), aligned down to the minute and capped at the settled horizon. */
+  readonly toMs: number;
+  /** processor.watermarkMs: events this far behind a partition's stream time may still arrive. */
+  readonly watermarkMs: number;
+}
+
+/**
+ * The end of the windows both sides have settled: Gold finalised them (no event can change them
+ * any more) and Silver holds every event of them (each partition's lake files reach a stream time
+ * at least a watermark past the window). Later minutes are not compared: the lake is flushed by
+ * size and age, so it trails Gold by design. Undefined when nothing is settled yet.
+ */
+export async function settledHorizonMs(
+  store: SqlExecutor,
+  topic: string,
+  watermarkMs: number,
+): Promise<number | undefined> {
+  const [row] = await store.query<{ lake_time: Date | null; finalized: Date | null; partitions: number }>(
+    `SELECT (SELECT min(lake_stream_time) FROM serving.processor_positions WHERE topic = $1) AS lake_time,
+            (SELECT max(window_start) FROM serving.kpi_window WHERE finalized_at IS NOT NULL) AS finalized,
+            (SELECT count(*)::int FROM serving.processor_positions WHERE topic = $1 AND lake_stream_time IS NULL) AS partitions`,
+    [topic],
+  );
+  if (row === undefined || row.lake_time === null || row.finalized === null || row.partitions > 0)
+    return undefined;
+  const lakeSettled = Math.floor((row.lake_time.getTime() - watermarkMs) / MINUTE_MS) * MINUTE_MS;
+  return Math.min(lakeSettled, row.finalized.getTime() + MINUTE_MS);
+}
+
+/**
+ * Compares every reference KPI of every settled minute in the range: serving.kpi_minute as the
+ * stream processor committed it against an independent recompute from Silver (DuckDB SQL over the
+ * lake, sharing no code with the streaming accumulator). A value missing on one side counts as 0
+ * (a window Gold never saw, or that Silver has no event of, differs in every non-zero metric).
+ */
+export async function reconcileKpis(
+  lake: Lake,
+  store: SqlExecutor,
+  range: ReconcileRange,
+): Promise<KpiReconciliation> {
+  const fromMs = Math.floor(range.fromMs / MINUTE_MS) * MINUTE_MS;
+  const horizon = await settledHorizonMs(store, range.topic, range.watermarkMs);
+  const toMs = Math.max(fromMs, Math.min(Math.floor(range.toMs / MINUTE_MS) * MINUTE_MS, horizon ?? fromMs));
+  if (toMs <= fromMs)
+    return { fromMs, toMs: fromMs, windowsChecked: 0, valuesChecked: 0, mismatches: [], maxDifference: 0 };
+  const [streaming, batch] = await Promise.all([
+    store.query<{ window_start: Date; metric: string; value: number }>(
+      `SELECT window_start, metric, value FROM serving.kpi_minute
+       WHERE window_start >= $1::timestamptz AND window_start < $2::timestamptz`,
+      [new Date(fromMs).toISOString(), new Date(toMs).toISOString()],
+    ),
+    recomputeKpiMinuteFromSilver(lake, { fromMs, toMs }),
+  ]);
+  const key = (windowStart: string, metric: string) => `${windowStart}|${metric}`;
+  const gold = new Map(streaming.map((r) => [key(r.window_start.toISOString(), r.metric), r.value]));
+  const silver = new Map(batch.map((r) => [key(new Date(r.window_start).toISOString(), r.metric), r.value]));
+  const windows = new Set<string>();
+  for (const k of [...gold.keys(), ...silver.keys()]) windows.add(k.slice(0, k.indexOf('|')));
+  const mismatches: KpiMismatch[] = [];
+  let maxDifference = 0;
+  for (const windowStart of [...windows].sort()) {
+    for (const metric of KPI_METRICS) {
+      const s = gold.get(key(windowStart, metric)) ?? null;
+      const b = silver.get(key(windowStart, metric)) ?? null;
+      const difference = Math.abs((s ?? 0) - (b ?? 0));
+      maxDifference = Math.max(maxDifference, difference);
+      if (difference > KPI_TOLERANCE[metric])
+        mismatches.push({ windowStart, metric, streaming: s, batch: b, difference });
+    }
+  }
+  return {
+    fromMs,
+    toMs,
+    windowsChecked: windows.size,
+    valuesChecked: windows.size * KPI_METRICS.length,
+    mismatches,
+    maxDifference,
+  };
+}

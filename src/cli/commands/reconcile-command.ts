@@ -1,0 +1,65 @@
+import type { Command } from 'commander';
+import { runReconciliation } from '../../batch/reconcile/run-reconciliation.js';
+import type { CliContext } from '../cli-context.js';
+import { openLakeFromConfig, openStoreFromConfig } from '../open-components.js';
+import { parseTime } from './kpis-command.js';
+
+interface ReconcileOptions {
+  from?: string;
+  to?: string;
+  json?: boolean;
+}
+
+/** Most mismatches printed as lines (all of them with --json). */
+const PRINTED_MISMATCHES = 50;
+
+export function registerReconcileCommand(program: Command, ctx: CliContext): void {
+  program
+    .command('reconcile')
+    .description(
+      'Compare every KPI of every settled minute in serving.kpi_minute (streaming) with a recompute from Silver (batch), record the run (reconciliation_runs) and raise an alert on a mismatch; exit 1 on a mismatch',
+    )
+    .option('--from <iso>', 'inclusive start, ISO-8601 (default: all time)')
+    .option('--to <iso>', 'exclusive end, ISO-8601 (default: the settled horizon)')
+    .option('--json', 'print one JSON document')
+    .action(async (opts: ReconcileOptions) => {
+      const config = ctx.config();
+      const store = await openStoreFromConfig(config);
+      const lake = await openLakeFromConfig(config, { readOnly: true }).catch(async (err: unknown) => {
+        await store.close();
+        throw err;
+      });
+      try {
+        const t0 = performance.now();
+        const result = await runReconciliation(
+          { lake, store, config },
+          {
+            fromMs: parseTime(opts.from, '--from', 0),
+            toMs: parseTime(opts.to, '--to', Date.UTC(9999, 0, 1)),
+          },
+        );
+        const seconds = (performance.now() - t0) / 1000;
+        if (opts.json) ctx.stdout.write(JSON.stringify({ ...result, seconds }, null, 2) + '\n');
+        else {
+          const range = `${new Date(result.fromMs).toISOString()} .. ${new Date(result.toMs).toISOString()}`;
+          for (const m of result.mismatches.slice(0, PRINTED_MISMATCHES))
+            ctx.stdout.write(
+              `MISMATCH  ${m.windowStart}  ${m.metric.padEnd(20)} streaming ${m.streaming ?? '-'}  batch ${m.batch ?? '-'}  (diff ${m.difference})\n`,
+            );
+          if (result.mismatches.length > PRINTED_MISMATCHES)
+            ctx.stdout.write(
+              `... ${result.mismatches.length - PRINTED_MISMATCHES} more (--json lists all)\n`,
+            );
+          ctx.stdout.write(
+            `${result.windowsChecked} minutes (${result.valuesChecked} values) in ${range}: ` +
+              `${result.mismatches.length} mismatches, max difference ${result.maxDifference} (${seconds.toFixed(2)} s)\n`,
+          );
+          if (result.diagnosis !== undefined) ctx.stdout.write(`diagnosis: ${result.diagnosis}\n`);
+          if (result.alertId !== undefined) ctx.stdout.write(`raised alert ${result.alertId}\n`);
+        }
+        if (result.mismatches.length > 0) process.exitCode = 1;
+      } finally {
+        await Promise.allSettled([lake.close(), store.close()]);
+      }
+    });
+}

@@ -1,0 +1,155 @@
+/**
+ * Streaming-vs-batch reconciliation (`shopstream reconcile`): after a run with invalid, duplicate,
+ * late (some beyond the watermark) and out-of-order events and two kill -9 of the processor, every
+ * KPI of every settled minute in Gold equals the recompute from Silver; after one deliberately
+ * corrupted Gold value it reports exactly that minute and metric, and exits 1.
+ */
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { loadConfig } from '../../src/config/index.js';
+import { openEmbeddedLog } from '../../src/log/embedded/index.js';
+import { RAW_TOPIC } from '../../src/log/event-log.js';
+import {
+  createSimulator,
+  DEFAULT_SIMULATOR_OPTIONS,
+  eventLogSink,
+  runSimulation,
+} from '../../src/sources/simulator/index.js';
+import { openServingStore } from '../../src/store/index.js';
+import { runCli, runCliOk, spawnCli, tempDataDir } from '../helpers/cli.js';
+
+const EVENTS = 40_000;
+const ENV = { SHOPSTREAM_PROCESSOR_MAX_BATCH_RECORDS: '2000', SHOPSTREAM_LOG_PARTITIONS: '2' };
+
+interface Report {
+  runId: string;
+  alertId?: string;
+  diagnosis?: string;
+  windowsChecked: number;
+  valuesChecked: number;
+  fromMs: number;
+  toMs: number;
+  mismatches: Array<{ windowStart: string; metric: string; streaming: number; batch: number }>;
+}
+
+async function writeTraffic(dataDir: string): Promise<number> {
+  const config = loadConfig({ overrides: { dataDir } });
+  const log = await openEmbeddedLog({ ...config.log, dir: join(dataDir, 'log'), mode: 'write' });
+  await log.ensureTopic({ name: RAW_TOPIC, partitions: 2 });
+  // ~2.2 h of event time: the minutes more than the 1 h watermark behind the end are settled.
+  const sim = createSimulator({
+    ...DEFAULT_SIMULATOR_OPTIONS,
+    seed: 11,
+    count: EVENTS,
+    ratePerSec: 5,
+    startTimeMs: Date.UTC(2026, 3, 4, 9),
+    invalidPct: 2,
+    duplicatePct: 1,
+    latePct: 1,
+    lateMaxMs: 2 * 3_600_000,
+    outOfOrderPct: 1,
+  });
+  try {
+    return (await runSimulation(sim, eventLogSink(log), { batchSize: 10_000, idleWaitMs: 10 })).written;
+  } finally {
+    await log.close();
+  }
+}
+
+async function killAfterFirstCommit(dataDir: string): Promise<void> {
+  const child = spawnCli(['process'], { dataDir, env: ENV });
+  let stderr = '';
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
+  for (let i = 0; i < 1200 && !stderr.includes('"progress"'); i++)
+    await new Promise((r) => setTimeout(r, 20));
+  child.kill('SIGKILL');
+  await closed;
+}
+
+async function reconcile(dataDir: string): Promise<{ code: number | null; report: Report }> {
+  const r = await runCli(['reconcile', '--json'], { dataDir, env: ENV });
+  return { code: r.code, report: JSON.parse(r.stdout) as Report };
+}
+
+test(
+  'reconcile: zero mismatches after a faulty run with kill -9; one corrupted Gold value is found exactly',
+  { timeout: 300_000 },
+  async () => {
+    const { dir, cleanup } = await tempDataDir('reconcile');
+    try {
+      const records = await writeTraffic(dir);
+      await killAfterFirstCommit(dir);
+      const mid = JSON.parse(await runCliOk(['status', '--json'], { dataDir: dir, env: ENV })) as {
+        totals: { recordsRead: number };
+      };
+      assert.ok(mid.totals.recordsRead > 0 && mid.totals.recordsRead < records, 'killed mid-run');
+      await killAfterFirstCommit(dir);
+      await runCliOk(['process', '--once'], { dataDir: dir, env: ENV });
+
+      const clean = await reconcile(dir);
+      assert.equal(clean.code, 0, JSON.stringify(clean.report.mismatches.slice(0, 5)));
+      assert.deepEqual(clean.report.mismatches, []);
+      assert.ok(clean.report.windowsChecked >= 60, `${clean.report.windowsChecked} settled minutes checked`);
+      assert.equal(clean.report.valuesChecked, clean.report.windowsChecked * 10);
+
+      // Test-only SQL: one Gold value off by one event.
+      const config = loadConfig({ overrides: { dataDir: dir } });
+      const store = await openServingStore({ ...config.store, dataDir: dir });
+      const window = new Date(Date.UTC(2026, 3, 4, 9, 30)).toISOString();
+      try {
+        const [row] = await store.query<{ value: number }>(
+          `UPDATE serving.kpi_minute SET value = value + 1
+           WHERE window_start = (SELECT min(window_start) FROM serving.kpi_minute WHERE window_start >= $1::timestamptz)
+             AND metric = 'events_click' RETURNING value`,
+          [window],
+        );
+        assert.ok(row !== undefined, 'a Gold row was changed');
+      } finally {
+        await store.close();
+      }
+      const corrupted = await reconcile(dir);
+      assert.equal(corrupted.code, 1, 'a mismatch exits 1');
+      assert.equal(corrupted.report.mismatches.length, 1, JSON.stringify(corrupted.report.mismatches));
+      const [m] = corrupted.report.mismatches;
+      assert.equal(m!.metric, 'events_click');
+      assert.ok(
+        m!.windowStart >= window && Date.parse(m!.windowStart) < Date.parse(window) + 3_600_000,
+        `${m!.windowStart} vs ${window}`,
+      );
+      assert.equal(m!.streaming - m!.batch, 1);
+      assert.match(corrupted.report.diagnosis ?? '', /Gold counts more than Silver/);
+      assert.ok(corrupted.report.alertId !== undefined, 'the mismatch raised an alert');
+
+      // Checked again: the same finding, no second alert; both runs recorded.
+      const again = await reconcile(dir);
+      assert.equal(again.code, 1);
+      assert.equal(again.report.alertId, undefined, 'no second alert for the same finding');
+      const reopened = await openServingStore({ ...config.store, dataDir: dir });
+      try {
+        const alerts = await reopened.query<{ severity: string; message: string }>(
+          `SELECT severity, message FROM serving.alerts WHERE rule = 'reconciliation_mismatch'`,
+        );
+        assert.equal(alerts.length, 1);
+        assert.equal(alerts[0]!.severity, 'critical');
+        assert.match(alerts[0]!.message, /events_click/);
+        const runs = await reopened.query<{ mismatch_count: number; alert_id: string | null }>(
+          `SELECT mismatch_count, alert_id FROM serving.reconciliation_runs ORDER BY finished_at`,
+        );
+        assert.deepEqual(
+          runs.map((r) => [r.mismatch_count, r.alert_id !== null]),
+          [
+            [0, false],
+            [1, true],
+            [1, false],
+          ],
+        );
+      } finally {
+        await reopened.close();
+      }
+    } finally {
+      await cleanup();
+    }
+  },
+);
