@@ -1,3 +1,4 @@
+import { registerV1ExplainRoute } from './routes/v1-explain-route.js';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -145,6 +146,7 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<FastifyInstan
   const broadcaster = new KpiBroadcaster(deps.store, deps.liveFeed, onLiveError);
   registerReferenceRoutes(app, ctx);
   registerV1KpiRoutes(app, ctx);
+  registerV1ExplainRoute(app, ctx);
   registerV1CommerceRoutes(app, ctx);
   registerV1OpsRoutes(app, ctx);
   registerV1AdminRoutes(app, ctx);

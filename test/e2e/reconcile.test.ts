@@ -17,6 +17,8 @@ import {
   runSimulation,
 } from '../../src/sources/simulator/index.js';
 import { openServingStore } from '../../src/store/index.js';
+import { explainKpiMinute, goldMinute } from '../../src/api/queries/kpi-explain.js';
+import { openLake } from '../../src/lake/index.js';
 import { runCli, runCliOk, spawnCli, tempDataDir } from '../helpers/cli.js';
 
 const EVENTS = 40_000;
@@ -73,6 +75,65 @@ async function reconcile(dataDir: string): Promise<{ code: number | null; report
   return { code: r.code, report: JSON.parse(r.stdout) as Report };
 }
 
+/**
+ * The explain answer of sampled settled minutes: its formula over its inputs is the Gold value;
+ * the listed events add up to it (count, revenue); each is at its log offset; Silver plus the
+ * excluded records are every log record of the minute.
+ */
+async function checkExplain(dataDir: string, report: Report): Promise<void> {
+  const config = loadConfig({ overrides: { dataDir } });
+  const store = await openServingStore({ ...config.store, dataDir });
+  const lake = await openLake({ dir: join(dataDir, 'lake'), fsync: false, readOnly: true });
+  const log = await openEmbeddedLog({ ...config.log, dir: join(dataDir, 'log'), mode: 'read' });
+  try {
+    let excludedSeen = 0;
+    for (let i = 0; i < 6; i++) {
+      // Six settled minutes spread over the last ~40 minutes before the horizon.
+      const windowStartMs = report.toMs - (i + 1) * 7 * 60_000;
+      for (const metric of ['events_total', 'revenue', 'add_to_cart_rate'] as const) {
+        const gold = await goldMinute(store, windowStartMs, metric);
+        const x = await explainKpiMinute(lake, {
+          metric,
+          windowStartMs,
+          limit: 1000,
+          offset: 0,
+        });
+        assert.equal(gold.finalized, true);
+        assert.ok(
+          Math.abs((gold.value ?? 0) - x.recomputed) < 0.005,
+          `${metric}: ${gold.value} vs ${x.recomputed}`,
+        );
+        assert.equal(x.events.items.length, x.events.total, 'one page holds the minute');
+        if (metric === 'events_total') {
+          assert.equal(x.events.total, gold.value);
+          for (const e of x.events.items) {
+            const [record] = await log.read(RAW_TOPIC, e.partition, e.offset, {
+              maxRecords: 1,
+              maxWaitMs: 0,
+            });
+            assert.ok(record !== undefined && record.offset === e.offset);
+            assert.equal((JSON.parse(record.value.toString()) as { event_id: string }).event_id, e.eventId);
+            assert.match(e.file, /\.parquet$/);
+          }
+          excludedSeen += x.excluded.items.length;
+          assert.ok(
+            x.excluded.items.every((r) => r.reasons.length > 0 && !r.reasons.includes('unknown')),
+            `every excluded record has its reason: ${JSON.stringify(x.excluded.byReason)}`,
+          );
+        }
+        if (metric === 'revenue') {
+          const sum = x.events.items.reduce((n, e) => n + (e.price ?? 0) * (e.quantity ?? 0), 0);
+          assert.ok(Math.abs(sum - (gold.value ?? 0)) < 0.005, `revenue ${sum} vs ${gold.value}`);
+          assert.ok(x.events.items.every((e) => e.eventType === 'purchase'));
+        }
+      }
+    }
+    assert.ok(excludedSeen > 0, 'the sampled minutes had quarantined or duplicate records');
+  } finally {
+    await Promise.allSettled([log.close(), lake.close(), store.close()]);
+  }
+}
+
 test(
   'reconcile: zero mismatches after a faulty run with kill -9; one corrupted Gold value is found exactly',
   { timeout: 300_000 },
@@ -93,6 +154,8 @@ test(
       assert.deepEqual(clean.report.mismatches, []);
       assert.ok(clean.report.windowsChecked >= 60, `${clean.report.windowsChecked} settled minutes checked`);
       assert.equal(clean.report.valuesChecked, clean.report.windowsChecked * 10);
+
+      await checkExplain(dir, clean.report);
 
       // Test-only SQL: one Gold value off by one event.
       const config = loadConfig({ overrides: { dataDir: dir } });

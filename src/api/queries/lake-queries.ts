@@ -10,6 +10,7 @@ import {
   type TableAsOf,
 } from '../../lake/index.js';
 import { LakeResultCache } from './lake-result-cache.js';
+import { explainKpiMinute, type ExplainRequest, type KpiExplanation } from './kpi-explain.js';
 
 /**
  * Questions only the lake can answer exactly: distinct users and sessions (not additive across
@@ -60,6 +61,11 @@ export class LakeQueries {
       count: Number(r['n']),
     }));
     return { lakeVersion, points };
+  }
+
+  /** One minute's KPI explained from the lake (kpi-explain.ts); not cached: it is paged and rare. */
+  explainMinute(req: ExplainRequest): Promise<KpiExplanation> {
+    return explainKpiMinute(this.lake, req);
   }
 
   private async cachedQuery(

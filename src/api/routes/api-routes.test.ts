@@ -307,6 +307,24 @@ describe('/api/v1 routes', () => {
     );
   });
 
+  it('GET /api/v1/kpis/explain needs a lake (503) and a whole minute (400)', async () => {
+    const noLake = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/kpis/explain?metric=revenue&window_start=2026-01-24T13:28:00Z',
+    });
+    assert.equal(noLake.statusCode, 503);
+    assert.equal((noLake.json() as { code: string }).code, 'SHOP_API_NO_LAKE');
+    for (const query of [
+      'metric=revenue&window_start=2026-01-24T13:28:30Z',
+      'metric=bogus&window_start=2026-01-24T13:28:00Z',
+    ])
+      assert.equal(
+        (await t.app.inject({ method: 'GET', url: `/api/v1/kpis/explain?${query}` })).statusCode,
+        400,
+        query,
+      );
+  });
+
   it('GET /api/v1/reconciliation lists the runs newest first, with the latest mismatch count', async () => {
     const before = await get('/api/v1/reconciliation');
     assert.deepEqual(before.body, { runs: [], mismatchesInLatest: 0 });

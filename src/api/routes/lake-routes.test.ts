@@ -106,3 +106,46 @@ it('lake-backed routes time-travel: asOfVersion and asOfTime read the table as i
   const q = quality.json() as { series: unknown[]; seriesLakeVersion: number | null };
   assert.deepEqual([q.series.length, q.seriesLakeVersion], [0, null]);
 });
+
+it('GET /api/v1/kpis/explain lists the events of a minute with their log position and file, and what was left out', async () => {
+  const res = await t.app.inject({
+    method: 'GET',
+    url: `/api/v1/kpis/explain?metric=events_total&window_start=${new Date(T0).toISOString()}&limit=4&offset=2`,
+  });
+  assert.equal(res.statusCode, 200, res.body);
+  const body = res.json() as {
+    value: number | null;
+    recomputed: number;
+    formula: string;
+    inputs: Record<string, number>;
+    events: { total: number; items: Array<{ offset: number; partition: number; file: string }> };
+    excluded: {
+      byReason: Array<{ reason: string; count: number }>;
+      items: Array<{ offset: number; reasons: string[] }>;
+    };
+  };
+  assert.equal(body.value, null, 'no Gold row in this fixture');
+  // The minute's Silver: the 10 events of the fixture and the 5 the time-travel test added.
+  assert.equal(body.inputs['events_total'], 15);
+  assert.equal(body.recomputed, 15);
+  assert.match(body.formula, /count/);
+  assert.equal(body.events.total, 15);
+  assert.deepEqual(
+    body.events.items.map((e) => e.offset),
+    [2, 3, 4, 5],
+    'paged in event-time order',
+  );
+  assert.ok(body.events.items.every((e) => e.partition === 0 && e.file.endsWith('.parquet')));
+  const purchases = (
+    await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/kpis/explain?metric=revenue&window_start=${new Date(T0).toISOString()}`,
+    })
+  ).json() as { events: { total: number }; inputs: Record<string, number> };
+  assert.ok(purchases.events.total >= 2);
+  assert.equal(
+    purchases.events.total,
+    purchases.inputs['events_purchase'],
+    'revenue lists the purchases only',
+  );
+});
