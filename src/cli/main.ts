@@ -12,6 +12,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('--config <file>', 'JSON configuration file')
     .option('--data-dir <dir>', 'data folder (default ./data)')
     .showHelpAfterError()
+    // Global options come before the command, so a command's options (e.g. `kpis --metric` and
+    // `kpis explain --metric`) belong to the command they follow.
+    .enablePositionalOptions()
     .exitOverride();
   let cached: Readonly<Config> | undefined;
   const ctx: CliContext = {

@@ -157,6 +157,30 @@ test(
 
       await checkExplain(dir, clean.report);
 
+      // The CLI gives the route's answer without a server: Gold's value, equal to the recompute.
+      const minute = new Date(clean.report.toMs - 10 * 60_000).toISOString();
+      const cli = JSON.parse(
+        await runCliOk(['kpis', 'explain', '--metric', 'revenue', '--window-start', minute, '--json'], {
+          dataDir: dir,
+          env: ENV,
+        }),
+      ) as { value: number; recomputed: number; finalized: boolean; events: { total: number } };
+      assert.equal(cli.finalized, true);
+      assert.ok(cli.events.total > 0 && Math.abs(cli.value - cli.recomputed) < 0.005, JSON.stringify(cli));
+      const text = await runCliOk(['kpis', 'explain', '--metric', 'events_total', '--window-start', minute], {
+        dataDir: dir,
+        env: ENV,
+      });
+      assert.match(text, /^events_total for the minute .*\(finalised\)\nformula: /);
+      assert.match(text, /recomputed: \d+ \(equal\)/);
+      assert.match(text, / p\d+@\d+ /);
+      const bad = await runCli(['kpis', 'explain', '--metric', 'nope', '--window-start', minute], {
+        dataDir: dir,
+        env: ENV,
+      });
+      assert.equal(bad.code, 2, 'a bad argument exits 2');
+      assert.match(bad.stderr, /--metric must be one of/);
+
       // Test-only SQL: one Gold value off by one event.
       const config = loadConfig({ overrides: { dataDir: dir } });
       const store = await openServingStore({ ...config.store, dataDir: dir });

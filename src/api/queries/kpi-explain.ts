@@ -312,3 +312,28 @@ export async function goldMinute(
   );
   return { value: row?.value ?? null, finalized: row?.finalized === true };
 }
+
+/** One minute's KPI as the stream committed it, explained from the lake: the route's and the CLI's answer. */
+export interface ExplainedKpi extends KpiExplanation {
+  readonly metric: KpiMetric;
+  readonly windowStart: string;
+  readonly value: number | null;
+  readonly finalized: boolean;
+}
+
+export async function explainKpi(
+  store: SqlExecutor,
+  explainMinute: (req: ExplainRequest) => Promise<KpiExplanation>,
+  req: ExplainRequest,
+): Promise<ExplainedKpi> {
+  const [gold, explanation] = await Promise.all([
+    goldMinute(store, req.windowStartMs, req.metric),
+    explainMinute(req),
+  ]);
+  return {
+    metric: req.metric,
+    windowStart: new Date(req.windowStartMs).toISOString(),
+    ...gold,
+    ...explanation,
+  };
+}

@@ -4,7 +4,7 @@ import { KPI_METRICS, type KpiMetric } from '../../contract/kpi-metrics.js';
 import { ShopError } from '../../errors/index.js';
 import { IsoTime, withErrors } from '../schemas/common-schemas.js';
 import type { RouteContext } from '../route-context.js';
-import { goldMinute } from '../queries/kpi-explain.js';
+import { explainKpi } from '../queries/kpi-explain.js';
 
 const Nullable = <T extends ReturnType<typeof Type.Number | typeof Type.String>>(t: T) =>
   Type.Union([t, Type.Null()]);
@@ -94,23 +94,13 @@ export function registerV1ExplainRoute(app: FastifyInstance, ctx: RouteContext):
         throw new ShopError('SHOP_API_BAD_REQUEST', '`window_start` must be an ISO-8601 minute (seconds 00)');
       if (ctx.lake === undefined)
         throw new ShopError('SHOP_API_NO_LAKE', 'this API process has no lake configured');
-      const metric = req.query.metric as KpiMetric;
-      const windowStart = new Date(windowStartMs).toISOString();
-      const [gold, explanation] = await Promise.all([
-        goldMinute(ctx.store, windowStartMs, metric),
-        ctx.lake.explainMinute({
-          metric,
-          windowStartMs,
-          limit: req.query.limit ?? 100,
-          offset: req.query.offset ?? 0,
-        }),
-      ]);
-      return {
-        metric,
-        windowStart,
-        ...gold,
-        ...explanation,
-      };
+      const lake = ctx.lake;
+      return explainKpi(ctx.store, (r) => lake.explainMinute(r), {
+        metric: req.query.metric as KpiMetric,
+        windowStartMs,
+        limit: req.query.limit ?? 100,
+        offset: req.query.offset ?? 0,
+      });
     },
   );
 }

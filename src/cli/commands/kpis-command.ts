@@ -3,6 +3,7 @@ import { ShopError } from '../../errors/index.js';
 import { queryKpis, type KpiGrain } from '../../store/index.js';
 import type { CliContext } from '../cli-context.js';
 import { openStoreFromConfig } from '../open-components.js';
+import { registerKpisExplainCommand } from './kpis-explain-command.js';
 
 interface KpisOptions {
   metric?: string;
@@ -16,7 +17,7 @@ interface KpisOptions {
 const GRAINS = new Set(['minute', 'hour', 'day']);
 
 export function registerKpisCommand(program: Command, ctx: CliContext): void {
-  program
+  const kpis = program
     .command('kpis')
     .description('Print KPI rows {window_start, metric, value} from the serving DB (default: all time)')
     .option('--metric <name>', 'one metric (default: all)')
@@ -49,6 +50,9 @@ export function registerKpisCommand(program: Command, ctx: CliContext): void {
         await store.close();
       }
     });
+  // `kpis explain --metric ...`: the options after the subcommand are the subcommand's.
+  kpis.enablePositionalOptions();
+  registerKpisExplainCommand(kpis, ctx);
 }
 
 /** An ISO-8601 `--from`/`--to` option as epoch ms; `fallback` when absent. */
