@@ -1,12 +1,14 @@
 import { parseIsoTimestampMs } from '../contract/index.js';
 import type { EventLog, LogRecord } from '../log/event-log.js';
 import type { CommitInfo } from '../pipeline/processor/stream-processor.js';
-import { SampleList } from './latency-percentiles.js';
+import { LatencyHistogram } from './latency-percentiles.js';
 
 const INGEST_FIELD = Buffer.from('"ingest_time":"');
 const EVENT_ID_FIELD = Buffer.from('"event_id":"');
 const QUOTE = 0x22;
 const MAX_TIMESTAMP_CHARS = 40;
+/** Committed reads kept at the head of the pending queue before it is compacted. */
+const COMPACT_PENDING_AT = 65_536;
 
 export interface CommitLag {
   readonly committedAtMs: number;
@@ -32,17 +34,29 @@ export interface CommitLag {
  * A re-sent record (an event_id already committed: the simulator re-sends earlier records verbatim,
  * ingest_time included, as a retrying producer does) is counted for the commit alignment but
  * measured nowhere: the pipeline drops it, so no KPI row ever includes it, and its old ingest_time
- * would report the age of the original as the pipeline's latency.
+ * would report the age of the original as the pipeline's latency. Recognising them needs every
+ * committed event_id, which grows with the run: traffic without duplicates (`trackResentIds:
+ * false`) keeps none, so a long run's memory is the pipeline's, not this bookkeeping's.
+ *
+ * Lags go to constant-memory histograms: one over the run and one per minute of commit time
+ * (`lagsByMinute`, keyed by the minute's start in ms), so "p99 throughout" can be checked.
  */
 export class IngestTimeTracker {
-  readonly lagsMs = new SampleList();
+  readonly lags = new LatencyHistogram();
+  readonly lagsByMinute = new Map<number, LatencyHistogram>();
   readonly commits: CommitLag[] = [];
   /** Reads not yet committed, in read order: ingest reference and event_id (null when absent). */
   private pending: Array<{ readonly refMs: number; readonly id: string | null }> = [];
   private pendingHead = 0;
   private readonly committedIds = new Set<string>();
+  private readonly trackResentIds: boolean;
+  private committedCount = 0;
   /** newestIngestMs[i] = newest ingest reference committed by commits[i] or any before it. */
   private readonly newestIngestMs: number[] = [];
+
+  constructor(options: { readonly trackResentIds?: boolean } = {}) {
+    this.trackResentIds = options.trackResentIds ?? true;
+  }
 
   /** The log as the processor should see it: reads are recorded, everything else delegates. */
   wrap(log: EventLog): EventLog {
@@ -55,7 +69,10 @@ export class IngestTimeTracker {
       read: async (topic, partition, offset, options) => {
         const records = await log.read(topic, partition, offset, options);
         for (const r of records)
-          this.pending.push({ refMs: ingestReferenceMs(r), id: stringField(r, EVENT_ID_FIELD) });
+          this.pending.push({
+            refMs: ingestReferenceMs(r),
+            id: this.trackResentIds ? stringField(r, EVENT_ID_FIELD) : null,
+          });
         return records;
       },
       commitGroupOffsets: (group, topic, offsets) => log.commitGroupOffsets(group, topic, offsets),
@@ -67,6 +84,9 @@ export class IngestTimeTracker {
   /** Call from the processor's onCommit. */
   onCommit(info: CommitInfo): void {
     let maxLagMs = 0;
+    const minuteMs = info.committedAtMs - (info.committedAtMs % 60_000);
+    let minute = this.lagsByMinute.get(minuteMs);
+    if (minute === undefined) this.lagsByMinute.set(minuteMs, (minute = new LatencyHistogram()));
     let newest = this.newestIngestMs.at(-1) ?? Number.NEGATIVE_INFINITY;
     const end = Math.min(this.pending.length, this.pendingHead + info.records);
     for (let i = this.pendingHead; i < end; i++) {
@@ -76,14 +96,22 @@ export class IngestTimeTracker {
         this.committedIds.add(id);
       }
       const lag = info.committedAtMs - ingestMs;
-      this.lagsMs.push(lag);
+      this.lags.push(lag);
+      minute.push(lag);
       if (lag > maxLagMs) maxLagMs = lag;
       if (ingestMs > newest) newest = ingestMs;
     }
-    this.commits.push({ committedAtMs: info.committedAtMs, records: end - this.pendingHead, maxLagMs });
+    const records = end - this.pendingHead;
+    this.committedCount += records;
+    this.commits.push({ committedAtMs: info.committedAtMs, records, maxLagMs });
     this.newestIngestMs.push(newest);
     this.pendingHead = end;
     if (this.pendingHead === this.pending.length) this.resetPending();
+    else if (this.pendingHead >= COMPACT_PENDING_AT) {
+      // The processor reads ahead of its commits: drop the committed head now and then.
+      this.pending = this.pending.slice(this.pendingHead);
+      this.pendingHead = 0;
+    }
   }
 
   /** Forget reads that were never committed (a stopped processor). */
@@ -109,7 +137,7 @@ export class IngestTimeTracker {
   }
 
   get committedRecords(): number {
-    return this.commits.reduce((sum, c) => sum + c.records, 0);
+    return this.committedCount;
   }
 }
 

@@ -38,3 +38,45 @@ export class SampleList {
     return this.data.slice(0, this.size);
   }
 }
+
+/** Whole milliseconds counted one by one below this; larger samples are kept as they are. */
+const HISTOGRAM_EXACT_MS = 10_000;
+
+/**
+ * Latency samples in constant memory: a count per whole millisecond up to 10 s (40 KB), the rare
+ * larger ones kept in a list. Its percentiles equal `percentiles()` over the same samples (which
+ * rounds to whole ms), so a long run's bookkeeping does not grow with its events.
+ */
+export class LatencyHistogram {
+  private readonly counts = new Uint32Array(HISTOGRAM_EXACT_MS);
+  private readonly large = new SampleList();
+  private size = 0;
+
+  push(valueMs: number): void {
+    const ms = Math.max(0, Math.round(valueMs));
+    if (ms < HISTOGRAM_EXACT_MS) this.counts[ms]! += 1;
+    else this.large.push(ms);
+    this.size += 1;
+  }
+
+  get count(): number {
+    return this.size;
+  }
+
+  /** Nearest-rank p50/p95/p99/max; zeros when empty. */
+  percentiles(): Percentiles {
+    const n = this.size;
+    if (n === 0) return { count: 0, p50Ms: 0, p95Ms: 0, p99Ms: 0, maxMs: 0 };
+    const large = this.large.toArray().sort();
+    const rank = (p: number) => Math.min(n - 1, Math.max(0, Math.ceil(p * n) - 1));
+    const at = (k: number): number => {
+      let seen = 0;
+      for (let ms = 0; ms < HISTOGRAM_EXACT_MS; ms++) {
+        seen += this.counts[ms]!;
+        if (seen > k) return ms;
+      }
+      return large[k - seen]!;
+    };
+    return { count: n, p50Ms: at(rank(0.5)), p95Ms: at(rank(0.95)), p99Ms: at(rank(0.99)), maxMs: at(n - 1) };
+  }
+}

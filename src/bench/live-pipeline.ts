@@ -25,7 +25,7 @@ const TRAFFIC_POLL_MS = 10;
  * LiveFeed on a loopback port and one SSE client connected to `/api/v1/stream`.
  */
 export class LivePipeline {
-  readonly tracker = new IngestTimeTracker();
+  readonly tracker: IngestTimeTracker;
   readonly sse = new SseLatencyClient((committedAtMs) => this.tracker.newestIngestCommittedBy(committedAtMs));
   appended = 0;
 
@@ -33,7 +33,10 @@ export class LivePipeline {
     readonly pipeline: BenchPipeline,
     private readonly app: FastifyInstance,
     private readonly feed: LiveFeed,
-  ) {}
+    trackResentIds: boolean,
+  ) {
+    this.tracker = new IngestTimeTracker({ trackResentIds });
+  }
 
   static async open(ctx: ScenarioContext): Promise<LivePipeline> {
     const pipeline = await openBenchPipeline(ctx.config, ctx.workDir, 'embedded');
@@ -53,7 +56,8 @@ export class LivePipeline {
     await app.listen({ host: '127.0.0.1', port: 0 });
     const address = app.server.address();
     const port = typeof address === 'object' && address !== null ? address.port : 0;
-    const live = new LivePipeline(pipeline, app, feed);
+    // Re-sent records are only recognised by remembering every committed event_id.
+    const live = new LivePipeline(pipeline, app, feed, ctx.options.duplicatePct > 0);
     await live.sse.connect(port);
     return live;
   }

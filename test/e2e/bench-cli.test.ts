@@ -147,6 +147,11 @@ describe('shopstream bench (tiny sizes)', () => {
     for (const name of ['storeP50', 'storeP95', 'storeP99', 'streamP50', 'streamP99']) figureOf(f, name);
     assert.ok(figureOf(f, 'storeP50').value <= figureOf(f, 'storeP99').value);
     assert.ok(figureOf(f, 'streamUpdates').value > 0);
+    // Every minute under its p99 means the whole run under it: the worst minute bounds the run's p99.
+    assert.ok(figureOf(f, 'storeP99WorstMinute').value >= figureOf(f, 'storeP99').value);
+    assert.ok((f.details!['minutes'] as unknown[]).length >= 1);
+    for (const name of ['minutesOverP99Target', 'rssAfterWarmup', 'rssEnd', 'rssSlopeMiBPerHour'])
+      figureOf(f, name);
     const c = report.scenarios.find((s) => s.scenario === 'catch-up')!;
     assert.ok(figureOf(c, 'backlogAtRestart').value > 0);
     figureOf(c, 'catchUp');
