@@ -99,7 +99,7 @@ test(
       const ends = await rawEndOffsets(broker.bootstrap);
       totalRecords = [...ends.values()].reduce((s, n) => s + n, 0);
       assert.ok(totalRecords >= EVENTS);
-      await waitCaughtUp(run.db.url, ends);
+      await waitCaughtUp(run.db.url, ends, undefined, processors);
       const owners = (await committedPositions(run.db.url)).owners;
       assert.equal(owners.size, 2, `two processors share the partitions (owners ${[...owners].join(', ')})`);
     } finally {
@@ -147,7 +147,7 @@ test(
         () => new Set(claimedPartitions(survivor)).size === 4,
         60_000,
       );
-      await waitCaughtUp(run.db.url, await rawEndOffsets(broker.bootstrap));
+      await waitCaughtUp(run.db.url, await rawEndOffsets(broker.bootstrap), undefined, [victim, survivor]);
       assert.deepEqual(
         [...new Set(claimedPartitions(survivor))].sort(),
         [0, 1, 2, 3],
@@ -182,7 +182,7 @@ test(
       );
       await new Promise((r) => setTimeout(r, 2_000));
       await broker.start();
-      await waitCaughtUp(run.db.url, await rawEndOffsets(broker.bootstrap));
+      await waitCaughtUp(run.db.url, await rawEndOffsets(broker.bootstrap), undefined, processors);
       for (const p of processors) assert.equal(p.child.exitCode, null, 'both processors survived the outage');
       assert.ok(
         processors.some((p) => p.stderr().includes('SHOP_LOG_')),

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { loadConfig } from '../../config/index.js';
-import { isShopError } from '../../errors/index.js';
+import { isShopError, ShopError } from '../../errors/index.js';
 import { openLake, queryLake, recomputeKpiMinuteFromSilver, type Lake } from '../../lake/index.js';
 import { openEmbeddedLog } from '../../log/embedded/index.js';
 import { RAW_TOPIC, type EventLog } from '../../log/event-log.js';
@@ -155,5 +155,35 @@ describe('lake flush recovery', () => {
       lost.start(),
       (err) => isShopError(err, 'SHOP_PROCESSOR_LAKE_BEHIND_LOG') && !err.canRetry,
     );
+  });
+
+  it('keeps owning a partition whose adoption failed on an unreachable log, and adopts it once the log is back', async () => {
+    await store.query(`UPDATE serving.processor_positions SET lake_next_offset = 0`);
+    let down = true;
+    const flaky = new Proxy(log, {
+      get(target, key) {
+        if (key === 'read')
+          return (...args: Parameters<EventLog['read']>) =>
+            down
+              ? Promise.reject(new ShopError('SHOP_LOG_UNAVAILABLE', 'broker down'))
+              : target.read(...args);
+        const value: unknown = Reflect.get(target, key);
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const p = new StreamProcessor(
+      { ...processorOptionsFromConfig(config), lake: { flushMaxBytes: 1e12, flushMaxAgeMs: 1e9 } },
+      { log: flaky, lake: processorLake(lake), store: processorStore(store) },
+    );
+    await assert.rejects(p.start(), (err) => isShopError(err, 'SHOP_LOG_UNAVAILABLE'));
+    // Before the fix both partitions vanished from memory while the database still named this
+    // processor their owner: a rebalance never released them and the new owner waited forever.
+    assert.deepEqual([...p.ownedEpochs().keys()].sort(), [0, 1]);
+    down = false;
+    await p.recover();
+    assert.equal(p.stats().lakeBufferedRecords, EVENTS, 're-derived once the log answers');
+    const epochs = p.release([1]);
+    assert.deepEqual([...epochs.keys()], [1]);
+    assert.deepEqual([...p.ownedEpochs().keys()], [0]);
   });
 });

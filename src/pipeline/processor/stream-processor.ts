@@ -99,6 +99,12 @@ const END_OF_TIME_MS = Date.UTC(9999, 11, 31);
  */
 export class StreamProcessor {
   private readonly states = new Map<number, PartitionState>();
+  /**
+   * Claimed partitions whose adoption failed (e.g. the log was unreachable while re-deriving the
+   * lake buffer): still owned, so recover() adopts them again and a rebalance that moves them
+   * releases them; never read from until adopted.
+   */
+  private readonly unadopted = new Map<number, ClaimedPartition>();
   private readonly timer = new StageTimer();
   private readonly nowMs: () => number;
   private readonly lake: LakeFlusher;
@@ -169,8 +175,11 @@ export class StreamProcessor {
   async adopt(claimed: ReadonlyMap<number, ClaimedPartition>): Promise<void> {
     const { topic, watermarkMs } = this.options;
     for (const [p, c] of claimed) {
-      await this.lake.discard([p]);
+      this.unadopted.set(p, c);
       this.states.delete(p);
+    }
+    for (const [p, c] of claimed) {
+      await this.lake.discard([p]);
       const { state, removedUncommittedFiles } = await recoverPartitionState(
         this.deps.lake,
         topic,
@@ -180,6 +189,7 @@ export class StreamProcessor {
       );
       const rederived = await this.rederiveUnflushed(state, c);
       this.states.set(p, state);
+      this.unadopted.delete(p);
       this.deps.onEvent?.('partition claimed', {
         partition: p,
         nextOffset: c.nextOffset,
@@ -237,6 +247,11 @@ export class StreamProcessor {
     const epochs = new Map<number, number>();
     void this.lake.discard(partitions);
     for (const p of partitions) {
+      const pending = this.unadopted.get(p);
+      if (pending !== undefined) {
+        this.unadopted.delete(p);
+        epochs.set(p, pending.epoch);
+      }
       const state = this.states.get(p);
       if (state === undefined) continue;
       epochs.set(p, state.epoch);
@@ -252,7 +267,10 @@ export class StreamProcessor {
 
   /** Owned partitions and the epoch each is held with. */
   ownedEpochs(): Map<number, number> {
-    return new Map([...this.states.values()].map((s) => [s.partition, s.epoch]));
+    return new Map([
+      ...[...this.unadopted].map(([p, c]) => [p, c.epoch] as const),
+      ...[...this.states.values()].map((s) => [s.partition, s.epoch] as const),
+    ]);
   }
 
   /**

@@ -82,19 +82,46 @@ export async function committedPositions(
   }
 }
 
+/**
+ * Waits until the committed positions reach `ends`. On a timeout the error says where each
+ * partition stands and ends with the last log lines of `processors`, so a stall can be diagnosed
+ * from the CI log alone.
+ */
 export async function waitCaughtUp(
   storeUrl: string,
   ends: ReadonlyMap<number, number>,
   timeoutMs = 180_000,
+  processors: readonly ProcessorChild[] = [],
 ): Promise<void> {
-  await waitFor(
-    'the processors to commit every record',
-    async () => {
-      const { byPartition } = await committedPositions(storeUrl);
-      return [...ends].every(([p, end]) => byPartition.get(p) === end);
-    },
-    timeoutMs,
-  );
+  try {
+    await waitFor(
+      'the processors to commit every record',
+      async () => {
+        const { byPartition } = await committedPositions(storeUrl);
+        return [...ends].every(([p, end]) => byPartition.get(p) === end);
+      },
+      timeoutMs,
+    );
+  } catch (err) {
+    const { byPartition, owners } = await committedPositions(storeUrl).catch(() => ({
+      byPartition: new Map<number, number>(),
+      owners: new Set<string>(),
+    }));
+    const where = [...ends].map(([p, end]) => `p${p} ${byPartition.get(p) ?? '-'}/${end}`).join(', ');
+    // Heartbeat failures repeat every interval during an outage: counted, not listed.
+    const tails = processors.map((p, i) => {
+      const lines = p.stderr().trimEnd().split('\n');
+      const beats = lines.filter((l) => l.includes('group heartbeat failed'));
+      const rest = lines.filter((l) => !l.includes('group heartbeat failed')).slice(-40);
+      return (
+        `processor ${i} (exit ${p.child.exitCode ?? 'running'}, ${beats.length} failed heartbeats, ` +
+        `last: ${beats.at(-1)?.slice(0, 40) ?? '-'}):\n${rest.join('\n')}`
+      );
+    });
+    throw new Error(
+      `${(err as Error).message}: committed ${where}; owners ${[...owners].join(', ') || '-'}\n${tails.join('\n')}`,
+    );
+  }
 }
 
 export async function stopGracefully(...processors: ProcessorChild[]): Promise<void> {
