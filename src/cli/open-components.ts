@@ -116,3 +116,23 @@ export function processorOptionsFromConfig(
     lake: { flushMaxBytes: config.lake.flushMaxBytes, flushMaxAgeMs: config.lake.flushMaxAgeMs },
   };
 }
+
+/**
+ * Runs `work` with the configured store and a read-only lake (what read-side commands such as
+ * `reconcile` and `kpis explain` need), closing both afterwards, also when opening the lake fails.
+ */
+export async function withStoreAndReadLake<T>(
+  config: Config,
+  work: (store: ServingStore, lake: Lake) => Promise<T>,
+): Promise<T> {
+  const store = await openStoreFromConfig(config);
+  const lake = await openLakeFromConfig(config, { readOnly: true }).catch(async (err: unknown) => {
+    await store.close();
+    throw err;
+  });
+  try {
+    return await work(store, lake);
+  } finally {
+    await Promise.allSettled([lake.close(), store.close()]);
+  }
+}

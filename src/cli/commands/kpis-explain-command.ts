@@ -3,7 +3,7 @@ import { explainKpi, explainKpiMinute, type ExplainedKpi } from '../../api/queri
 import { KPI_METRICS, type KpiMetric } from '../../contract/kpi-metrics.js';
 import { ShopError } from '../../errors/index.js';
 import type { CliContext } from '../cli-context.js';
-import { openLakeFromConfig, openStoreFromConfig } from '../open-components.js';
+import { withStoreAndReadLake } from '../open-components.js';
 
 interface ExplainOptions {
   metric: string;
@@ -42,12 +42,7 @@ export function registerKpisExplainCommand(kpis: Command, ctx: CliContext): void
       const limit = integerIn(opts.limit, '--limit', 1, 1000);
       const offset = integerIn(opts.offset, '--offset', 0, 10_000_000);
       const config = ctx.config();
-      const store = await openStoreFromConfig(config);
-      const lake = await openLakeFromConfig(config, { readOnly: true }).catch(async (err: unknown) => {
-        await store.close();
-        throw err;
-      });
-      try {
+      await withStoreAndReadLake(config, async (store, lake) => {
         const answer = await explainKpi(store, (r) => explainKpiMinute(lake, r), {
           metric: opts.metric as KpiMetric,
           windowStartMs,
@@ -55,9 +50,7 @@ export function registerKpisExplainCommand(kpis: Command, ctx: CliContext): void
           offset,
         });
         ctx.stdout.write(opts.json ? JSON.stringify(answer, null, 2) + '\n' : describe(answer));
-      } finally {
-        await Promise.allSettled([lake.close(), store.close()]);
-      }
+      });
     });
 }
 

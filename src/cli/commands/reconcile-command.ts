@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { runReconciliation } from '../../batch/reconcile/run-reconciliation.js';
 import type { CliContext } from '../cli-context.js';
-import { openLakeFromConfig, openStoreFromConfig } from '../open-components.js';
+import { withStoreAndReadLake } from '../open-components.js';
 import { parseTime } from './kpis-command.js';
 
 interface ReconcileOptions {
@@ -24,12 +24,7 @@ export function registerReconcileCommand(program: Command, ctx: CliContext): voi
     .option('--json', 'print one JSON document')
     .action(async (opts: ReconcileOptions) => {
       const config = ctx.config();
-      const store = await openStoreFromConfig(config);
-      const lake = await openLakeFromConfig(config, { readOnly: true }).catch(async (err: unknown) => {
-        await store.close();
-        throw err;
-      });
-      try {
+      await withStoreAndReadLake(config, async (store, lake) => {
         const t0 = performance.now();
         const result = await runReconciliation(
           { lake, store, config },
@@ -58,8 +53,6 @@ export function registerReconcileCommand(program: Command, ctx: CliContext): voi
           if (result.alertId !== undefined) ctx.stdout.write(`raised alert ${result.alertId}\n`);
         }
         if (result.mismatches.length > 0) process.exitCode = 1;
-      } finally {
-        await Promise.allSettled([lake.close(), store.close()]);
-      }
+      });
     });
 }
