@@ -62,6 +62,20 @@ export async function listQueue(db: SqlExecutor): Promise<QueuedJob[]> {
   }));
 }
 
+/**
+ * Whether the request is still the one `job` describes (the same attempts made) and due, locking
+ * its row until the transaction ends. A request read before its previous attempt settled is stale:
+ * starting it would repeat that attempt's number and skip its backoff.
+ */
+export async function lockIfStillDue(db: SqlExecutor, job: QueuedJob): Promise<boolean> {
+  const rows = await db.query(
+    `SELECT 1 FROM serving.pipeline_queue
+     WHERE asset = $1 AND partition_key = $2 AND attempts = $3 AND not_before <= now() FOR UPDATE`,
+    [job.asset, job.partition, job.attempts],
+  );
+  return rows.length > 0;
+}
+
 /** Removes a finished request (succeeded, failed for good, skipped). */
 export async function dequeue(db: SqlExecutor, asset: string, partition: string): Promise<void> {
   await db.query('DELETE FROM serving.pipeline_queue WHERE asset = $1 AND partition_key = $2', [

@@ -1,6 +1,6 @@
 import { isShopError, ShopError } from '../errors/index.js';
 import type { AssetDeps, MaterialiseContext, MaterialiseResult, MaterialisedAsset } from './asset.js';
-import { deferRetry, dequeue, type QueuedJob } from './job-queue.js';
+import { deferRetry, dequeue, lockIfStillDue, type QueuedJob } from './job-queue.js';
 import { raiseFailed, resolveFailed, type PipelineAlertOptions } from './pipeline-alerts.js';
 import { errorCanRetry, retryDelayMs } from './retry-policy.js';
 import { claimAttempt, finishAttempt, type RunOutcome } from './run-log.js';
@@ -21,7 +21,8 @@ type Ended =
 
 /**
  * One attempt of one queued (asset, partition), in numbered steps:
- * 1. claim: insert the `running` row (refused while another attempt of it runs: then nothing happens);
+ * 1. claim: insert the `running` row (refused while another attempt of it runs, or when the request
+ *    changed since it was read, e.g. its previous attempt settled meanwhile: then nothing happens);
  * 2. materialise, with the timeout as an abort signal (cooperative: the attempt ends when the
  *    function returns, so a timed-out attempt never overlaps its retry), then the checks;
  * 3. in one transaction: finish the row and settle the request: success -> dequeued; a retryable
@@ -36,16 +37,20 @@ export async function runAttempt(
   upstreamVersions: Record<string, string>,
 ): Promise<RunOutcome['status'] | null> {
   const attempt = job.attempts + 1;
-  const runId = await claimAttempt(env.deps.store, {
-    asset: asset.key,
-    partition: job.partition,
-    attempt,
-    trigger: job.trigger,
-    backfillId: job.backfillId,
-    executorId: env.executorId,
-    leaseMs: env.leaseMs,
-    upstreamVersions,
-  });
+  const runId = await env.deps.store.transaction(async (tx) =>
+    (await lockIfStillDue(tx, job))
+      ? claimAttempt(tx, {
+          asset: asset.key,
+          partition: job.partition,
+          attempt,
+          trigger: job.trigger,
+          backfillId: job.backfillId,
+          executorId: env.executorId,
+          leaseMs: env.leaseMs,
+          upstreamVersions,
+        })
+      : null,
+  );
   if (runId === null) return null;
   const ended = await materialiseWithTimeout(env, asset, {
     partition: job.partition,
