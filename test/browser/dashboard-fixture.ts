@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { openTestApi, type TestApi } from '../../src/api/testing/open-test-api.js';
+import { openLake, type Lake } from '../../src/lake/index.js';
 import { GoldTrafficFeeder } from './gold-traffic-feeder.js';
 import { launchChromium } from './headless-chromium.js';
 import { ensureWebBuild } from './ensure-web-build.js';
@@ -23,18 +26,23 @@ export interface DashboardFixture {
 /**
  * The dashboard in a real (headless) chromium against the real API server in embedded mode: PGlite
  * store in a temp folder, fed by `seed` through commitGoldBatch + LiveFeed as the processor does,
- * then the page opened at 1280x800.
+ * then the page opened at 1280x800. With `withLake`, a lake in a temp folder gets the same events
+ * in Silver and backs the API's lake routes.
  */
 export async function openDashboard(
   seed: (feeder: GoldTrafficFeeder, nowMs: number) => Promise<void>,
   apiOverrides: Record<string, unknown> = {},
+  { withLake = false }: { withLake?: boolean } = {},
 ): Promise<DashboardFixture> {
   const root = join(import.meta.dirname, '..', '..');
+  const lakeDir = withLake ? await mkdtemp(join(tmpdir(), 'shopstream-browser-lake-')) : undefined;
+  const lake: Lake | undefined =
+    lakeDir === undefined ? undefined : await openLake({ dir: lakeDir, fsync: false });
   const api = await openTestApi(
     { api: { webDir: ensureWebBuild(root), ...apiOverrides } },
-    { pollStore: false },
+    { pollStore: false, ...(lake === undefined ? {} : { lake }) },
   );
-  const feeder = new GoldTrafficFeeder(api.store, api.feed);
+  const feeder = new GoldTrafficFeeder(api.store, api.feed, 7, lake);
   await feeder.claim();
   await seed(feeder, Date.now());
   const baseUrl = await api.app.listen({ host: '127.0.0.1', port: 0 });
@@ -55,6 +63,8 @@ export async function openDashboard(
     close: async () => {
       await browser.close();
       await api.close();
+      await lake?.close();
+      if (lakeDir !== undefined) await rm(lakeDir, { recursive: true, force: true });
     },
   };
 }

@@ -3,11 +3,14 @@ import { windowStartOf } from '../../src/pipeline/gold/minute-window.js';
 import type { ShopEvent, EventType } from '../../src/contract/event.js';
 import { claimPartitions, commitGoldBatch, type ServingStore } from '../../src/store/index.js';
 import type { LiveFeed } from '../../src/api/live/live-feed.js';
+import type { Lake, SilverRow } from '../../src/lake/index.js';
 
 /**
  * Feeds the serving store the way the processor does: synthetic Silver events go through the real
  * GoldAccumulator and are committed with `commitGoldBatch` (one partition, fenced by its epoch),
- * then the commit is published on the LiveFeed. Deterministic from `seed`.
+ * then the commit is published on the LiveFeed. Deterministic from `seed`. With a lake, the same
+ * events are written to Silver first (one flush per commit, as the processor's range), so the
+ * lake-backed routes (explain, uniques) read what Gold counted.
  */
 const TOPIC = 'ecom.events.raw.v1';
 const CATEGORIES = ['shoes', 'bags', 'outerwear', 'accessories'];
@@ -22,6 +25,7 @@ export class GoldTrafficFeeder {
     private readonly store: ServingStore,
     private readonly feed: LiveFeed,
     seed = 7,
+    private readonly lake?: Lake,
   ) {
     let s = seed;
     this.rng = () => (s = (s * 1103515245 + 12345) % 2147483648) / 2147483648;
@@ -38,17 +42,44 @@ export class GoldTrafficFeeder {
     this.nextOffset = p.nextOffset;
   }
 
-  /** Commits `count` events spread over [fromMs, toMs) and publishes the commit; returns the windows touched. */
-  async commitEvents(count: number, fromMs: number, toMs: number): Promise<number[]> {
+  /**
+   * Commits `count` events spread over [fromMs, toMs) and publishes the commit; returns the windows
+   * touched. With `goldOnly`, the lake does not get them: Gold counts events Silver never saw (the
+   * disagreement the drill-down must show).
+   */
+  async commitEvents(
+    count: number,
+    fromMs: number,
+    toMs: number,
+    { goldOnly = false }: { goldOnly?: boolean } = {},
+  ): Promise<number[]> {
     const acc = new GoldAccumulator();
     const from = this.nextOffset;
     let maxEventTimeMs = 0;
+    const silver: SilverRow[] = [];
     for (let i = 0; i < count; i += 1) {
       const eventTimeMs = Math.floor(fromMs + this.rng() * (toMs - fromMs));
       maxEventTimeMs = Math.max(maxEventTimeMs, eventTimeMs);
-      acc.add(this.event(eventTimeMs), eventTimeMs, 0, this.nextOffset);
+      const event = this.event(eventTimeMs);
+      acc.add(event, eventTimeMs, 0, this.nextOffset);
+      silver.push({
+        event,
+        eventTimeMs,
+        ingestTimeMs: eventTimeMs,
+        driftJson: null,
+        topic: TOPIC,
+        partition: 0,
+        offset: this.nextOffset,
+      });
       this.nextOffset += 1;
     }
+    if (this.lake !== undefined && !goldOnly && count > 0)
+      await this.lake.writeSilver(silver, {
+        topic: TOPIC,
+        partition: 0,
+        fromOffset: from,
+        toOffset: this.nextOffset - 1,
+      });
     const windows = [...new Set(acc.counterDeltas().map((d) => d.windowStartMs))];
     await commitGoldBatch(this.store, {
       topic: TOPIC,

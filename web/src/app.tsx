@@ -29,6 +29,7 @@ import { OrderFeedView } from './components/order-feed-view.js';
 import { AlertsView } from './components/alerts-view.js';
 import { QualityView } from './components/quality-view.js';
 import { PipelineView } from './components/pipeline-view.js';
+import { KpiDrilldown, type DrilldownTarget } from './components/kpi-drilldown.js';
 
 const SERIES_METRICS = [
   ...new Set([...TILE_METRICS.map((t) => t.metric), 'events_click', 'events_add_to_cart']),
@@ -41,6 +42,7 @@ export function App() {
   const [topBy, setTopBy] = useState<'revenue' | 'units'>('revenue');
   const [authEpoch, setAuthEpoch] = useState(0);
   const [ackBusy, setAckBusy] = useState<string | undefined>(undefined);
+  const [drill, setDrill] = useState<DrilldownTarget | undefined>(undefined);
   const live = useLiveStream();
   const tick = live.tick + authEpoch * 1_000_000;
   const g = effectiveGrain(range, grain);
@@ -106,6 +108,25 @@ export function App() {
         setAuthEpoch((e) => e + 1);
       });
   };
+  const explain = (metric: string, windowStartMs: number, note?: string) => {
+    const tile = TILE_METRICS.find((t) => t.metric === metric);
+    setDrill({
+      metric,
+      label: tile?.label ?? metric,
+      kind: tile?.kind ?? 'count',
+      windowStartMs: Math.floor(windowStartMs / 60_000) * 60_000,
+      ...(note === undefined ? {} : { note }),
+    });
+  };
+  /** A chart point is a window of the grain: its first minute is explained, the arrows step on. */
+  const explainPoint = (metric: string) => (windowStartMs: number) =>
+    explain(
+      metric,
+      windowStartMs,
+      g === 'minute'
+        ? undefined
+        : `The point is the ${g} from ${new Date(windowStartMs).toISOString().slice(0, 16).replace('T', ' ')} UTC; its first minute is explained. Step through its minutes with the arrows.`,
+    );
   const needsKey = [summary.error, series.error].some(
     (e) => e !== undefined && /401|UNAUTHORIZED/.test(`${e.message}`),
   );
@@ -129,7 +150,22 @@ export function App() {
         </p>
       )}
       <main className="grid">
-        <KpiTiles summary={summary.data} series={shown} error={summary.error} openFromMs={openFromMs} />
+        <KpiTiles
+          summary={summary.data}
+          series={shown}
+          error={summary.error}
+          openFromMs={openFromMs}
+          onExplain={(metric) => explain(metric, Math.floor(Date.now() / 60_000) * 60_000 - 60_000)}
+        />
+        {drill !== undefined && (
+          <KpiDrilldown
+            target={drill}
+            onMove={(ms) =>
+              setDrill({ metric: drill.metric, label: drill.label, kind: drill.kind, windowStartMs: ms })
+            }
+            onClose={() => setDrill(undefined)}
+          />
+        )}
         <Panel
           id="revenue-chart"
           title={`Revenue per ${g}`}
@@ -141,6 +177,7 @@ export function App() {
             <TimeChart
               label={`Revenue per ${g}`}
               openFromMs={openFromMs}
+              onPick={explainPoint('revenue')}
               series={[{ label: 'revenue', color: '#4ade80', points: s.series.revenue ?? [] }]}
             />
           )}
@@ -173,6 +210,7 @@ export function App() {
             <TimeChart
               label={`Events per ${g}`}
               openFromMs={openFromMs}
+              onPick={explainPoint('events_total')}
               series={[
                 { label: 'all events', color: '#a78bfa', points: s.series.events_total ?? [] },
                 { label: 'clicks', color: '#60a5fa', points: s.series.events_click ?? [] },

@@ -20,13 +20,15 @@ interface Props {
   error: Error | undefined;
   /** Start of the first still-filling window: sparklines show only the windows before it. */
   openFromMs: number;
+  /** Opens the drill-down ("explain this number") of the metric's last ended minute. */
+  onExplain?: (metric: string) => void;
 }
 
 /**
  * The KPI tiles: value over the selected range (the longest form that fits, the full value in the
  * tooltip), change against the previous range when it is covered alike, sparkline of ended windows.
  */
-export function KpiTiles({ summary, series, error, openFromMs }: Props) {
+export function KpiTiles({ summary, series, error, openFromMs, onExplain }: Props) {
   return (
     <section
       className="tiles"
@@ -52,6 +54,17 @@ export function KpiTiles({ summary, series, error, openFromMs }: Props) {
             aria-live="polite"
           >
             <h3 className="tile-label">{t.label}</h3>
+            {onExplain !== undefined && (
+              <button
+                type="button"
+                className="tile-explain"
+                aria-label={`Explain ${t.label} of the last ended minute`}
+                title="Explain the last ended minute: its events and what was left out"
+                onClick={() => onExplain(t.metric)}
+              >
+                ?
+              </button>
+            )}
             <FitText
               className="tile-value"
               forms={value === undefined ? [full] : valueForms(value, t.kind)}

@@ -28,17 +28,22 @@ export function TimeChart({
   height = 220,
   label,
   openFromMs,
+  onPick,
 }: {
   series: ChartSeries[];
   height?: number;
   label: string;
   openFromMs?: number;
+  /** A click on the plot picks the window under the cursor (its start, epoch ms). */
+  onPick?: (windowStartMs: number) => void;
 }) {
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const data = toChartData(series, openFromMs);
   const latest = useRef(data);
   latest.current = data;
+  const pick = useRef(onPick);
+  pick.current = onPick;
   const signature = series.map((s) => `${s.label}:${s.color}`).join('|');
   useEffect(() => {
     const el = box.current;
@@ -48,12 +53,21 @@ export function TimeChart({
       aligned(data),
       el,
     );
+    const u = plot.current;
+    const onClick = () => {
+      const idx = u.cursor.idx;
+      const ts = idx === null || idx === undefined ? undefined : latest.current.xs[idx];
+      if (ts !== undefined) pick.current?.(ts * 1000);
+    };
+    u.over.addEventListener('click', onClick);
+    if (onPick !== undefined) u.over.style.cursor = 'pointer';
     const resize = new ResizeObserver(() =>
       plot.current?.setSize({ width: Math.max(200, el.clientWidth), height }),
     );
     resize.observe(el);
     return () => {
       resize.disconnect();
+      u.over.removeEventListener('click', onClick);
       plot.current?.destroy();
       plot.current = null;
     };

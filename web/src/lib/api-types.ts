@@ -125,3 +125,35 @@ export interface StreamKpis {
   committedAt: string;
   windows: { ts: string; metrics: Record<string, number> }[];
 }
+/** GET /api/v1/kpis/explain: one minute's KPI, what made it and what was left out. */
+export interface KpiExplanation {
+  metric: string;
+  windowStart: string;
+  value: number | null;
+  finalized: boolean;
+  formula: string;
+  inputs: Record<string, number>;
+  recomputed: number;
+  silverVersion: number | null;
+  events: {
+    total: number;
+    offset: number;
+    limit: number;
+    items: {
+      eventId: string;
+      eventType: string;
+      eventTime: string;
+      ingestTime: string;
+      price: number | null;
+      quantity: number | null;
+      partition: number;
+      offset: number;
+      file: string;
+    }[];
+  };
+  excluded: {
+    logRanges: number;
+    byReason: { reason: string; count: number }[];
+    items: { partition: number; offset: number; eventId: string | null; reasons: string[] }[];
+  };
+}
