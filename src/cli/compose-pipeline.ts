@@ -1,6 +1,6 @@
 import { alertEventSenderOf } from './alert-event-sender.js';
 import type { FastifyInstance } from 'fastify';
-import { Registry } from 'prom-client';
+import { collectDefaultMetrics, Registry } from 'prom-client';
 import { DetectorLoop, alertOptionsFromConfig } from '../alerts/index.js';
 import { buildApiServer } from '../api/build-api-server.js';
 import { LiveFeed } from '../api/live/live-feed.js';
@@ -57,7 +57,10 @@ export interface ComposedPipeline {
 export async function composePipeline(parts: PipelineParts): Promise<ComposedPipeline> {
   const { config, log, store, lake, apiLake, logger } = parts;
   const liveFeed = new LiveFeed();
-  const metrics = createShopMetrics(new Registry());
+  const registry = new Registry();
+  // Node's process_* / nodejs_* series (heap, external memory, event loop lag, GC) beside ours.
+  collectDefaultMetrics({ register: registry });
+  const metrics = createShopMetrics(registry);
   const detector = new DetectorLoop({
     store,
     options: alertOptionsFromConfig(config),

@@ -1,7 +1,8 @@
 /**
  * A scrape of /metrics during a run of `shopstream start` shows non-zero record counters for every
  * stage, and they match the accounting the pipeline-status route (what `shopstream status` prints)
- * reports from the serving DB at the same moment once the log is drained.
+ * reports from the serving DB at the same moment once the log is drained; Node's default process and
+ * heap series are served too.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -62,6 +63,22 @@ test(
           assert.equal(scraped, totals[key], `${stage}: /metrics ${scraped} vs status ${totals[key]}`);
         }
         assert.equal(totals['recordsRead'], 20_000);
+        // Node's default series, as docs/observability.md promises for start.
+        for (const name of [
+          'process_resident_memory_bytes',
+          'nodejs_heap_size_used_bytes',
+          'nodejs_external_memory_bytes',
+        ])
+          assert.ok(
+            Number(
+              metrics
+                .split('\n')
+                .find((l) => l.startsWith(`${name} `))
+                ?.split(' ')
+                .pop(),
+            ) > 0,
+            `${name} is served`,
+          );
       } finally {
         await started.stop();
       }
