@@ -30,10 +30,18 @@ export async function sampleProcess(pid: number): Promise<ProcessSample & { peak
 
 /** Least-squares slope of RSS over time, in MiB per hour (0 with fewer than two samples). */
 export function rssSlopeMiBPerHour(samples: readonly ProcessSample[]): number {
+  return slopePerHour(samples, (s) => s.rssMiB);
+}
+
+/** Least-squares slope of `value` over the samples' times, per hour (0 with fewer than two samples). */
+export function slopePerHour<T extends { readonly atMs: number }>(
+  samples: readonly T[],
+  value: (sample: T) => number,
+): number {
   if (samples.length < 2) return 0;
   const t0 = samples[0]!.atMs;
   const xs = samples.map((s) => (s.atMs - t0) / 3_600_000);
-  const ys = samples.map((s) => s.rssMiB);
+  const ys = samples.map(value);
   const mx = xs.reduce((a, b) => a + b, 0) / xs.length;
   const my = ys.reduce((a, b) => a + b, 0) / ys.length;
   let num = 0;
@@ -43,4 +51,26 @@ export function rssSlopeMiBPerHour(samples: readonly ProcessSample[]): number {
     den += (xs[i]! - mx) ** 2;
   }
   return den === 0 ? 0 : num / den;
+}
+
+/**
+ * Slope per hour of the floor of `value`: the smallest sample of each `windowMs` window (from
+ * the first sample on), fitted by least squares. A sawtooth of caches and garbage collection
+ * does not move it; memory that is never given back does. 0 with fewer than two windows.
+ */
+export function floorSlopePerHour<T extends { readonly atMs: number }>(
+  samples: readonly T[],
+  value: (sample: T) => number,
+  windowMs: number,
+): number {
+  if (samples.length === 0) return 0;
+  const t0 = samples[0]!.atMs;
+  const floors = new Map<number, { atMs: number; v: number }>();
+  for (const s of samples) {
+    const w = Math.floor((s.atMs - t0) / windowMs);
+    const v = value(s);
+    const f = floors.get(w);
+    if (f === undefined || v < f.v) floors.set(w, { atMs: s.atMs, v });
+  }
+  return slopePerHour([...floors.values()], (f) => f.v);
 }

@@ -3,16 +3,38 @@ import { join } from 'node:path';
 import { figure, rate, type BenchScenario, type ScenarioContext } from '../bench-result.js';
 import { DashboardPoller } from '../dashboard-poller.js';
 import { lakeCensus } from '../lake-census.js';
-import { rssSlopeMiBPerHour, sampleProcess, type ProcessSample } from '../process-sampler.js';
+import {
+  floorSlopePerHour,
+  rssSlopeMiBPerHour,
+  sampleProcess,
+  slopePerHour,
+  type ProcessSample,
+} from '../process-sampler.js';
 
 const SAMPLE_INTERVAL_MS = 5_000;
 const STOP_TIMEOUT_MS = 60_000;
+/** Window of the floor slopes: the smallest sample of each 10 minutes. */
+const FLOOR_WINDOW_MS = 600_000;
+
+/** The child's memory by owner, from its /metrics (Node's default series), in MiB. */
+interface MemoryParts {
+  /** V8's JS heap in use, and reserved. */
+  readonly heapUsedMiB: number;
+  readonly heapTotalMiB: number;
+  /** Memory V8 is told about outside its heap: Buffers, ArrayBuffers and WebAssembly memories (PGlite's among them). */
+  readonly externalMiB: number;
+}
+type SoakSample = ProcessSample & { readonly events: number; readonly memory: MemoryParts | null };
+
+/** RSS not accounted to V8's heap or external memory: native allocations (DuckDB), allocator slack, code, stacks. */
+const otherMiB = (s: SoakSample): number =>
+  s.memory === null ? Number.NaN : s.rssMiB - s.memory.heapTotalMiB - s.memory.externalMiB;
 
 /**
  * `soak`: `shopstream start` as a child process (what `npm start` runs: backfill, simulator,
  * collector, processor, detector, API, compaction, DQ), the dashboard's routes polled every
  * pollIntervalMs, for durationS. Reports the child's RSS over time (peak, slope after the
- * warm-up), CPU per event, committed events/s, route latencies and failures, and readable lake
+ * warm-up) and by owner (V8 heap, external memory, the rest) with least-squares and floor slopes, CPU per event, committed events/s, route latencies and failures, and readable lake
  * files per table and table-hour after a clean stop. `--rate-per-sec` sets flat traffic;
  * without it the simulator's configured (realistic) traffic runs.
  */
@@ -24,7 +46,7 @@ export const soakScenario: BenchScenario = {
     const { durationS, soakPollIntervalMs } = ctx.options;
     const warmupS = Math.min(ctx.options.soakWarmupS, durationS / 2);
     const child = startChild(ctx);
-    const samples: Array<ProcessSample & { events: number }> = [];
+    const samples: SoakSample[] = [];
     let poller: DashboardPoller | undefined;
     try {
       const baseUrl = await listeningUrl(child);
@@ -35,7 +57,8 @@ export const soakScenario: BenchScenario = {
       while (Date.now() - startedAt < durationS * 1000) {
         await new Promise((r) => setTimeout(r, SAMPLE_INTERVAL_MS));
         const s = await sampleProcess(child.pid!);
-        samples.push({ ...s, events: await committedEvents(baseUrl) });
+        const [events, memory] = await Promise.all([committedEvents(baseUrl), memoryParts(baseUrl)]);
+        samples.push({ ...s, events, memory });
         if (samples.length % 12 === 0)
           ctx.progress(`${Math.round((Date.now() - startedAt) / 1000)} s: rss ${Math.round(s.rssMiB)} MiB`);
       }
@@ -55,6 +78,22 @@ export const soakScenario: BenchScenario = {
       const routes = poller.report();
       const overall = poller.overall();
       const failures = Object.values(routes).reduce((n, r) => n + r.failures, 0);
+      // Which owner grows: slopes (least squares, and of the 10-minute floors) per part.
+      const scraped = warm.filter((s) => s.memory !== null);
+      const parts: Array<[string, (s: SoakSample) => number]> = [
+        ['rss', (s) => s.rssMiB],
+        ['heapUsed', (s) => s.memory!.heapUsedMiB],
+        ['external', (s) => s.memory!.externalMiB],
+        ['other', otherMiB],
+      ];
+      const memoryFigures = parts.flatMap(([part, value]) => {
+        const on = part === 'rss' ? warm : scraped;
+        return [
+          figure(`memory.${part}.end`, on.length > 0 ? value(on[on.length - 1]!) : 0, 'MiB'),
+          figure(`memory.${part}.slopeMiBPerHour`, slopePerHour(on, value), 'MiB'),
+          figure(`memory.${part}.floorSlopeMiBPerHour`, floorSlopePerHour(on, value, FLOOR_WINDOW_MS), 'MiB'),
+        ];
+      });
       return {
         status: 'ok',
         figures: [
@@ -62,6 +101,7 @@ export const soakScenario: BenchScenario = {
           figure('rssAfterWarmup', first.rssMiB, 'MiB'),
           figure('rssEnd', last.rssMiB, 'MiB'),
           figure('rssSlopeMiBPerHour', rssSlopeMiBPerHour(warm), 'MiB'),
+          ...memoryFigures,
           figure('cpuPctOfCore', wallS > 0 ? (100 * cpuS) / wallS : 0, '%'),
           figure('cpuUsPerEvent', events > 0 ? (cpuS * 1e6) / events : 0, 'count'),
           rate('committedEvents/s', wallS > 0 ? events / wallS : 0),
@@ -91,6 +131,13 @@ export const soakScenario: BenchScenario = {
             rssMiB: Math.round(s.rssMiB),
             cpuS: Math.round(s.cpuS * 10) / 10,
             events: s.events,
+            ...(s.memory === null
+              ? {}
+              : {
+                  heapUsedMiB: Math.round(s.memory.heapUsedMiB),
+                  heapTotalMiB: Math.round(s.memory.heapTotalMiB),
+                  externalMiB: Math.round(s.memory.externalMiB),
+                }),
           })),
         },
       };
@@ -150,6 +197,27 @@ async function committedEvents(baseUrl: string): Promise<number> {
     return body.accounting?.read ?? 0;
   } catch {
     return 0;
+  }
+}
+
+/** The child's heap and external memory from its /metrics; null when the scrape fails. */
+async function memoryParts(baseUrl: string): Promise<MemoryParts | null> {
+  try {
+    const res = await fetch(`${baseUrl}/metrics`, { signal: AbortSignal.timeout(10_000) });
+    const text = await res.text();
+    const mib = (name: string): number => {
+      const line = text.split('\n').find((l) => l.startsWith(`${name} `));
+      const v = Number(line?.slice(name.length + 1));
+      if (line === undefined || !Number.isFinite(v)) throw new Error(`no ${name}`);
+      return v / 1_048_576;
+    };
+    return {
+      heapUsedMiB: mib('nodejs_heap_size_used_bytes'),
+      heapTotalMiB: mib('nodejs_heap_size_total_bytes'),
+      externalMiB: mib('nodejs_external_memory_bytes'),
+    };
+  } catch {
+    return null;
   }
 }
 
