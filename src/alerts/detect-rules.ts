@@ -4,6 +4,7 @@ import type { RuleOutcome } from './alert-types.js';
 import { detectEwma } from './ewma-detector.js';
 import { denominatorOf, readDimCounters, readKpiSeries } from './kpi-series-reader.js';
 import {
+  detectAccountingGap,
   detectLag,
   detectNoData,
   detectStuckProcessor,
@@ -48,8 +49,15 @@ function minDenominator(metric: string, o: AlertOptions): number | undefined {
   return den === 'events_click' ? o.minClicksForRates : o.minCartsForCheckoutRate;
 }
 
-/** The pipeline rules over the snapshots the loop kept (oldest first, newest = now). */
-export function evaluatePipelineRules(history: readonly PipelineSnapshot[], o: AlertOptions): RuleOutcome[] {
+/**
+ * The pipeline rules over the snapshots the loop kept (oldest first, newest = now); `gapSince` is
+ * the loop's memory of accounting gaps (see detectAccountingGap).
+ */
+export function evaluatePipelineRules(
+  history: readonly PipelineSnapshot[],
+  o: AlertOptions,
+  gapSince: Map<string, number> = new Map(),
+): RuleOutcome[] {
   const last = history.at(-1);
   if (last === undefined) return [];
   return [
@@ -57,5 +65,6 @@ export function evaluatePipelineRules(history: readonly PipelineSnapshot[], o: A
     detectLag(last, o.maxLagMs),
     detectValidShare(history, o.minValidPct, o.dqWindowMs),
     ...detectStuckProcessor(history, o),
+    ...detectAccountingGap(last, gapSince),
   ];
 }

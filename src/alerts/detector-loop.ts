@@ -39,6 +39,8 @@ export interface DetectorPass {
 export class DetectorLoop {
   private readonly nowMs: () => number;
   private readonly history: PipelineSnapshot[] = [];
+  /** When each open accounting gap was first seen (one gap, one alert id). */
+  private readonly gapSince = new Map<string, number>();
   private running: Promise<DetectorPass> | undefined;
   private wake: (() => void) | undefined;
   private pendingCommit = false;
@@ -64,7 +66,7 @@ export class DetectorLoop {
     this.remember(await readPipelineSnapshot(store, topic, now, this.deps.log));
     const outcomes = [
       ...(await evaluateKpiRules(store, options, untilMs)),
-      ...evaluatePipelineRules(this.history, options),
+      ...evaluatePipelineRules(this.history, options, this.gapSince),
     ];
     const written = await writeOutcomes(store, outcomes, {
       cooldownMs: options.cooldownMs,

@@ -1,10 +1,10 @@
 import type { EventLog } from '../log/event-log.js';
 import type { SqlExecutor } from '../store/serving-store.js';
-import type { PipelineSnapshot } from './pipeline-health-rules.js';
+import type { PartitionAccounting, PipelineSnapshot } from './pipeline-health-rules.js';
 
 /**
  * One snapshot of the processor for `topic`: positions, epochs and last commits from the serving
- * DB, accounting totals, and (when `log` is given) lag = log end - committed position.
+ * DB, accounting totals and rows per partition, and (when `log` is given) lag = log end - committed position.
  */
 export async function readPipelineSnapshot(
   db: SqlExecutor,
@@ -27,6 +27,14 @@ export async function readPipelineSnapshot(
        FROM serving.partition_accounting WHERE topic = $1`,
     [topic],
   );
+  const accounting = await db.query<Record<string, number>>(
+    `SELECT partition, records_read::float8 AS records_read, bronze_rows::float8 AS bronze_rows,
+            silver_rows::float8 AS silver_rows, quarantine_rows::float8 AS quarantine_rows,
+            duplicates_dropped::float8 AS duplicates_dropped
+       FROM serving.partition_accounting WHERE topic = $1`,
+    [topic],
+  );
+  const byPartition = new Map(accounting.map((a) => [Number(a['partition']), a]));
   const info = log === undefined ? undefined : await log.describeTopic(topic);
   const ends = new Map((info?.partitions ?? []).map((p) => [p.partition, p.nextOffset]));
   const eventTimes = positions.map((p) =>
@@ -46,7 +54,19 @@ export async function readPipelineSnapshot(
         epoch: Number(p.epoch),
         lastCommitMs: p.committed_at ? new Date(p.committed_at).getTime() : null,
         lag: end === undefined ? null : Math.max(0, end - Number(p.next_offset)),
+        accounting: accountingOf(byPartition.get(p.partition)),
       };
     }),
+  };
+}
+
+function accountingOf(row: Record<string, number> | undefined): PartitionAccounting | null {
+  if (row === undefined) return null;
+  return {
+    recordsRead: Number(row['records_read']),
+    bronzeRows: Number(row['bronze_rows']),
+    silverRows: Number(row['silver_rows']),
+    quarantineRows: Number(row['quarantine_rows']),
+    duplicatesDropped: Number(row['duplicates_dropped']),
   };
 }
