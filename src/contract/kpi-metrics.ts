@@ -15,3 +15,10 @@ export const KPI_METRICS = [
   'purchase_conversion',
 ] as const;
 export type KpiMetric = (typeof KPI_METRICS)[number];
+
+/**
+ * The counters kept per dimension value (serving.kpi_dim_counts: channel, category, store), in
+ * this order: the first six KPIs. Gold adds them per event; the lake recomputes them from Silver.
+ */
+export const DIM_COUNTERS = KPI_METRICS.slice(0, 6) as readonly DimCounter[];
+export type DimCounter = Extract<KpiMetric, `events_${string}` | 'revenue'>;

@@ -1,6 +1,6 @@
 import { queryLake, type LakeParam } from './duckdb/query-lake.js';
 import type { Lake } from './duckdb/open-lake.js';
-import { KPI_METRICS } from '../contract/kpi-metrics.js';
+import { DIM_COUNTERS, KPI_METRICS } from '../contract/kpi-metrics.js';
 
 export interface KpiMinuteRow {
   /** ISO-8601 UTC start of the 1-minute event-time window. */
@@ -59,6 +59,63 @@ export async function recomputeKpiMinuteFromSilver(
   return rows.map((r) => ({
     window_start: String(r['window_start']),
     metric: String(r['metric']),
+    value: Number(r['value']),
+  }));
+}
+
+export interface DimCountRow {
+  /** ISO-8601 UTC start of the 1-minute event-time window. */
+  readonly window_start: string;
+  readonly dimension: 'channel' | 'category' | 'store';
+  readonly dim_value: string;
+  readonly counter: string;
+  readonly value: number;
+}
+
+/**
+ * The dimension breakdowns over Silver, per minute, dimension (channel, category, store = the
+ * event's store_id) and value: every event with the dimension set counts in events_total, the four
+ * funnel types in events_<type>, purchases' price * quantity in revenue. Events without the
+ * dimension are in no row of it. Counters that are 0 are left out (Gold has no row for them either).
+ */
+const DIM_SQL = `
+WITH e AS (
+  SELECT date_trunc('minute', event_time) AS window_start, event_type, price, quantity, channel, category, store_id
+  FROM silver
+  WHERE event_time >= epoch_ms($1::BIGINT) AND event_time < epoch_ms($2::BIGINT)
+), d AS (
+  SELECT window_start, 'channel' AS dimension, channel AS dim_value, event_type, price, quantity FROM e WHERE channel IS NOT NULL
+  UNION ALL
+  SELECT window_start, 'category', category, event_type, price, quantity FROM e WHERE category IS NOT NULL
+  UNION ALL
+  SELECT window_start, 'store', store_id, event_type, price, quantity FROM e WHERE store_id IS NOT NULL
+), g AS (
+  SELECT window_start, dimension, dim_value,
+    count(*)::DOUBLE AS events_total,
+    count(*) FILTER (WHERE event_type = 'click')::DOUBLE AS events_click,
+    count(*) FILTER (WHERE event_type = 'add_to_cart')::DOUBLE AS events_add_to_cart,
+    count(*) FILTER (WHERE event_type = 'checkout')::DOUBLE AS events_checkout,
+    count(*) FILTER (WHERE event_type = 'purchase')::DOUBLE AS events_purchase,
+    coalesce(sum(price * quantity) FILTER (WHERE event_type = 'purchase'), 0)::DOUBLE AS revenue
+  FROM d GROUP BY 1, 2, 3
+)
+SELECT window_start, dimension, dim_value, counter, value
+FROM (UNPIVOT g ON ${DIM_COUNTERS.join(', ')} INTO NAME counter VALUE value)
+WHERE value <> 0
+ORDER BY window_start, dimension, dim_value, counter`;
+
+/** Recomputes serving.kpi_dim_counts from Silver (the batch side of the breakdowns' reconciliation). */
+export async function recomputeDimCountsFromSilver(
+  lake: Lake,
+  range: KpiRecomputeRange = {},
+): Promise<DimCountRow[]> {
+  const params: LakeParam[] = [range.fromMs ?? -8.64e15, range.toMs ?? 8.64e15];
+  const rows = await queryLake(lake, DIM_SQL, params);
+  return rows.map((r) => ({
+    window_start: String(r['window_start']),
+    dimension: String(r['dimension']) as DimCountRow['dimension'],
+    dim_value: String(r['dim_value']),
+    counter: String(r['counter']),
     value: Number(r['value']),
   }));
 }

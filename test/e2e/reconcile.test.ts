@@ -2,7 +2,8 @@
  * Streaming-vs-batch reconciliation (`shopstream reconcile`): after a run with invalid, duplicate,
  * late (some beyond the watermark) and out-of-order events and two kill -9 of the processor, every
  * KPI of every settled minute in Gold equals the recompute from Silver; after one deliberately
- * corrupted Gold value it reports exactly that minute and metric, and exits 1.
+ * corrupted Gold value it reports exactly that minute and metric, and exits 1; likewise for one
+ * corrupted value of a dimension breakdown (kpi_dim_counts).
  */
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -30,6 +31,7 @@ interface Report {
   diagnosis?: string;
   windowsChecked: number;
   valuesChecked: number;
+  dimensionValuesChecked: number;
   fromMs: number;
   toMs: number;
   mismatches: Array<{ windowStart: string; metric: string; streaming: number; batch: number }>;
@@ -153,7 +155,12 @@ test(
       assert.equal(clean.code, 0, JSON.stringify(clean.report.mismatches.slice(0, 5)));
       assert.deepEqual(clean.report.mismatches, []);
       assert.ok(clean.report.windowsChecked >= 60, `${clean.report.windowsChecked} settled minutes checked`);
-      assert.equal(clean.report.valuesChecked, clean.report.windowsChecked * 10);
+      // Every KPI of every minute, and the breakdowns (channel, category, store) beside them.
+      assert.ok(clean.report.dimensionValuesChecked > clean.report.windowsChecked * 10);
+      assert.equal(
+        clean.report.valuesChecked,
+        clean.report.windowsChecked * 10 + clean.report.dimensionValuesChecked,
+      );
 
       await checkExplain(dir, clean.report);
 
@@ -235,6 +242,37 @@ test(
       } finally {
         await reopened.close();
       }
+
+      // Test-only SQL: the Gold row undone, one breakdown value off instead (revenue of one store).
+      const fix = await openServingStore({ ...config.store, dataDir: dir });
+      let changed: { window_start: Date; dim_value: string } | undefined;
+      try {
+        await fix.query(
+          `UPDATE serving.kpi_minute SET value = value - 1
+           WHERE window_start = (SELECT min(window_start) FROM serving.kpi_minute WHERE window_start >= $1::timestamptz)
+             AND metric = 'events_click'`,
+          [window],
+        );
+        [changed] = await fix.query<{ window_start: Date; dim_value: string }>(
+          `UPDATE serving.kpi_dim_counts SET value = value + 2.5
+           WHERE (window_start, dimension, dim_value, counter) = (
+             SELECT window_start, dimension, dim_value, counter FROM serving.kpi_dim_counts
+             WHERE window_start >= $1::timestamptz AND dimension = 'store' AND counter = 'revenue'
+             ORDER BY window_start, dim_value LIMIT 1)
+           RETURNING window_start, dim_value`,
+          [window],
+        );
+      } finally {
+        await fix.close();
+      }
+      assert.ok(changed !== undefined, 'a breakdown row was changed');
+      const dims = await reconcile(dir);
+      assert.equal(dims.code, 1);
+      assert.deepEqual(
+        dims.report.mismatches.map((m) => [m.windowStart, m.metric, m.streaming - m.batch]),
+        [[changed.window_start.toISOString(), `store=${changed.dim_value}:revenue`, 2.5]],
+      );
+      assert.match(dims.report.diagnosis ?? '', /Gold counts more than Silver/);
     } finally {
       await cleanup();
     }

@@ -5,6 +5,8 @@
  *   checkout_rate       = events_checkout / events_add_to_cart (0 when none)
  *   purchase_conversion = events_purchase / events_click (0 when no click)
  */
+import { DIM_COUNTERS as DIM_COUNTERS_OF_CONTRACT } from '../../contract/kpi-metrics.js';
+
 const EVENT_TYPES = [
   'click',
   'page_view',
@@ -26,14 +28,7 @@ const COUNTERS: readonly string[] = [
 ];
 
 /** Counters kept per dimension value (kpi_dim_counts). */
-export const DIM_COUNTERS: readonly string[] = [
-  'events_total',
-  'events_click',
-  'events_add_to_cart',
-  'events_checkout',
-  'events_purchase',
-  'revenue',
-];
+export const DIM_COUNTERS: readonly string[] = DIM_COUNTERS_OF_CONTRACT;
 
 const RATIOS: Record<string, readonly [string, string]> = {
   aov: ['revenue', 'events_purchase'],

@@ -1,6 +1,6 @@
 import { KPI_METRICS, type KpiMetric } from '../../contract/kpi-metrics.js';
 import type { Lake } from '../../lake/duckdb/open-lake.js';
-import { recomputeKpiMinuteFromSilver } from '../../lake/kpi-recompute.js';
+import { recomputeDimCountsFromSilver, recomputeKpiMinuteFromSilver } from '../../lake/kpi-recompute.js';
 import type { SqlExecutor } from '../../store/serving-store.js';
 
 const MINUTE_MS = 60_000;
@@ -26,6 +26,7 @@ export const KPI_TOLERANCE: Readonly<Record<KpiMetric, number>> = {
 export interface KpiMismatch {
   /** ISO-8601 UTC start of the minute. */
   readonly windowStart: string;
+  /** A KPI (kpi_minute), or `<dimension>=<value>:<counter>` of a breakdown (kpi_dim_counts). */
   readonly metric: string;
   /** serving.kpi_minute (Gold); null = the window or metric is missing there. */
   readonly streaming: number | null;
@@ -41,7 +42,10 @@ export interface KpiReconciliation {
   readonly toMs: number;
   /** Minutes with a value on either side. */
   readonly windowsChecked: number;
+  /** Every KPI of every minute checked, plus the breakdown values present on either side. */
   readonly valuesChecked: number;
+  /** Of valuesChecked: the dimension breakdowns' (minute x dimension value x counter). */
+  readonly dimensionValuesChecked: number;
   readonly mismatches: readonly KpiMismatch[];
   readonly maxDifference: number;
 }
@@ -79,10 +83,16 @@ export async function settledHorizonMs(
   return Math.min(lakeSettled, row.finalized.getTime() + MINUTE_MS);
 }
 
+/** The KPI a mismatch's metric names: itself, or the counter of a breakdown (`channel=web:revenue`). */
+export function counterOf(metric: string): KpiMetric {
+  return metric.slice(metric.lastIndexOf(':') + 1) as KpiMetric;
+}
+
 /**
- * Compares every reference KPI of every settled minute in the range: serving.kpi_minute as the
- * stream processor committed it against an independent recompute from Silver (DuckDB SQL over the
- * lake, sharing no code with the streaming accumulator). A value missing on one side counts as 0
+ * Compares every reference KPI of every settled minute in the range, and every value of the
+ * dimension breakdowns (per channel, category and store): serving.kpi_minute and
+ * serving.kpi_dim_counts as the stream processor committed them against an independent recompute
+ * from Silver (DuckDB SQL over the lake, sharing no code with the streaming accumulator). A value missing on one side counts as 0
  * (a window Gold never saw, or that Silver has no event of, differs in every non-zero metric).
  */
 export async function reconcileKpis(
@@ -94,14 +104,29 @@ export async function reconcileKpis(
   const horizon = await settledHorizonMs(store, range.topic, range.watermarkMs);
   const toMs = Math.max(fromMs, Math.min(Math.floor(range.toMs / MINUTE_MS) * MINUTE_MS, horizon ?? fromMs));
   if (toMs <= fromMs)
-    return { fromMs, toMs: fromMs, windowsChecked: 0, valuesChecked: 0, mismatches: [], maxDifference: 0 };
-  const [streaming, batch] = await Promise.all([
+    return {
+      fromMs,
+      toMs: fromMs,
+      windowsChecked: 0,
+      valuesChecked: 0,
+      dimensionValuesChecked: 0,
+      mismatches: [],
+      maxDifference: 0,
+    };
+  const bounds = [new Date(fromMs).toISOString(), new Date(toMs).toISOString()];
+  const [streaming, batch, streamingDims, batchDims] = await Promise.all([
     store.query<{ window_start: Date; metric: string; value: number }>(
       `SELECT window_start, metric, value FROM serving.kpi_minute
        WHERE window_start >= $1::timestamptz AND window_start < $2::timestamptz`,
-      [new Date(fromMs).toISOString(), new Date(toMs).toISOString()],
+      bounds,
     ),
     recomputeKpiMinuteFromSilver(lake, { fromMs, toMs }),
+    store.query<{ window_start: Date; dimension: string; dim_value: string; counter: string; value: number }>(
+      `SELECT window_start, dimension, dim_value, counter, value FROM serving.kpi_dim_counts
+       WHERE window_start >= $1::timestamptz AND window_start < $2::timestamptz`,
+      bounds,
+    ),
+    recomputeDimCountsFromSilver(lake, { fromMs, toMs }),
   ]);
   const key = (windowStart: string, metric: string) => `${windowStart}|${metric}`;
   const gold = new Map(streaming.map((r) => [key(r.window_start.toISOString(), r.metric), r.value]));
@@ -120,11 +145,43 @@ export async function reconcileKpis(
         mismatches.push({ windowStart, metric, streaming: s, batch: b, difference });
     }
   }
+  const kpiValues = windows.size * KPI_METRICS.length;
+  // The breakdowns: a key on either side is compared, a missing one counting as 0 (Gold writes
+  // no row for a counter an event never bumped, the recompute leaves zeros out).
+  const dimKey = (windowStart: string, dimension: string, value: string, counter: string) =>
+    `${windowStart}|${dimension}=${value}:${counter}`;
+  const goldDims = new Map(
+    streamingDims.map((r) => [
+      dimKey(r.window_start.toISOString(), r.dimension, r.dim_value, r.counter),
+      r.value,
+    ]),
+  );
+  const silverDims = new Map(
+    batchDims.map((r) => [
+      dimKey(new Date(r.window_start).toISOString(), r.dimension, r.dim_value, r.counter),
+      r.value,
+    ]),
+  );
+  const dimKeys = [...new Set([...goldDims.keys(), ...silverDims.keys()])].sort();
+  for (const k of dimKeys) {
+    const bar = k.indexOf('|');
+    const windowStart = k.slice(0, bar);
+    const metric = k.slice(bar + 1);
+    windows.add(windowStart);
+    const s = goldDims.get(k) ?? null;
+    const b = silverDims.get(k) ?? null;
+    const difference = Math.abs((s ?? 0) - (b ?? 0));
+    maxDifference = Math.max(maxDifference, difference);
+    if (difference > KPI_TOLERANCE[counterOf(metric)])
+      mismatches.push({ windowStart, metric, streaming: s, batch: b, difference });
+  }
+  mismatches.sort((x, y) => (x.windowStart < y.windowStart ? -1 : x.windowStart > y.windowStart ? 1 : 0));
   return {
     fromMs,
     toMs,
     windowsChecked: windows.size,
-    valuesChecked: windows.size * KPI_METRICS.length,
+    valuesChecked: kpiValues + dimKeys.length,
+    dimensionValuesChecked: dimKeys.length,
     mismatches,
     maxDifference,
   };

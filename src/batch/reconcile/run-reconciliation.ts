@@ -5,7 +5,7 @@ import type { Config } from '../../config/index.js';
 import type { Lake } from '../../lake/duckdb/open-lake.js';
 import { RAW_TOPIC } from '../../log/event-log.js';
 import type { ServingStore, SqlExecutor } from '../../store/serving-store.js';
-import { reconcileKpis, type KpiMismatch, type KpiReconciliation } from './reconcile-kpis.js';
+import { counterOf, reconcileKpis, type KpiMismatch, type KpiReconciliation } from './reconcile-kpis.js';
 
 /** The alert rule a reconciliation mismatch raises (critical, one alert per run that finds any). */
 export const RECONCILIATION_RULE = 'reconciliation_mismatch';
@@ -85,7 +85,10 @@ async function lastCheckedToMs(store: SqlExecutor): Promise<number | undefined> 
  * processor); both directions, or only derived metrics, point at a formula or a corrupted row.
  */
 export function diagnose(mismatches: readonly KpiMismatch[]): string {
-  const counts = mismatches.filter((m) => m.metric.startsWith('events_') || m.metric === 'revenue');
+  const counts = mismatches.filter((m) => {
+    const counter = counterOf(m.metric);
+    return counter.startsWith('events_') || counter === 'revenue';
+  });
   const goldHigher = counts.filter((m) => (m.streaming ?? 0) > (m.batch ?? 0)).length;
   const silverHigher = counts.length - goldHigher;
   if (counts.length === 0)
@@ -121,7 +124,7 @@ async function raiseMismatch(
           zScore: null,
           message:
             `${result.mismatches.length} KPI value(s) in ${windows.length} minute(s) differ between the stream ` +
-            `(kpi_minute) and Silver: ${metrics.join(', ')} from ${windows[0]}; ${diagnosis}`,
+            `(kpi_minute, kpi_dim_counts) and Silver: ${metrics.join(', ')} from ${windows[0]}; ${diagnosis}`,
           details: {
             runId,
             windows: windows.slice(0, 20),

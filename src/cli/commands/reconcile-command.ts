@@ -46,7 +46,7 @@ export function registerReconcileCommand(program: Command, ctx: CliContext): voi
               `... ${result.mismatches.length - PRINTED_MISMATCHES} more (--json lists all)\n`,
             );
           ctx.stdout.write(
-            `${result.windowsChecked} minutes (${result.valuesChecked} values) in ${range}: ` +
+            `${result.windowsChecked} minutes (${result.valuesChecked} values, ${result.dimensionValuesChecked} of them breakdowns) in ${range}: ` +
               `${result.mismatches.length} mismatches, max difference ${result.maxDifference} (${seconds.toFixed(2)} s)\n`,
           );
           if (result.diagnosis !== undefined) ctx.stdout.write(`diagnosis: ${result.diagnosis}\n`);
