@@ -1,9 +1,14 @@
+import { join } from 'node:path';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { audited, cliActor } from '../../audit/index.js';
 import { replayFromBronze } from '../../pipeline/replay/replay-from-bronze.js';
+import { verifyReplay, type ReplayVerification } from '../../pipeline/replay/verify-replay.js';
 import type { CliContext } from '../cli-context.js';
 import { openLakeFromConfig, openStoreFromConfig, processorOptionsFromConfig } from '../open-components.js';
+
+/** Differences printed in the text report (`--json` lists up to 50 per table). */
+const PRINTED_DIFFERENCES = 50;
 
 export function registerReplayCommand(program: Command, ctx: CliContext): void {
   program
@@ -11,10 +16,16 @@ export function registerReplayCommand(program: Command, ctx: CliContext): void {
     .description(
       'Rebuild Silver, quarantine and Gold from Bronze with the current rules (stop processors first)',
     )
-    .action(async () => {
+    .option(
+      '--verify',
+      'rebuild into a scratch lake and serving DB instead and diff with the live tables (they are only read); exit 1 on any difference',
+    )
+    .option('--keep-scratch', 'with --verify: keep the scratch folder (<dataDir>/tmp/replay-verify-*)')
+    .option('--json', 'with --verify: print the report as JSON')
+    .action(async (opts: { verify?: boolean; keepScratch?: boolean; json?: boolean }) => {
       const config = ctx.config();
       const store = await openStoreFromConfig(config);
-      const lake = await openLakeFromConfig(config);
+      const lake = await openLakeFromConfig(config, { readOnly: opts.verify === true });
       const bar = ctx.interactive
         ? new cliProgress.SingleBar(
             { stream: process.stderr, format: 'replay [{bar}] {percentage}% {value}/{total} records' },
@@ -22,13 +33,33 @@ export function registerReplayCommand(program: Command, ctx: CliContext): void {
           )
         : undefined;
       let started = false;
+      const onProgress = (done: number, total: number) => {
+        if (!started) bar?.start(total, 0);
+        started = true;
+        bar?.update(done);
+      };
       try {
+        if (opts.verify === true) {
+          const result = await verifyReplay(lake, store, processorOptionsFromConfig(config), {
+            scratchDir: join(config.dataDir, 'tmp', `replay-verify-${process.pid}-${Date.now()}`),
+            lakeOptions: {
+              compression: config.lake.compression,
+              rowGroupRows: config.lake.rowGroupRows,
+              fsync: false,
+              checkpointInterval: config.lake.checkpointInterval,
+              tempDirectory: join(config.dataDir, 'tmp', 'duckdb'),
+            },
+            keepScratch: opts.keepScratch === true,
+            onProgress,
+          });
+          bar?.stop();
+          if (opts.json === true) ctx.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+          else writeVerification(ctx, result, opts.keepScratch === true);
+          if (result.differenceCount > 0) process.exitCode = 1;
+          return;
+        }
         const result = await audited(store, { ...cliActor(), action: 'replay', target: 'bronze' }, () =>
-          replayFromBronze(lake, store, processorOptionsFromConfig(config), (done, total) => {
-            if (!started) bar?.start(total, 0);
-            started = true;
-            bar?.update(done);
-          }),
+          replayFromBronze(lake, store, processorOptionsFromConfig(config), onProgress),
         );
         bar?.stop();
         ctx.stderr.write(
@@ -40,4 +71,25 @@ export function registerReplayCommand(program: Command, ctx: CliContext): void {
         await Promise.allSettled([lake.close(), store.close()]);
       }
     });
+}
+
+function writeVerification(ctx: CliContext, r: ReplayVerification, kept: boolean): void {
+  for (const t of r.tables)
+    ctx.stdout.write(
+      `${t.table.padEnd(28)} live ${String(t.liveRows).padStart(8)}  replayed ${String(t.replayedRows).padStart(8)}  ` +
+        `${t.differences === 0 ? 'same' : `${t.differences} differences`}\n`,
+    );
+  for (const d of r.differences.slice(0, PRINTED_DIFFERENCES))
+    ctx.stdout.write(
+      `DIFF  ${d.table}  ${d.key}  ${d.column}: live ${d.live ?? '-'}  replayed ${d.replayed ?? '-'}\n`,
+    );
+  if (r.differenceCount > PRINTED_DIFFERENCES)
+    ctx.stdout.write(
+      `... ${r.differenceCount - PRINTED_DIFFERENCES} more (--json lists the first 50 of each table)\n`,
+    );
+  ctx.stdout.write(
+    `replayed ${r.records} Bronze records into a scratch target in ${(r.elapsedMs / 1000).toFixed(1)} s: ` +
+      `${r.differenceCount === 0 ? 'the live tables equal the rebuild' : `${r.differenceCount} differences`}` +
+      `${kept ? ` (scratch kept in ${r.scratchDir})` : ''}\n`,
+  );
 }

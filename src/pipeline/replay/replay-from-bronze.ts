@@ -38,12 +38,30 @@ export async function replayFromBronze(
     ).length;
   }
   await resetGold(store, options.topic);
+  const { records } = await rebuildFromBronze(log, partitions, lake, store, options, total, onProgress);
+  return { records, removedFiles, elapsedMs: Date.now() - started };
+}
+
+/**
+ * Runs the processor over Bronze (`log`) into `target` (Silver, quarantine; never Bronze) and
+ * `store` (Gold, accounting) until every partition is drained: the replay's step (3), and the
+ * rebuild of `replay --verify` into a scratch lake and store.
+ */
+export async function rebuildFromBronze(
+  log: BronzeEventLog,
+  partitions: readonly number[],
+  target: Lake,
+  store: ServingStore,
+  options: StreamProcessorOptions,
+  total: number,
+  onProgress?: (records: number, total: number) => void,
+): Promise<{ records: number }> {
   let records = 0;
   const processor = new StreamProcessor(
     { ...options, partitions },
     {
       log,
-      lake: withoutBronzeWrites(processorLake(lake), lake),
+      lake: withoutBronzeWrites(processorLake(target), target),
       store: processorStore(store),
       onCommit: (c) => {
         records += c.records;
@@ -53,7 +71,7 @@ export async function replayFromBronze(
   );
   await processor.start();
   await processor.drain();
-  return { records, removedFiles, elapsedMs: Date.now() - started };
+  return { records };
 }
 
 /** Bronze is immutable: the replay reads it and never writes or removes a Bronze file. */
