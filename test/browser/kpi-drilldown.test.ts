@@ -15,6 +15,7 @@ let page: Page;
 interface Explained {
   value: number | null;
   recomputed: number;
+  commits: { count: number };
   events: { total: number; items: { eventId: string }[] };
 }
 
@@ -77,6 +78,11 @@ describe('KPI drill-down in chromium', () => {
     assert.deepEqual(
       s.rows,
       api.events.items.map((e) => e.eventId),
+    );
+    assert.ok(api.commits.count >= 1, 'the seeded minute was committed');
+    assert.equal(
+      await page.locator('[data-testid="drilldown-commits"]').getAttribute('data-count'),
+      String(api.commits.count),
     );
     await page.screenshot({ path: join(SHOTS, 'kpi-drilldown.png'), fullPage: true });
   });

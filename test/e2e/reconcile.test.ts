@@ -171,8 +171,15 @@ test(
           dataDir: dir,
           env: ENV,
         }),
-      ) as { value: number; recomputed: number; finalized: boolean; events: { total: number } };
+      ) as {
+        value: number;
+        recomputed: number;
+        finalized: boolean;
+        commits: { count: number; finalizedAt: string | null };
+        events: { total: number };
+      };
       assert.equal(cli.finalized, true);
+      assert.ok(cli.commits.count >= 1 && cli.commits.finalizedAt !== null, JSON.stringify(cli.commits));
       assert.ok(cli.events.total > 0 && Math.abs(cli.value - cli.recomputed) < 0.005, JSON.stringify(cli));
       const text = await runCliOk(['kpis', 'explain', '--metric', 'events_total', '--window-start', minute], {
         dataDir: dir,
@@ -180,6 +187,7 @@ test(
       });
       assert.match(text, /^events_total for the minute .*\(finalised\)\nformula: /);
       assert.match(text, /recomputed: \d+ \(equal\)/);
+      assert.match(text, /\nprocessor commits: [1-9]\d*, first \S+, last \S+, finalised \S+\n/);
       assert.match(text, / p\d+@\d+ /);
       const bad = await runCli(['kpis', 'explain', '--metric', 'nope', '--window-start', minute], {
         dataDir: dir,

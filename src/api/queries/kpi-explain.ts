@@ -299,18 +299,45 @@ export async function explainKpiMinute(lake: Lake, req: ExplainRequest): Promise
   };
 }
 
-/** The minute's value as the stream committed it, and whether Gold finalised the minute. */
+/** The processor commits that touched a minute (serving.kpi_window). */
+export interface MinuteCommits {
+  /** Serving-DB transactions that added to the minute (its revision). */
+  readonly count: number;
+  readonly firstCommitAt: string | null;
+  readonly lastCommitAt: string | null;
+  /** When Gold finalised it; null while open. */
+  readonly finalizedAt: string | null;
+}
+
+/** The minute's value as the stream committed it, whether Gold finalised it, and its commits. */
 export async function goldMinute(
   store: SqlExecutor,
   windowStartMs: number,
   metric: KpiMetric,
-): Promise<{ value: number | null; finalized: boolean }> {
-  const [row] = await store.query<{ value: number | null; finalized: boolean | null }>(
+): Promise<{ value: number | null; finalized: boolean; commits: MinuteCommits }> {
+  const [row] = await store.query<{
+    value: number | null;
+    revision: number | null;
+    first_commit_at: Date | null;
+    last_commit_at: Date | null;
+    finalized_at: Date | null;
+  }>(
     `SELECT (SELECT value FROM serving.kpi_minute WHERE window_start = $1::timestamptz AND metric = $2) AS value,
-            (SELECT finalized_at IS NOT NULL FROM serving.kpi_window WHERE window_start = $1::timestamptz) AS finalized`,
+            w.revision, w.first_commit_at, w.last_commit_at, w.finalized_at
+     FROM (SELECT 1) AS one LEFT JOIN serving.kpi_window w ON w.window_start = $1::timestamptz`,
     [new Date(windowStartMs).toISOString(), metric],
   );
-  return { value: row?.value ?? null, finalized: row?.finalized === true };
+  const iso = (d: Date | null | undefined) => (d == null ? null : new Date(d).toISOString());
+  return {
+    value: row?.value ?? null,
+    finalized: row?.finalized_at != null,
+    commits: {
+      count: Number(row?.revision ?? 0),
+      firstCommitAt: iso(row?.first_commit_at),
+      lastCommitAt: iso(row?.last_commit_at),
+      finalizedAt: iso(row?.finalized_at),
+    },
+  };
 }
 
 /** One minute's KPI as the stream committed it, explained from the lake: the route's and the CLI's answer. */
@@ -319,6 +346,7 @@ export interface ExplainedKpi extends KpiExplanation {
   readonly windowStart: string;
   readonly value: number | null;
   readonly finalized: boolean;
+  readonly commits: MinuteCommits;
 }
 
 export async function explainKpi(

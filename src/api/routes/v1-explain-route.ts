@@ -36,6 +36,17 @@ const Explanation = Type.Object({
   windowStart: IsoTime,
   value: Nullable(Type.Number({ description: 'serving.kpi_minute as committed (null: no such row)' })),
   finalized: Type.Boolean({ description: 'Gold finalised the minute: no on-time event can change it' }),
+  commits: Type.Object(
+    {
+      count: Type.Integer({
+        description: 'serving-DB transactions of the processor that added to the minute',
+      }),
+      firstCommitAt: Nullable(IsoTime),
+      lastCommitAt: Nullable(IsoTime),
+      finalizedAt: Nullable(IsoTime),
+    },
+    { description: 'the processor commits that touched the minute (serving.kpi_window)' },
+  ),
   formula: Type.String(),
   inputs: Inputs,
   recomputed: Type.Number({ description: 'the formula over the inputs from Silver' }),

@@ -73,6 +73,11 @@ function describe(a: ExplainedKpi): string {
     `formula: ${a.formula}`,
     `inputs from Silver (version ${a.silverVersion ?? '-'}): ${inputs}`,
     `recomputed: ${a.recomputed} (${agree})`,
+    `processor commits: ${a.commits.count}` +
+      (a.commits.firstCommitAt === null
+        ? ''
+        : `, first ${a.commits.firstCommitAt}, last ${a.commits.lastCommitAt}`) +
+      (a.commits.finalizedAt === null ? '' : `, finalised ${a.commits.finalizedAt}`),
     `contributing events: ${a.events.total}` +
       (a.events.items.length < a.events.total
         ? ` (listed ${a.events.offset + 1}-${a.events.offset + a.events.items.length}; --offset pages)`

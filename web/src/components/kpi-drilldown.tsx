@@ -149,6 +149,15 @@ function Explanation({
           <dt>Window</dt>
           <dd>{x.finalized ? 'finalised' : 'still open to on-time events'}</dd>
         </div>
+        <div>
+          <dt>Commits</dt>
+          <dd data-testid="drilldown-commits" data-count={x.commits.count}>
+            {x.commits.count} processor commit{x.commits.count === 1 ? '' : 's'}
+            {x.commits.firstCommitAt === null
+              ? ''
+              : `, ${x.commits.firstCommitAt.slice(11, 23)} to ${(x.commits.lastCommitAt ?? '').slice(11, 23)} UTC`}
+          </dd>
+        </div>
       </dl>
       <p className="drilldown-formula">
         <code>{x.formula}</code>

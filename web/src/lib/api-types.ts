@@ -131,6 +131,13 @@ export interface KpiExplanation {
   windowStart: string;
   value: number | null;
   finalized: boolean;
+  /** The processor commits that touched the minute. */
+  commits: {
+    count: number;
+    firstCommitAt: string | null;
+    lastCommitAt: string | null;
+    finalizedAt: string | null;
+  };
   formula: string;
   inputs: Record<string, number>;
   recomputed: number;
