@@ -8,11 +8,8 @@ import { openPgliteStore } from '../store/pglite/pglite-store.js';
 import type { ServingStore } from '../store/serving-store.js';
 import { alertOptionsFromConfig } from './alert-options.js';
 import { DetectorLoop } from './detector-loop.js';
-import {
-  detectAccountingGap,
-  type PartitionAccounting,
-  type PipelineSnapshot,
-} from './pipeline-health-rules.js';
+import type { AccountingCounts as PartitionAccounting } from '../store/partition-accounting.js';
+import { detectAccountingGap, type GapsSeen, type PipelineSnapshot } from './pipeline-health-rules.js';
 
 const T0 = Date.UTC(2026, 11, 7, 9, 0);
 const MIN = 60_000;
@@ -60,7 +57,7 @@ describe('accounting_gap rule', () => {
   });
 
   it('keeps one window (one alert id) for one gap across passes, a new one for a different gap', () => {
-    const gapSince = new Map<string, number>();
+    const gapSince: GapsSeen = new Map();
     const gap = { ...closed, silverRows: 949 };
     const windowOf = (atMs: number, a: PartitionAccounting) => {
       const [o] = detectAccountingGap(snapshot(atMs, [a]), gapSince);

@@ -9,6 +9,7 @@ import {
   detectNoData,
   detectStuckProcessor,
   detectValidShare,
+  type GapsSeen,
   type PipelineSnapshot,
 } from './pipeline-health-rules.js';
 import { detectThreshold, thresholdMetric } from './threshold-rule.js';
@@ -56,7 +57,7 @@ function minDenominator(metric: string, o: AlertOptions): number | undefined {
 export function evaluatePipelineRules(
   history: readonly PipelineSnapshot[],
   o: AlertOptions,
-  gapSince: Map<string, number> = new Map(),
+  gapSince: GapsSeen = new Map(),
 ): RuleOutcome[] {
   const last = history.at(-1);
   if (last === undefined) return [];

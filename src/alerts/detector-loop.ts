@@ -4,7 +4,7 @@ import type { ServingStore } from '../store/serving-store.js';
 import type { AlertOptions } from './alert-options.js';
 import { writeOutcomes, type WriteResult } from './alert-writer.js';
 import { evaluateKpiRules, evaluatePipelineRules } from './detect-rules.js';
-import type { PipelineSnapshot } from './pipeline-health-rules.js';
+import type { GapsSeen, PipelineSnapshot } from './pipeline-health-rules.js';
 import { readPipelineSnapshot } from './pipeline-snapshot-reader.js';
 import { deliverDue, type DeliveryAttempt } from './webhook-delivery.js';
 
@@ -40,7 +40,7 @@ export class DetectorLoop {
   private readonly nowMs: () => number;
   private readonly history: PipelineSnapshot[] = [];
   /** When each open accounting gap was first seen (one gap, one alert id). */
-  private readonly gapSince = new Map<string, number>();
+  private readonly gapSince: GapsSeen = new Map();
   private running: Promise<DetectorPass> | undefined;
   private wake: (() => void) | undefined;
   private pendingCommit = false;

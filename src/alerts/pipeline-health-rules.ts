@@ -1,3 +1,4 @@
+import { accountingGaps, type AccountingCounts } from '../store/partition-accounting.js';
 import type { RuleOutcome } from './alert-types.js';
 
 const MINUTE_MS = 60_000;
@@ -21,39 +22,34 @@ export interface PartitionSnapshot {
   /** Records in the log after the committed position; null when the log is not visible. */
   readonly lag: number | null;
   /** The partition's accounting row (one transaction with its position); null before its first commit. */
-  readonly accounting?: PartitionAccounting | null;
+  readonly accounting: AccountingCounts | null;
 }
 
-export interface PartitionAccounting {
-  readonly recordsRead: number;
-  readonly bronzeRows: number;
-  readonly silverRows: number;
-  readonly quarantineRows: number;
-  readonly duplicatesDropped: number;
-}
+/** Per partition metric (`partition_<n>`): its open accounting gap and when it was first seen. */
+export type GapsSeen = Map<string, { readonly gap: string; readonly sinceMs: number }>;
 
 /**
- * `accounting_gap` (critical): a partition's accounting does not close: records read != Bronze
- * rows, or Bronze rows != Silver + quarantined + duplicates dropped (every record is exactly one of
- * those; `isBalanced` of the status route). The processor commits the counts in the same
- * transaction as the position, so any gap is a defect (or a hand-edited serving DB), never a race.
- * `gapSince` (kept by the caller across passes) remembers when each gap was first seen, so one gap
- * keeps one alert id: its window is that minute. The alert resolves once the partition closes again.
+ * `accounting_gap` (critical): a partition's accounting does not close (`accountingGaps`: records
+ * read != Bronze rows, or Bronze rows != Silver + quarantined + duplicates dropped). The processor
+ * commits the counts in the same transaction as the position, so any gap is a defect (or a
+ * hand-edited serving DB), never a race. `gapSince` (kept by the caller across passes) holds, per
+ * partition, the open gap and when it was first seen, so one gap keeps one alert id: its window is
+ * that minute. The alert resolves once the partition closes again.
  */
-export function detectAccountingGap(s: PipelineSnapshot, gapSince: Map<string, number>): RuleOutcome[] {
+export function detectAccountingGap(s: PipelineSnapshot, gapSince: GapsSeen): RuleOutcome[] {
   return s.partitions.flatMap((p): RuleOutcome[] => {
     const metric = `partition_${p.partition}`;
     const a = p.accounting;
-    if (a === undefined || a === null) return [];
-    const readGap = a.recordsRead - a.bronzeRows;
-    const splitGap = a.bronzeRows - (a.silverRows + a.quarantineRows + a.duplicatesDropped);
+    if (a === null) return [];
+    const { readGap, splitGap } = accountingGaps(a);
     if (readGap === 0 && splitGap === 0) {
-      for (const k of gapSince.keys()) if (k.startsWith(`${metric}:`)) gapSince.delete(k);
+      gapSince.delete(metric);
       return [{ kind: 'ok', rule: 'accounting_gap', metric, windowStartMs: minuteOf(s.atMs) }];
     }
-    const key = `${metric}:${readGap}:${splitGap}`;
-    const since = gapSince.get(key) ?? s.atMs;
-    gapSince.set(key, since);
+    const gap = `${readGap}:${splitGap}`;
+    const seen = gapSince.get(metric);
+    const sinceMs = seen?.gap === gap ? seen.sinceMs : s.atMs;
+    gapSince.set(metric, { gap, sinceMs });
     const parts = [
       ...(readGap === 0 ? [] : [`records read ${a.recordsRead} != Bronze rows ${a.bronzeRows}`]),
       ...(splitGap === 0
@@ -66,7 +62,7 @@ export function detectAccountingGap(s: PipelineSnapshot, gapSince: Map<string, n
       fire(
         'accounting_gap',
         metric,
-        minuteOf(since),
+        minuteOf(sinceMs),
         'critical',
         Math.abs(readGap) + Math.abs(splitGap),
         0,

@@ -1,10 +1,12 @@
 import type { EventLog } from '../log/event-log.js';
 import type { SqlExecutor } from '../store/serving-store.js';
-import type { PartitionAccounting, PipelineSnapshot } from './pipeline-health-rules.js';
+import type { AccountingCounts } from '../store/partition-accounting.js';
+import type { PipelineSnapshot } from './pipeline-health-rules.js';
 
 /**
  * One snapshot of the processor for `topic`: positions, epochs and last commits from the serving
- * DB, accounting totals and rows per partition, and (when `log` is given) lag = log end - committed position.
+ * DB, the accounting per partition (one read; the totals are its sums), and (when `log` is given)
+ * lag = log end - committed position.
  */
 export async function readPipelineSnapshot(
   db: SqlExecutor,
@@ -22,11 +24,6 @@ export async function readPipelineSnapshot(
     `SELECT partition, next_offset, epoch, committed_at, max_event_time FROM serving.processor_positions WHERE topic = $1 ORDER BY partition`,
     [topic],
   );
-  const totals = await db.query<{ silver: number; quarantine: number }>(
-    `SELECT coalesce(sum(silver_rows), 0)::float8 AS silver, coalesce(sum(quarantine_rows), 0)::float8 AS quarantine
-       FROM serving.partition_accounting WHERE topic = $1`,
-    [topic],
-  );
   const accounting = await db.query<Record<string, number>>(
     `SELECT partition, records_read::float8 AS records_read, bronze_rows::float8 AS bronze_rows,
             silver_rows::float8 AS silver_rows, quarantine_rows::float8 AS quarantine_rows,
@@ -34,7 +31,8 @@ export async function readPipelineSnapshot(
        FROM serving.partition_accounting WHERE topic = $1`,
     [topic],
   );
-  const byPartition = new Map(accounting.map((a) => [Number(a['partition']), a]));
+  const byPartition = new Map(accounting.map((row) => [Number(row['partition']), countsOf(row)]));
+  const rows = [...byPartition.values()];
   const info = log === undefined ? undefined : await log.describeTopic(topic);
   const ends = new Map((info?.partitions ?? []).map((p) => [p.partition, p.nextOffset]));
   const eventTimes = positions.map((p) =>
@@ -44,8 +42,8 @@ export async function readPipelineSnapshot(
   return {
     atMs,
     maxEventTimeMs: Number.isFinite(maxEvent) ? maxEvent : null,
-    silverRows: Number(totals[0]?.silver ?? 0),
-    quarantineRows: Number(totals[0]?.quarantine ?? 0),
+    silverRows: rows.reduce((n, a) => n + a.silverRows, 0),
+    quarantineRows: rows.reduce((n, a) => n + a.quarantineRows, 0),
     partitions: positions.map((p) => {
       const end = ends.get(p.partition);
       return {
@@ -54,14 +52,13 @@ export async function readPipelineSnapshot(
         epoch: Number(p.epoch),
         lastCommitMs: p.committed_at ? new Date(p.committed_at).getTime() : null,
         lag: end === undefined ? null : Math.max(0, end - Number(p.next_offset)),
-        accounting: accountingOf(byPartition.get(p.partition)),
+        accounting: byPartition.get(p.partition) ?? null,
       };
     }),
   };
 }
 
-function accountingOf(row: Record<string, number> | undefined): PartitionAccounting | null {
-  if (row === undefined) return null;
+function countsOf(row: Record<string, number>): AccountingCounts {
   return {
     recordsRead: Number(row['records_read']),
     bronzeRows: Number(row['bronze_rows']),

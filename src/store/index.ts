@@ -22,7 +22,13 @@ export {
   type ClaimedPosition,
   type PositionRow,
 } from './partition-positions.js';
-export { readAccounting, type AccountingRow } from './partition-accounting.js';
+export {
+  accountingCloses,
+  accountingGaps,
+  readAccounting,
+  type AccountingCounts,
+  type AccountingRow,
+} from './partition-accounting.js';
 export {
   queryKpis,
   latestKpis,

@@ -12,6 +12,29 @@ export interface AccountingRow {
   readonly reasonCounts: Record<string, number>;
 }
 
+/** The counts the accounting identity is over. */
+export type AccountingCounts = Pick<
+  AccountingRow,
+  'recordsRead' | 'bronzeRows' | 'silverRows' | 'quarantineRows' | 'duplicatesDropped'
+>;
+
+/**
+ * How far the accounting is from closing: records read - Bronze rows, and Bronze rows - (Silver +
+ * quarantined + duplicates dropped). Both 0 is the invariant the processor keeps (every record read
+ * is in Bronze and is exactly one of the three).
+ */
+export function accountingGaps(a: AccountingCounts): { readGap: number; splitGap: number } {
+  return {
+    readGap: a.recordsRead - a.bronzeRows,
+    splitGap: a.bronzeRows - (a.silverRows + a.quarantineRows + a.duplicatesDropped),
+  };
+}
+
+export function accountingCloses(a: AccountingCounts): boolean {
+  const { readGap, splitGap } = accountingGaps(a);
+  return readGap === 0 && splitGap === 0;
+}
+
 const ZERO: AccountingDelta = {
   recordsRead: 0,
   bronzeRows: 0,

@@ -33,9 +33,6 @@ export async function accountingTotals(store: ApiStore): Promise<AccountingTotal
   };
 }
 
-export const isBalanced = (a: AccountingTotals): boolean =>
-  a.recordsRead === a.bronzeRows && a.bronzeRows === a.silverRows + a.quarantineRows + a.duplicatesDropped;
-
 /** Quarantined events per reason code since the pipeline started, largest first. */
 export async function quarantineByReason(store: ApiStore): Promise<{ reason: string; count: number }[]> {
   const rows = await store.query<{ reason: string; count: number }>(

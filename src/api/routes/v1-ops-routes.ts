@@ -11,7 +11,8 @@ import { ShopError } from '../../errors/index.js';
 import { AlertSchema } from '../schemas/alert-schema.js';
 import { iso, parseLakeAsOf, parseRange } from '../time-range.js';
 import { acknowledgeAlert } from '../queries/alert-queries.js';
-import { accountingTotals, isBalanced, quarantineByReason } from '../queries/quality-queries.js';
+import { accountingCloses } from '../../store/partition-accounting.js';
+import { accountingTotals, quarantineByReason } from '../queries/quality-queries.js';
 import { commitWatermark, readPositionRows } from '../queries/pipeline-queries.js';
 import { latestDqRun } from '../queries/dq-queries.js';
 import { recentReconciliationRuns } from '../queries/reconciliation-queries.js';
@@ -273,7 +274,7 @@ export function registerV1OpsRoutes(app: FastifyInstance, ctx: RouteContext): vo
         freshnessMs: mark.maxEventTimeMs === null ? null : Math.max(0, nowMs - mark.maxEventTimeMs),
         totalLag: lags.length === 0 ? null : lags.reduce((a, b) => a + b, 0),
         accounting: {
-          balanced: acc.recordsRead === 0 ? null : isBalanced(acc),
+          balanced: acc.recordsRead === 0 ? null : accountingCloses(acc),
           read: acc.recordsRead,
           accounted,
           totals: acc,

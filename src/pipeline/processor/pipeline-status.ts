@@ -1,5 +1,11 @@
 import type { EventLog } from '../../log/event-log.js';
-import { readAccounting, readPositions, type AccountingRow, type SqlExecutor } from '../../store/index.js';
+import {
+  accountingCloses,
+  readAccounting,
+  readPositions,
+  type AccountingRow,
+  type SqlExecutor,
+} from '../../store/index.js';
 
 export interface PartitionStatus extends AccountingRow {
   readonly logNextOffset: number | null;
@@ -62,7 +68,7 @@ export async function readPipelineStatus(
       lakeNextOffset: pos.lakeNextOffset,
       lakeBehind: Math.max(0, pos.nextOffset - pos.lakeNextOffset),
       lakeCommittedAt: pos.lakeCommittedAt?.toISOString() ?? null,
-      invariantHolds: holds(a),
+      invariantHolds: accountingCloses(a),
     };
   });
   const newestEvent = Math.max(
@@ -94,12 +100,6 @@ async function readWindowCounts(db: SqlExecutor): Promise<PipelineStatus['window
     final: Number(r?.final ?? 0),
     newestFinal: r?.newest_final ? new Date(r.newest_final).toISOString() : null,
   };
-}
-
-function holds(a: AccountingRow): boolean {
-  return (
-    a.recordsRead === a.bronzeRows && a.bronzeRows === a.silverRows + a.quarantineRows + a.duplicatesDropped
-  );
 }
 
 function emptyAccounting(partition: number): AccountingRow {
