@@ -10,6 +10,18 @@ export interface KpiMinuteRow {
 }
 
 /**
+ * The additive counters of a group of Silver events (the first six KPIs, DIM_COUNTERS): the
+ * brief's formulas, written once for the minute totals and the dimension breakdowns.
+ */
+const COUNTER_COLUMNS = `
+    count(*)::DOUBLE AS events_total,
+    count(*) FILTER (WHERE event_type = 'click')::DOUBLE AS events_click,
+    count(*) FILTER (WHERE event_type = 'add_to_cart')::DOUBLE AS events_add_to_cart,
+    count(*) FILTER (WHERE event_type = 'checkout')::DOUBLE AS events_checkout,
+    count(*) FILTER (WHERE event_type = 'purchase')::DOUBLE AS events_purchase,
+    coalesce(sum(price * quantity) FILTER (WHERE event_type = 'purchase'), 0)::DOUBLE AS revenue`;
+
+/**
  * The brief's KPI formulas over Silver, per 1-minute UTC tumbling window of event_time
  * (`date_trunc('minute')`: 12:00:59.999 is in the 12:00 window, 12:01:00.000 in 12:01):
  *   events_total = count(*); events_<type> = count by type;
@@ -20,13 +32,7 @@ export interface KpiMinuteRow {
  */
 const KPI_SQL = `
 WITH w AS (
-  SELECT date_trunc('minute', event_time) AS window_start,
-    count(*)::DOUBLE AS events_total,
-    count(*) FILTER (WHERE event_type = 'click')::DOUBLE AS events_click,
-    count(*) FILTER (WHERE event_type = 'add_to_cart')::DOUBLE AS events_add_to_cart,
-    count(*) FILTER (WHERE event_type = 'checkout')::DOUBLE AS events_checkout,
-    count(*) FILTER (WHERE event_type = 'purchase')::DOUBLE AS events_purchase,
-    coalesce(sum(price * quantity) FILTER (WHERE event_type = 'purchase'), 0)::DOUBLE AS revenue
+  SELECT date_trunc('minute', event_time) AS window_start, ${COUNTER_COLUMNS}
   FROM silver
   WHERE event_time >= epoch_ms($1::BIGINT) AND event_time < epoch_ms($2::BIGINT)
   GROUP BY 1
@@ -49,13 +55,18 @@ export interface KpiRecomputeRange {
   readonly toMs?: number;
 }
 
+/** The event_time bounds [$1, $2) of a range, everything when open. */
+const rangeParams = (range: KpiRecomputeRange): LakeParam[] => [
+  range.fromMs ?? -8.64e15,
+  range.toMs ?? 8.64e15,
+];
+
 /** Recomputes serving.kpi_minute from Silver (the batch side of the reconciliation). */
 export async function recomputeKpiMinuteFromSilver(
   lake: Lake,
   range: KpiRecomputeRange = {},
 ): Promise<KpiMinuteRow[]> {
-  const params: LakeParam[] = [range.fromMs ?? -8.64e15, range.toMs ?? 8.64e15];
-  const rows = await queryLake(lake, KPI_SQL, params);
+  const rows = await queryLake(lake, KPI_SQL, rangeParams(range));
   return rows.map((r) => ({
     window_start: String(r['window_start']),
     metric: String(r['metric']),
@@ -90,13 +101,7 @@ WITH e AS (
   UNION ALL
   SELECT window_start, 'store', store_id, event_type, price, quantity FROM e WHERE store_id IS NOT NULL
 ), g AS (
-  SELECT window_start, dimension, dim_value,
-    count(*)::DOUBLE AS events_total,
-    count(*) FILTER (WHERE event_type = 'click')::DOUBLE AS events_click,
-    count(*) FILTER (WHERE event_type = 'add_to_cart')::DOUBLE AS events_add_to_cart,
-    count(*) FILTER (WHERE event_type = 'checkout')::DOUBLE AS events_checkout,
-    count(*) FILTER (WHERE event_type = 'purchase')::DOUBLE AS events_purchase,
-    coalesce(sum(price * quantity) FILTER (WHERE event_type = 'purchase'), 0)::DOUBLE AS revenue
+  SELECT window_start, dimension, dim_value, ${COUNTER_COLUMNS}
   FROM d GROUP BY 1, 2, 3
 )
 SELECT window_start, dimension, dim_value, counter, value
@@ -109,8 +114,7 @@ export async function recomputeDimCountsFromSilver(
   lake: Lake,
   range: KpiRecomputeRange = {},
 ): Promise<DimCountRow[]> {
-  const params: LakeParam[] = [range.fromMs ?? -8.64e15, range.toMs ?? 8.64e15];
-  const rows = await queryLake(lake, DIM_SQL, params);
+  const rows = await queryLake(lake, DIM_SQL, rangeParams(range));
   return rows.map((r) => ({
     window_start: String(r['window_start']),
     dimension: String(r['dimension']) as DimCountRow['dimension'],

@@ -4,6 +4,7 @@ import { recomputeDimCountsFromSilver, recomputeKpiMinuteFromSilver } from '../.
 import type { SqlExecutor } from '../../store/serving-store.js';
 
 const MINUTE_MS = 60_000;
+const KPI_NAMES: ReadonlySet<string> = new Set(KPI_METRICS);
 
 /**
  * How close the streaming and the batch value of a metric must be: counts exactly, money to the
@@ -128,60 +129,53 @@ export async function reconcileKpis(
     ),
     recomputeDimCountsFromSilver(lake, { fromMs, toMs }),
   ]);
-  const key = (windowStart: string, metric: string) => `${windowStart}|${metric}`;
-  const gold = new Map(streaming.map((r) => [key(r.window_start.toISOString(), r.metric), r.value]));
-  const silver = new Map(batch.map((r) => [key(new Date(r.window_start).toISOString(), r.metric), r.value]));
-  const windows = new Set<string>();
-  for (const k of [...gold.keys(), ...silver.keys()]) windows.add(k.slice(0, k.indexOf('|')));
+  // One key space for both tables: `<minute>|<KPI>` and `<minute>|<dimension>=<value>:<counter>`.
+  const key = (windowStart: Date | string, metric: string) =>
+    `${new Date(windowStart).toISOString()}|${metric}`;
+  const dimMetric = (r: { dimension: string; dim_value: string; counter: string }) =>
+    `${r.dimension}=${r.dim_value}:${r.counter}`;
+  const gold = new Map([
+    ...streaming.map((r) => [key(r.window_start, r.metric), r.value] as const),
+    ...streamingDims.map((r) => [key(r.window_start, dimMetric(r)), r.value] as const),
+  ]);
+  const silver = new Map([
+    ...batch.map((r) => [key(r.window_start, r.metric), r.value] as const),
+    ...batchDims.map((r) => [key(r.window_start, dimMetric(r)), r.value] as const),
+  ]);
+  // Per minute on either side: every KPI, and the breakdown values present on either side (Gold
+  // writes no row for a counter an event never bumped, the recompute leaves zeros out).
+  const breakdownsByMinute = new Map<string, Set<string>>();
+  for (const k of [...gold.keys(), ...silver.keys()]) {
+    const bar = k.indexOf('|');
+    const windowStart = k.slice(0, bar);
+    const metric = k.slice(bar + 1);
+    const dims = breakdownsByMinute.get(windowStart) ?? new Set<string>();
+    breakdownsByMinute.set(windowStart, dims);
+    if (!KPI_NAMES.has(metric)) dims.add(metric);
+  }
   const mismatches: KpiMismatch[] = [];
   let maxDifference = 0;
-  for (const windowStart of [...windows].sort()) {
-    for (const metric of KPI_METRICS) {
+  let dimensionValuesChecked = 0;
+  for (const windowStart of [...breakdownsByMinute.keys()].sort()) {
+    const dims = [...breakdownsByMinute.get(windowStart)!].sort();
+    dimensionValuesChecked += dims.length;
+    for (const metric of [...KPI_METRICS, ...dims]) {
+      // A value missing on one side counts as 0.
       const s = gold.get(key(windowStart, metric)) ?? null;
       const b = silver.get(key(windowStart, metric)) ?? null;
       const difference = Math.abs((s ?? 0) - (b ?? 0));
       maxDifference = Math.max(maxDifference, difference);
-      if (difference > KPI_TOLERANCE[metric])
+      if (difference > KPI_TOLERANCE[counterOf(metric)])
         mismatches.push({ windowStart, metric, streaming: s, batch: b, difference });
     }
   }
-  const kpiValues = windows.size * KPI_METRICS.length;
-  // The breakdowns: a key on either side is compared, a missing one counting as 0 (Gold writes
-  // no row for a counter an event never bumped, the recompute leaves zeros out).
-  const dimKey = (windowStart: string, dimension: string, value: string, counter: string) =>
-    `${windowStart}|${dimension}=${value}:${counter}`;
-  const goldDims = new Map(
-    streamingDims.map((r) => [
-      dimKey(r.window_start.toISOString(), r.dimension, r.dim_value, r.counter),
-      r.value,
-    ]),
-  );
-  const silverDims = new Map(
-    batchDims.map((r) => [
-      dimKey(new Date(r.window_start).toISOString(), r.dimension, r.dim_value, r.counter),
-      r.value,
-    ]),
-  );
-  const dimKeys = [...new Set([...goldDims.keys(), ...silverDims.keys()])].sort();
-  for (const k of dimKeys) {
-    const bar = k.indexOf('|');
-    const windowStart = k.slice(0, bar);
-    const metric = k.slice(bar + 1);
-    windows.add(windowStart);
-    const s = goldDims.get(k) ?? null;
-    const b = silverDims.get(k) ?? null;
-    const difference = Math.abs((s ?? 0) - (b ?? 0));
-    maxDifference = Math.max(maxDifference, difference);
-    if (difference > KPI_TOLERANCE[counterOf(metric)])
-      mismatches.push({ windowStart, metric, streaming: s, batch: b, difference });
-  }
-  mismatches.sort((x, y) => (x.windowStart < y.windowStart ? -1 : x.windowStart > y.windowStart ? 1 : 0));
+  const windowsChecked = breakdownsByMinute.size;
   return {
     fromMs,
     toMs,
-    windowsChecked: windows.size,
-    valuesChecked: kpiValues + dimKeys.length,
-    dimensionValuesChecked: dimKeys.length,
+    windowsChecked,
+    valuesChecked: windowsChecked * KPI_METRICS.length + dimensionValuesChecked,
+    dimensionValuesChecked,
     mismatches,
     maxDifference,
   };
