@@ -85,13 +85,36 @@ export async function openLakeFromConfig(
   return openLake({
     dir: lakeDirOf(config),
     ...(storage === undefined ? {} : { storage }),
-    compression: config.lake.compression,
-    rowGroupRows: config.lake.rowGroupRows,
-    fsync: config.lake.fsync,
-    checkpointInterval: config.lake.checkpointInterval,
-    maintenanceMemoryLimitMb: config.lake.maintenanceMemoryLimitMb,
+    ...tableOptionsOf(config),
     readOnly: options.reader !== undefined || (options.readOnly ?? false),
     ...instanceLimitsOf(config, options.reader),
+  });
+}
+
+/** How the configuration writes lake tables: file format, durability, checkpoints, maintenance. */
+function tableOptionsOf(config: Readonly<Config>) {
+  const lake = config.lake;
+  return {
+    compression: lake.compression,
+    rowGroupRows: lake.rowGroupRows,
+    fsync: lake.fsync,
+    checkpointInterval: lake.checkpointInterval,
+    maintenanceMemoryLimitMb: lake.maintenanceMemoryLimitMb,
+  };
+}
+
+/**
+ * A throw-away lake in a local folder (e.g. `replay --verify`'s rebuild) written like the
+ * configured one, with the writer's limits; no fsync (nothing in it must survive a crash) and
+ * spilling to `<dataDir>/tmp/duckdb`.
+ */
+export function openScratchLakeFromConfig(config: Readonly<Config>, dir: string): Promise<Lake> {
+  return openLake({
+    dir,
+    ...tableOptionsOf(config),
+    fsync: false,
+    ...instanceLimitsOf(config, undefined),
+    tempDirectory: join(config.dataDir, 'tmp', 'duckdb'),
   });
 }
 

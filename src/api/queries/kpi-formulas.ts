@@ -5,8 +5,6 @@
  *   checkout_rate       = events_checkout / events_add_to_cart (0 when none)
  *   purchase_conversion = events_purchase / events_click (0 when no click)
  */
-import { DIM_COUNTERS as DIM_COUNTERS_OF_CONTRACT } from '../../contract/kpi-metrics.js';
-
 const EVENT_TYPES = [
   'click',
   'page_view',
@@ -28,7 +26,7 @@ const COUNTERS: readonly string[] = [
 ];
 
 /** Counters kept per dimension value (kpi_dim_counts). */
-export const DIM_COUNTERS: readonly string[] = DIM_COUNTERS_OF_CONTRACT;
+export { DIM_COUNTERS } from '../../contract/kpi-metrics.js';
 
 const RATIOS: Record<string, readonly [string, string]> = {
   aov: ['revenue', 'events_purchase'],

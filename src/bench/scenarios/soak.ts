@@ -21,20 +21,20 @@ interface MemoryParts {
   /** V8's JS heap in use, and reserved. */
   readonly heapUsedMiB: number;
   readonly heapTotalMiB: number;
-  /** Memory V8 is told about outside its heap: Buffers, ArrayBuffers and WebAssembly memories (PGlite's among them). */
+  /** Memory V8 is told about outside its heap: Buffers, ArrayBuffers, WebAssembly memories (PGlite's). */
   readonly externalMiB: number;
 }
 type SoakSample = ProcessSample & { readonly events: number; readonly memory: MemoryParts | null };
 
-/** RSS not accounted to V8's heap or external memory: native allocations (DuckDB), allocator slack, code, stacks. */
-const otherMiB = (s: SoakSample): number =>
-  s.memory === null ? Number.NaN : s.rssMiB - s.memory.heapTotalMiB - s.memory.externalMiB;
+/** RSS outside V8's heap and external memory: native allocations (DuckDB), allocator slack, code. */
+const otherMiB = (s: SoakSample): number => s.rssMiB - s.memory!.heapTotalMiB - s.memory!.externalMiB;
 
 /**
  * `soak`: `shopstream start` as a child process (what `npm start` runs: backfill, simulator,
  * collector, processor, detector, API, compaction, DQ), the dashboard's routes polled every
  * pollIntervalMs, for durationS. Reports the child's RSS over time (peak, slope after the
- * warm-up) and by owner (V8 heap, external memory, the rest) with least-squares and floor slopes, CPU per event, committed events/s, route latencies and failures, and readable lake
+ * warm-up) and by owner (V8 heap, external memory, the rest) with least-squares and floor
+ * slopes, CPU per event, committed events/s, route latencies and failures, and readable lake
  * files per table and table-hour after a clean stop. `--rate-per-sec` sets flat traffic;
  * without it the simulator's configured (realistic) traffic runs.
  */
@@ -204,9 +204,9 @@ async function committedEvents(baseUrl: string): Promise<number> {
 async function memoryParts(baseUrl: string): Promise<MemoryParts | null> {
   try {
     const res = await fetch(`${baseUrl}/metrics`, { signal: AbortSignal.timeout(10_000) });
-    const text = await res.text();
+    const lines = (await res.text()).split('\n');
     const mib = (name: string): number => {
-      const line = text.split('\n').find((l) => l.startsWith(`${name} `));
+      const line = lines.find((l) => l.startsWith(`${name} `));
       const v = Number(line?.slice(name.length + 1));
       if (line === undefined || !Number.isFinite(v)) throw new Error(`no ${name}`);
       return v / 1_048_576;

@@ -5,7 +5,12 @@ import { audited, cliActor } from '../../audit/index.js';
 import { replayFromBronze } from '../../pipeline/replay/replay-from-bronze.js';
 import { verifyReplay, type ReplayVerification } from '../../pipeline/replay/verify-replay.js';
 import type { CliContext } from '../cli-context.js';
-import { openLakeFromConfig, openStoreFromConfig, processorOptionsFromConfig } from '../open-components.js';
+import {
+  openLakeFromConfig,
+  openScratchLakeFromConfig,
+  openStoreFromConfig,
+  processorOptionsFromConfig,
+} from '../open-components.js';
 
 /** Differences printed in the text report (`--json` lists up to 50 per table). */
 const PRINTED_DIFFERENCES = 50;
@@ -42,13 +47,7 @@ export function registerReplayCommand(program: Command, ctx: CliContext): void {
         if (opts.verify === true) {
           const result = await verifyReplay(lake, store, processorOptionsFromConfig(config), {
             scratchDir: join(config.dataDir, 'tmp', `replay-verify-${process.pid}-${Date.now()}`),
-            lakeOptions: {
-              compression: config.lake.compression,
-              rowGroupRows: config.lake.rowGroupRows,
-              fsync: false,
-              checkpointInterval: config.lake.checkpointInterval,
-              tempDirectory: join(config.dataDir, 'tmp', 'duckdb'),
-            },
+            openScratchLake: (dir) => openScratchLakeFromConfig(config, dir),
             keepScratch: opts.keepScratch === true,
             onProgress,
           });

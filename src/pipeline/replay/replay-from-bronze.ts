@@ -27,33 +27,45 @@ export async function replayFromBronze(
   onProgress?: (records: number, total: number) => void,
 ): Promise<ReplayResult> {
   const started = Date.now();
-  const log = new BronzeEventLog(lake, options.topic);
-  const topic = await log.describeTopic(options.topic);
-  const partitions = (topic?.partitions ?? []).map((p) => p.partition);
-  const total = (topic?.partitions ?? []).reduce((n, p) => n + p.nextOffset - p.firstOffset, 0);
+  const source = await bronzeSource(lake, options.topic);
   let removedFiles = 0;
-  for (const partition of partitions) {
+  for (const partition of source.partitions) {
     removedFiles += (
       await lake.removeUncommitted({ partition, committedNextOffset: 0, tables: ['silver', 'quarantine'] })
     ).length;
   }
   await resetGold(store, options.topic);
-  const { records } = await rebuildFromBronze(log, partitions, lake, store, options, total, onProgress);
+  const { records } = await rebuildFromBronze(source, lake, store, options, onProgress);
   return { records, removedFiles, elapsedMs: Date.now() - started };
 }
 
+/** Bronze of `topic` read as a log: its partitions and how many records they hold. */
+export interface BronzeSource {
+  readonly log: BronzeEventLog;
+  readonly partitions: readonly number[];
+  readonly total: number;
+}
+
+export async function bronzeSource(lake: Lake, topic: string): Promise<BronzeSource> {
+  const log = new BronzeEventLog(lake, topic);
+  const info = await log.describeTopic(topic);
+  return {
+    log,
+    partitions: (info?.partitions ?? []).map((p) => p.partition),
+    total: (info?.partitions ?? []).reduce((n, p) => n + p.nextOffset - p.firstOffset, 0),
+  };
+}
+
 /**
- * Runs the processor over Bronze (`log`) into `target` (Silver, quarantine; never Bronze) and
+ * Runs the processor over Bronze (`source`) into `target` (Silver, quarantine; never Bronze) and
  * `store` (Gold, accounting) until every partition is drained: the replay's step (3), and the
  * rebuild of `replay --verify` into a scratch lake and store.
  */
 export async function rebuildFromBronze(
-  log: BronzeEventLog,
-  partitions: readonly number[],
+  { log, partitions, total }: BronzeSource,
   target: Lake,
   store: ServingStore,
   options: StreamProcessorOptions,
-  total: number,
   onProgress?: (records: number, total: number) => void,
 ): Promise<{ records: number }> {
   let records = 0;

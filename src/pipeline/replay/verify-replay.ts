@@ -2,13 +2,12 @@ import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { KPI_TOLERANCE } from '../../batch/reconcile/reconcile-kpis.js';
 import type { KpiMetric } from '../../contract/kpi-metrics.js';
-import { openLake, type Lake, type OpenLakeOptions } from '../../lake/index.js';
+import type { Lake } from '../../lake/index.js';
 import { queryLake } from '../../lake/duckdb/query-lake.js';
 import { openPgliteStore } from '../../store/pglite/pglite-store.js';
 import type { ServingStore, SqlExecutor } from '../../store/serving-store.js';
 import type { StreamProcessorOptions } from '../processor/stream-processor.js';
-import { BronzeEventLog } from './bronze-event-log.js';
-import { rebuildFromBronze } from './replay-from-bronze.js';
+import { bronzeSource, rebuildFromBronze } from './replay-from-bronze.js';
 
 /** One value that differs between the live tables and the rebuild; null = the row is missing there. */
 export interface ReplayDifference {
@@ -41,8 +40,8 @@ export interface ReplayVerification {
 export interface VerifyReplayOptions {
   /** Folder for the rebuild's lake and serving DB (created; must not hold another shopstream). */
   readonly scratchDir: string;
-  /** Lake options of the scratch lake (compression, row groups, limits); its folder is under scratchDir. */
-  readonly lakeOptions: Omit<OpenLakeOptions, 'dir' | 'storage' | 'readOnly'>;
+  /** Opens (creates) the scratch lake in a local folder under scratchDir, with the live lake's table options. */
+  readonly openScratchLake: (dir: string) => Promise<Lake>;
   /** Keep the scratch folder for inspection (default: removed). */
   readonly keepScratch?: boolean;
   readonly onProgress?: (records: number, total: number) => void;
@@ -66,7 +65,8 @@ interface Side {
   readonly lake: Lake;
 }
 
-const MONEY = 0.005;
+/** Money to the cent, as the reconciliation compares revenue. */
+const MONEY = KPI_TOLERANCE.revenue;
 const money = (_row: Record<string, unknown>, column: string) =>
   column === 'revenue' || column === 'refund_amount' ? MONEY : 0;
 const byCounter = (row: Record<string, unknown>) =>
@@ -218,20 +218,9 @@ export async function verifyReplay(
   let scratchLake: Lake | undefined;
   try {
     await scratchStore.migrate();
-    scratchLake = await openLake({ ...o.lakeOptions, dir: join(o.scratchDir, 'lake') });
-    const log = new BronzeEventLog(lake, options.topic);
-    const topic = await log.describeTopic(options.topic);
-    const partitions = (topic?.partitions ?? []).map((p) => p.partition);
-    const total = (topic?.partitions ?? []).reduce((n, p) => n + p.nextOffset - p.firstOffset, 0);
-    const { records } = await rebuildFromBronze(
-      log,
-      partitions,
-      scratchLake,
-      scratchStore,
-      options,
-      total,
-      o.onProgress,
-    );
+    scratchLake = await o.openScratchLake(join(o.scratchDir, 'lake'));
+    const source = await bronzeSource(lake, options.topic);
+    const { records } = await rebuildFromBronze(source, scratchLake, scratchStore, options, o.onProgress);
     const live: Side = { store, lake };
     const replayed: Side = { store: scratchStore, lake: scratchLake };
     const tables: ReplayTableDiff[] = [];
