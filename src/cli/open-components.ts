@@ -137,6 +137,9 @@ export function processorOptionsFromConfig(
     validate: { ...config.contract, maxRecordBytes: config.log.maxRecordBytes },
     silver: { piiMasking: p.piiMasking, piiSalt: p.piiSalt },
     lake: { flushMaxBytes: config.lake.flushMaxBytes, flushMaxAgeMs: config.lake.flushMaxAgeMs },
+    ...(p.dedupeHotMs > 0 && p.dedupeHotMs < p.watermarkMs
+      ? { dedupeSpill: { dir: join(config.dataDir, 'tmp', 'dedupe'), hotMs: p.dedupeHotMs } }
+      : {}),
   };
 }
 

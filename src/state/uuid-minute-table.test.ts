@@ -50,3 +50,21 @@ test('stays exact through growth, tombstones and rehashes, at about 20-60 bytes 
   assert.equal(table.size, 0);
   assert.ok(table.bytes <= 1024 * 20, 'a table emptied by removal shrinks back');
 });
+
+test('takeMinutesBefore hands over exactly the ids of the due minutes, with their minutes', () => {
+  const table = new UuidMinuteTable();
+  const ids = Array.from({ length: 30_000 }, () => randomUUID());
+  ids.forEach((id, i) => assert.equal(table.add(id, i % 30), 'added'));
+  const taken = table.takeMinutesBefore(10);
+  assert.equal(taken.length, 10_000 * 5);
+  assert.equal(table.size, 20_000);
+  const minutes = new Map<number, number>();
+  for (let at = 4; at < taken.length; at += 5) minutes.set(taken[at]!, (minutes.get(taken[at]!) ?? 0) + 1);
+  assert.deepEqual(
+    [...minutes.keys()].sort((a, b) => a - b),
+    [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+  );
+  assert.ok([...minutes.values()].every((n) => n === 1_000));
+  ids.forEach((id, i) => assert.equal(table.add(id, 99), i % 30 < 10 ? 'added' : 'present'));
+  assert.equal(table.takeMinutesBefore(0).length, 0);
+});

@@ -24,8 +24,11 @@ for (let i = 0; i < 6; i++) HEX[97 + i] = 10 + i;
 /** Scratch for the parsed id: four 32-bit words. */
 const key = new Int32Array(4);
 
-/** Parses `id` into `key` when it is a canonical lowercase UUID; false otherwise (key then undefined). */
-function parseUuid(id: string): boolean {
+/**
+ * Parses `id` into the four words of `out` when it is a canonical lowercase UUID; false otherwise
+ * (`out` then undefined).
+ */
+export function parseUuid(id: string, out: Int32Array): boolean {
   if (id.length !== 36) return false;
   let word = 0;
   let nibbles = 0;
@@ -40,7 +43,7 @@ function parseUuid(id: string): boolean {
     if (v < 0) return false;
     word = (word << 4) | v;
     if (++nibbles === 8) {
-      key[w++] = word;
+      out[w++] = word;
       word = 0;
       nibbles = 0;
     }
@@ -48,12 +51,15 @@ function parseUuid(id: string): boolean {
   return true;
 }
 
-/** Slot index of the parsed key's hash (murmur3-style finalizer over the four words). */
-function hashKey(mask: number): number {
-  let h = Math.imul(key[0]! ^ 0x9e3779b9, 0x85ebca6b);
-  h = Math.imul(h ^ key[1]! ^ (h >>> 13), 0xc2b2ae35);
-  h = Math.imul(h ^ key[2]! ^ (h >>> 16), 0x85ebca6b);
-  h = Math.imul(h ^ key[3]! ^ (h >>> 13), 0xc2b2ae35);
+/** Scratch of `rehash` (not `key`: `add` has parsed its id there before a rehash). */
+const moved = new Int32Array(4);
+
+/** Slot index of a parsed key's hash (murmur3-style finalizer over the four words). */
+function hashKey(k: Int32Array, mask: number): number {
+  let h = Math.imul(k[0]! ^ 0x9e3779b9, 0x85ebca6b);
+  h = Math.imul(h ^ k[1]! ^ (h >>> 13), 0xc2b2ae35);
+  h = Math.imul(h ^ k[2]! ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ k[3]! ^ (h >>> 13), 0xc2b2ae35);
   h ^= h >>> 16;
   return h & mask;
 }
@@ -86,12 +92,17 @@ export class UuidMinuteTable {
    */
   add(id: string, minute: number): 'added' | 'present' | 'not_uuid' {
     if (!(minute > TOMBSTONE && minute <= 0x7fffffff)) return 'not_uuid';
-    // Rehash first: it reuses the scratch key.
+    if (!parseUuid(id, key)) return 'not_uuid';
+    return this.addKey(key, minute);
+  }
+
+  /** `add` for an id already parsed by `parseUuid` (`minute` must be in range: see `add`). */
+  addKey(id: Int32Array, minute: number): 'added' | 'present' {
     if (this.live + this.tombstones + 1 > (this.mask + 1) * MAX_LOAD) this.rehash();
-    if (!parseUuid(id)) return 'not_uuid';
+    if (id !== key) key.set(id);
     const slots = this.slots;
     const mask = this.mask;
-    let i = hashKey(mask);
+    let i = hashKey(key, mask);
     let free = -1;
     for (;;) {
       const at = i * WORDS;
@@ -122,6 +133,30 @@ export class UuidMinuteTable {
     return 'added';
   }
 
+  /**
+   * Removes every id tagged with a minute below `minute` and returns them as records of five
+   * words (the id's four, then its minute), in slot order. Two passes over the slots.
+   */
+  takeMinutesBefore(minute: number): Int32Array {
+    const slots = this.slots;
+    let count = 0;
+    for (let at = TAG; at < slots.length; at += WORDS) {
+      const tag = slots[at]!;
+      if (tag !== EMPTY && tag !== TOMBSTONE && tag < minute) count += 1;
+    }
+    const taken = new Int32Array(count * WORDS);
+    let to = 0;
+    for (let at = 0; to < taken.length; at += WORDS) {
+      const tag = slots[at + TAG]!;
+      if (tag === EMPTY || tag === TOMBSTONE || tag >= minute) continue;
+      taken.set(slots.subarray(at, at + WORDS), to);
+      slots[at + TAG] = TOMBSTONE;
+      to += WORDS;
+    }
+    this.afterRemoving(count);
+    return taken;
+  }
+
   /** Removes every id tagged with a minute below `minute`; returns how many. One pass over the slots. */
   removeMinutesBefore(minute: number): number {
     const slots = this.slots;
@@ -133,11 +168,15 @@ export class UuidMinuteTable {
         removed += 1;
       }
     }
+    this.afterRemoving(removed);
+    return removed;
+  }
+
+  private afterRemoving(removed: number): void {
     this.live -= removed;
     this.tombstones += removed;
     // Mostly tombstones: shrink now rather than carry a table sized for a past peak.
     if (this.tombstones > this.live && this.mask + 1 > MIN_CAPACITY) this.rehash();
-    return removed;
   }
 
   /** Re-inserts the live ids into a table sized for them (tombstones dropped; at most 60 % of MAX_LOAD: a full table doubles). */
@@ -150,11 +189,11 @@ export class UuidMinuteTable {
     for (let from = 0; from < old.length; from += WORDS) {
       const tag = old[from + TAG]!;
       if (tag === EMPTY || tag === TOMBSTONE) continue;
-      key[0] = old[from]!;
-      key[1] = old[from + 1]!;
-      key[2] = old[from + 2]!;
-      key[3] = old[from + 3]!;
-      let i = hashKey(mask);
+      moved[0] = old[from]!;
+      moved[1] = old[from + 1]!;
+      moved[2] = old[from + 2]!;
+      moved[3] = old[from + 3]!;
+      let i = hashKey(moved, mask);
       while (slots[i * WORDS + TAG] !== EMPTY) i = (i + 1) & mask;
       slots.set(old.subarray(from, from + WORDS), i * WORDS);
     }

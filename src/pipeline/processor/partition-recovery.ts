@@ -1,3 +1,4 @@
+import type { DedupeSpill } from '../../state/dedupe-state.js';
 import { newPartitionState, type PartitionState } from './partition-state.js';
 import type { ClaimedPartition, ProcessorLake } from './processor-ports.js';
 
@@ -20,6 +21,7 @@ export async function recoverPartitionState(
   partition: number,
   claimed: ClaimedPartition,
   watermarkMs: number,
+  dedupeSpill?: DedupeSpill,
 ): Promise<{ state: PartitionState; removedUncommittedFiles: number }> {
   const state = newPartitionState(
     partition,
@@ -27,6 +29,7 @@ export async function recoverPartitionState(
     claimed.epoch,
     claimed.lakeStreamTimeMs,
     watermarkMs,
+    dedupeSpill,
   );
   const removedUncommittedFiles = await lake.removeUncommitted(topic, partition, claimed.lakeNextOffset);
   if (claimed.lakeStreamTimeMs !== null) {

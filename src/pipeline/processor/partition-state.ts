@@ -1,4 +1,4 @@
-import { DedupeState } from '../../state/dedupe-state.js';
+import { DedupeState, type DedupeSpill } from '../../state/dedupe-state.js';
 
 /**
  * Everything the processor remembers about one owned partition between cycles. Rebuilt on start
@@ -25,6 +25,7 @@ export function newPartitionState(
   epoch: number,
   streamTimeMs: number | null,
   watermarkMs: number,
+  dedupeSpill?: DedupeSpill,
 ): PartitionState {
   return {
     partition,
@@ -33,6 +34,6 @@ export function newPartitionState(
     readOffset: nextOffset,
     epoch,
     streamTimeMs: streamTimeMs ?? Number.NEGATIVE_INFINITY,
-    dedupe: new DedupeState(watermarkMs),
+    dedupe: new DedupeState(watermarkMs, dedupeSpill),
   };
 }

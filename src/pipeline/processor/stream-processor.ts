@@ -1,3 +1,4 @@
+import type { DedupeSpill } from '../../state/dedupe-state.js';
 import type { ValidateOptions } from '../../contract/index.js';
 import { isShopError, ShopError } from '../../errors/index.js';
 import type { EventLog, LogRecord } from '../../log/event-log.js';
@@ -38,6 +39,8 @@ export interface StreamProcessorOptions {
   readonly silver: SilverRowOptions;
   /** When buffered lake rows are flushed to files (step 6). */
   readonly lake: LakeFlushOptions;
+  /** Dedupe ids behind the hot part of the watermark go to disk; undefined = all in memory. */
+  readonly dedupeSpill?: DedupeSpill;
 }
 
 export interface StreamProcessorDeps {
@@ -176,7 +179,7 @@ export class StreamProcessor {
     const { topic, watermarkMs } = this.options;
     for (const [p, c] of claimed) {
       this.unadopted.set(p, c);
-      this.states.delete(p);
+      this.dropState(p);
     }
     for (const [p, c] of claimed) {
       await this.lake.discard([p]);
@@ -186,6 +189,7 @@ export class StreamProcessor {
         p,
         c,
         watermarkMs,
+        this.options.dedupeSpill,
       );
       const rederived = await this.rederiveUnflushed(state, c);
       this.states.set(p, state);
@@ -243,6 +247,12 @@ export class StreamProcessor {
    * `flushLake(partitions)`); returns their epochs. Rows still buffered for them are forgotten:
    * the next owner derives them again from the log.
    */
+  /** Forgets a partition's state, closing its dedupe segment files. */
+  private dropState(partition: number): void {
+    this.states.get(partition)?.dedupe.close();
+    this.states.delete(partition);
+  }
+
   release(partitions: readonly number[]): Map<number, number> {
     const epochs = new Map<number, number>();
     void this.lake.discard(partitions);
@@ -255,7 +265,7 @@ export class StreamProcessor {
       const state = this.states.get(p);
       if (state === undefined) continue;
       epochs.set(p, state.epoch);
-      this.states.delete(p);
+      this.dropState(p);
       this.deps.onEvent?.('partition released', {
         partition: p,
         nextOffset: state.nextOffset,
