@@ -100,6 +100,15 @@ describe('/metrics and /ready', () => {
         lakeCommit: 0,
         storeCommit,
       },
+      dedupe: {
+        memoryIds: 900,
+        memoryBytes: 20_480,
+        sealedIds: 4_000,
+        segments: 3,
+        sealedMemoryBytes: 8_192,
+        sealedDiskBytes: 114_300,
+        diskLookups: 2,
+      },
     }));
     read = 30;
     storeCommit = 20; // first cycle: 50 ms, commit 20 ms
@@ -123,6 +132,8 @@ describe('/metrics and /ready', () => {
     assert.match(body, /shopstream_commit_duration_seconds_sum 0.025\n/);
     assert.match(body, /shopstream_commit_duration_seconds_count 2\n/);
     assert.match(body, /shopstream_alert_deliveries_total\{format="json",outcome="sent"\} 1\n/);
+    assert.match(body, /shopstream_processor_dedupe_ids\{tier="sealed"\} 4000\n/);
+    assert.match(body, /shopstream_processor_dedupe_bytes\{tier="sealed",medium="disk"\} 114300\n/);
   });
 
   it('/ready is 200 when log and store answer, 503 naming the failing one', async () => {

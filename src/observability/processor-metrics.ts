@@ -21,7 +21,8 @@ export class ProcessorMetricsAdapter {
   onCommit(info: CommitInfo): void {
     this.metrics.processedRecords.inc(info.records);
     this.metrics.commits.inc();
-    const now = this.stats().stageMs;
+    const stats = this.stats();
+    const now = stats.stageMs;
     const prev = this.lastStageMs ?? Object.fromEntries(Object.keys(now).map((k) => [k, 0]));
     let cycleMs = 0;
     for (const [stage, ms] of Object.entries(now)) {
@@ -31,6 +32,12 @@ export class ProcessorMetricsAdapter {
       if (delta > 0) this.metrics.stageSeconds.inc({ stage }, delta / 1000);
     }
     this.metrics.batchSeconds.observe(cycleMs / 1000);
+    const d = stats.dedupe;
+    this.metrics.dedupeIds.set({ tier: 'hot' }, d.memoryIds);
+    this.metrics.dedupeIds.set({ tier: 'sealed' }, d.sealedIds);
+    this.metrics.dedupeBytes.set({ tier: 'hot', medium: 'memory' }, d.memoryBytes);
+    this.metrics.dedupeBytes.set({ tier: 'sealed', medium: 'memory' }, d.sealedMemoryBytes);
+    this.metrics.dedupeBytes.set({ tier: 'sealed', medium: 'disk' }, d.sealedDiskBytes);
     this.metrics.commitSeconds.observe(Math.max(0, now.storeCommit - (prev['storeCommit'] ?? 0)) / 1000);
     this.lastStageMs = { ...now };
   }

@@ -24,6 +24,8 @@ export interface ShopMetrics {
   readonly alertsRaised: Counter<'rule' | 'severity'>;
   readonly alertDeliveries: Counter<'format' | 'outcome'>;
   readonly dqScore: Gauge;
+  readonly dedupeIds: Gauge<'tier'>;
+  readonly dedupeBytes: Gauge<'tier' | 'medium'>;
 }
 
 const LATENCY_BUCKETS_S = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -98,6 +100,18 @@ export function createShopMetrics(registry: Registry = new Registry()): ShopMetr
     dqScore: new Gauge({
       name: 'shopstream_data_quality_score',
       help: 'Score (0-100) of the newest data-quality run of this process',
+      registers,
+    }),
+    dedupeIds: new Gauge({
+      name: 'shopstream_processor_dedupe_ids',
+      help: 'Event ids in the dedupe state of the owned partitions: hot (in memory) or sealed (on disk behind a filter)',
+      labelNames: ['tier'],
+      registers,
+    }),
+    dedupeBytes: new Gauge({
+      name: 'shopstream_processor_dedupe_bytes',
+      help: 'Bytes of the dedupe state: the hot table and the sealed filters in memory, the sealed tables on disk',
+      labelNames: ['tier', 'medium'],
       registers,
     }),
   };

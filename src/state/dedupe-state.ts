@@ -32,6 +32,33 @@ export interface DedupeSpill {
   readonly hotMs: number;
 }
 
+export interface DedupeStats {
+  /** Ids in memory (the hot part, and every non-UUID id). */
+  readonly memoryIds: number;
+  /** Bytes of the in-memory UUID table. */
+  readonly memoryBytes: number;
+  readonly sealedIds: number;
+  readonly segments: number;
+  /** Bytes of the sealed segments' filters (memory) and tables (disk). */
+  readonly sealedMemoryBytes: number;
+  readonly sealedDiskBytes: number;
+  /** Segment reads on disk so far (a filter hit: a duplicate or a false positive). */
+  readonly diskLookups: number;
+}
+
+export function sumDedupeStats(all: readonly DedupeStats[]): DedupeStats {
+  const sum = (k: keyof DedupeStats): number => all.reduce((n, s) => n + s[k], 0);
+  return {
+    memoryIds: sum('memoryIds'),
+    memoryBytes: sum('memoryBytes'),
+    sealedIds: sum('sealedIds'),
+    segments: sum('segments'),
+    sealedMemoryBytes: sum('sealedMemoryBytes'),
+    sealedDiskBytes: sum('sealedDiskBytes'),
+    diskLookups: sum('diskLookups'),
+  };
+}
+
 export class DedupeState {
   /** Canonical lowercase UUIDs (the contract's ids, nearly all of them): ~20 bytes each. */
   private readonly uuids = new UuidMinuteTable();
@@ -184,15 +211,7 @@ export class DedupeState {
   }
 
   /** Where the state is: ids and bytes in memory and on disk, and disk reads so far. */
-  get stats(): {
-    memoryIds: number;
-    memoryBytes: number;
-    sealedIds: number;
-    segments: number;
-    sealedMemoryBytes: number;
-    sealedDiskBytes: number;
-    diskLookups: number;
-  } {
+  get stats(): DedupeStats {
     let sealedMemoryBytes = 0;
     let sealedDiskBytes = 0;
     for (const s of this.segments) {

@@ -1,4 +1,4 @@
-import type { DedupeSpill } from '../../state/dedupe-state.js';
+import { sumDedupeStats, type DedupeSpill, type DedupeStats } from '../../state/dedupe-state.js';
 import type { ValidateOptions } from '../../contract/index.js';
 import { isShopError, ShopError } from '../../errors/index.js';
 import type { EventLog, LogRecord } from '../../log/event-log.js';
@@ -88,6 +88,8 @@ export interface ProcessorStats {
   readonly lakeBufferedRecords: number;
   readonly lakeBufferedBytes: number;
   readonly stageMs: ReturnType<StageTimer['snapshot']>;
+  /** The dedupe state of the owned partitions, summed: ids and bytes in memory and sealed on disk. */
+  readonly dedupe: DedupeStats;
 }
 
 const finiteOrNull = (ms: number): number | null => (Number.isFinite(ms) ? ms : null);
@@ -566,6 +568,7 @@ export class StreamProcessor {
       lakeBufferedRecords: this.lake.bufferedRecords,
       lakeBufferedBytes: this.lake.bufferedBytes,
       stageMs: this.timer.snapshot(),
+      dedupe: sumDedupeStats([...this.states.values()].map((s) => s.dedupe.stats)),
     };
   }
 }
