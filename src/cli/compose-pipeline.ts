@@ -1,6 +1,7 @@
 import { alertEventSenderOf } from './alert-event-sender.js';
 import type { FastifyInstance } from 'fastify';
 import { collectDefaultMetrics, Registry } from 'prom-client';
+import { registerStoreWorkerMemory } from '../observability/store-worker-memory.js';
 import { DetectorLoop, alertOptionsFromConfig } from '../alerts/index.js';
 import { buildApiServer } from '../api/build-api-server.js';
 import { LiveFeed } from '../api/live/live-feed.js';
@@ -61,6 +62,7 @@ export async function composePipeline(parts: PipelineParts): Promise<ComposedPip
   // Node's process_* / nodejs_* series (heap, external memory, event loop lag, GC) beside ours.
   collectDefaultMetrics({ register: registry });
   const metrics = createShopMetrics(registry);
+  registerStoreWorkerMemory(registry, store);
   const detector = new DetectorLoop({
     store,
     options: alertOptionsFromConfig(config),

@@ -33,4 +33,16 @@ export interface ServingStore extends SqlExecutor {
   ping(): Promise<void>;
   /** Releases connections (and the PGlite folder lock). Idempotent. */
   close(): Promise<void>;
+  /**
+   * Embedded PGlite only: the memory of the thread that owns the database (its V8 heap, and its
+   * external memory, which holds PostgreSQL's WebAssembly memory). Not part of the caller's
+   * `process.memoryUsage()` heap or external figures.
+   */
+  workerMemory?(): Promise<WorkerMemory>;
+}
+
+export interface WorkerMemory {
+  readonly heapTotalBytes: number;
+  readonly heapUsedBytes: number;
+  readonly externalBytes: number;
 }

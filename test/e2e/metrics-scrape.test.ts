@@ -79,6 +79,14 @@ test(
             ) > 0,
             `${name} is served`,
           );
+        // The PGlite worker's own memory: its WebAssembly memory (PostgreSQL's shared buffers
+        // and more) is in its external memory, tens of MB at least.
+        const worker = (kind: string): number =>
+          counter(metrics, 'shopstream_store_worker_memory_bytes', `kind="${kind}"`);
+        assert.ok(worker('heap_used') > 0 && worker('heap_used') <= worker('heap_total'), 'worker heap');
+        assert.ok(worker('external') > 32 * 2 ** 20, `worker external ${worker('external')} B`);
+        const dedupeIds = counter(metrics, 'shopstream_processor_dedupe_ids', 'tier="hot"');
+        assert.ok(dedupeIds > 0, `dedupe ids in memory: ${dedupeIds}`);
       } finally {
         await started.stop();
       }

@@ -16,18 +16,24 @@ const STOP_TIMEOUT_MS = 60_000;
 /** Window of the floor slopes: the smallest sample of each 10 minutes. */
 const FLOOR_WINDOW_MS = 600_000;
 
-/** The child's memory by owner, from its /metrics (Node's default series), in MiB. */
+/** The child's memory by owner, from its /metrics, in MiB. */
 interface MemoryParts {
-  /** V8's JS heap in use, and reserved. */
+  /** The main thread's V8 heap in use, and reserved (Node's default series). */
   readonly heapUsedMiB: number;
   readonly heapTotalMiB: number;
-  /** Memory V8 is told about outside its heap: Buffers, ArrayBuffers, WebAssembly memories (PGlite's). */
+  /** Memory the main thread's V8 is told about outside its heap: Buffers, ArrayBuffers. */
   readonly externalMiB: number;
+  /**
+   * The embedded PGlite worker thread: its heap total plus its external memory, which holds
+   * PostgreSQL's WebAssembly memory (`shopstream_store_worker_memory_bytes`; 0 without it).
+   */
+  readonly pgliteMiB: number;
 }
 type SoakSample = ProcessSample & { readonly events: number; readonly memory: MemoryParts | null };
 
-/** RSS outside V8's heap and external memory: native allocations (DuckDB), allocator slack, code. */
-const otherMiB = (s: SoakSample): number => s.rssMiB - s.memory!.heapTotalMiB - s.memory!.externalMiB;
+/** RSS outside both threads' V8 heaps and external memory: DuckDB's native memory, allocator slack, code. */
+const otherMiB = (s: SoakSample): number =>
+  s.rssMiB - s.memory!.heapTotalMiB - s.memory!.externalMiB - s.memory!.pgliteMiB;
 
 /**
  * `soak`: `shopstream start` as a child process (what `npm start` runs: backfill, simulator,
@@ -84,6 +90,7 @@ export const soakScenario: BenchScenario = {
         ['rss', (s) => s.rssMiB],
         ['heapUsed', (s) => s.memory!.heapUsedMiB],
         ['external', (s) => s.memory!.externalMiB],
+        ['pglite', (s) => s.memory!.pgliteMiB],
         ['other', otherMiB],
       ];
       const memoryFigures = parts.flatMap(([part, value]) => {
@@ -137,6 +144,7 @@ export const soakScenario: BenchScenario = {
                   heapUsedMiB: Math.round(s.memory.heapUsedMiB),
                   heapTotalMiB: Math.round(s.memory.heapTotalMiB),
                   externalMiB: Math.round(s.memory.externalMiB),
+                  pgliteMiB: Math.round(s.memory.pgliteMiB),
                 }),
           })),
         },
@@ -200,21 +208,25 @@ async function committedEvents(baseUrl: string): Promise<number> {
   }
 }
 
-/** The child's heap and external memory from its /metrics; null when the scrape fails. */
+/** The child's memory parts from its /metrics; null when the scrape fails. */
 async function memoryParts(baseUrl: string): Promise<MemoryParts | null> {
   try {
     const res = await fetch(`${baseUrl}/metrics`, { signal: AbortSignal.timeout(10_000) });
     const lines = (await res.text()).split('\n');
-    const mib = (name: string): number => {
-      const line = lines.find((l) => l.startsWith(`${name} `));
-      const v = Number(line?.slice(name.length + 1));
-      if (line === undefined || !Number.isFinite(v)) throw new Error(`no ${name}`);
+    const mib = (series: string, optional = false): number => {
+      const line = lines.find((l) => l.startsWith(`${series} `));
+      const v = Number(line?.slice(series.length + 1));
+      if (line === undefined && optional) return 0;
+      if (line === undefined || !Number.isFinite(v)) throw new Error(`no ${series}`);
       return v / 1_048_576;
     };
+    const worker = (kind: string): number =>
+      mib(`shopstream_store_worker_memory_bytes{kind="${kind}"}`, true);
     return {
       heapUsedMiB: mib('nodejs_heap_size_used_bytes'),
       heapTotalMiB: mib('nodejs_heap_size_total_bytes'),
       externalMiB: mib('nodejs_external_memory_bytes'),
+      pgliteMiB: worker('heap_total') + worker('external'),
     };
   } catch {
     return null;

@@ -4,7 +4,7 @@ import { Worker } from 'node:worker_threads';
 import { ShopError, isShopError } from '../../errors/index.js';
 import { runMigrations } from '../migrate.js';
 import { queryFailed } from '../query-error.js';
-import type { ServingStore, SqlExecutor } from '../serving-store.js';
+import type { ServingStore, SqlExecutor, WorkerMemory } from '../serving-store.js';
 import { acquirePidLock } from './pid-lock-file.js';
 import {
   errorFromData,
@@ -113,6 +113,11 @@ class PgliteStore implements ServingStore {
 
   query<R = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<R[]> {
     return this.runQuery<R>(sql, params, undefined);
+  }
+
+  async workerMemory(): Promise<WorkerMemory> {
+    const response = await this.call({ op: 'memory' });
+    return response.rows![0] as WorkerMemory;
   }
 
   async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {

@@ -20,7 +20,9 @@ export type PgliteRequest =
     }
   | { readonly id: number; readonly op: 'begin' }
   | { readonly id: number; readonly op: 'end'; readonly tx: number; readonly commit: boolean }
-  | { readonly id: number; readonly op: 'close' };
+  | { readonly id: number; readonly op: 'close' }
+  /** The worker's own memory (`process.memoryUsage()` in the worker: its isolate's figures). */
+  | { readonly id: number; readonly op: 'memory' };
 
 /** A driver error as data: its message and the fields callers read (SQLSTATE `code`, ...). */
 export interface PgliteErrorData {

@@ -58,6 +58,15 @@ port.on('message', (request: PgliteRequest) => {
       else open.end(request.id, request.commit);
       return;
     }
+    case 'memory': {
+      const m = process.memoryUsage();
+      reply({
+        id: request.id,
+        ok: true,
+        rows: [{ heapTotalBytes: m.heapTotal, heapUsedBytes: m.heapUsed, externalBytes: m.external }],
+      });
+      return;
+    }
     case 'close':
       void db.close().then(
         () => reply({ id: request.id, ok: true }),
