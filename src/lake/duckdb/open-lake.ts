@@ -330,6 +330,14 @@ export class Lake implements LakeWriter {
   }
 
   /**
+   * A new connection of the lake's instance, for a streamed read that must not share
+   * `queryConnection` (any other query there would end a pending result). The caller closes it.
+   */
+  openReadConnection(): Promise<DuckDBConnection> {
+    return this.instance.connect();
+  }
+
+  /**
    * Runs `fn` on a DuckDB instance of its own for maintenance (compaction), closed afterwards: one
    * thread and its own memory limit, so that a merge neither competes with the table writers'
    * buffer pool nor holds two row groups in flight (DuckDB's `threads` is per instance). Measured

@@ -25,7 +25,8 @@ export async function ensureLakeViews(lake: Lake): Promise<void> {
 }
 
 /** A file listed before compaction renamed it: the query is run again over a fresh listing. */
-const MISSING_FILE = /no such file|no files found that match|cannot open file|could not open|failed to open/i;
+export const MISSING_FILE =
+  /no such file|no files found that match|cannot open file|could not open|failed to open/i;
 const ATTEMPTS = 3;
 
 /**

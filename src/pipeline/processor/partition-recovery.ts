@@ -33,14 +33,14 @@ export async function recoverPartitionState(
   );
   const removedUncommittedFiles = await lake.removeUncommitted(topic, partition, claimed.lakeNextOffset);
   if (claimed.lakeStreamTimeMs !== null) {
-    state.dedupe.seed(
-      await lake.silverEventIdsSince(
-        topic,
-        partition,
-        claimed.lakeStreamTimeMs - watermarkMs,
-        claimed.lakeNextOffset,
-      ),
-    );
+    // One chunk at a time: with spill, the state seals as it goes and stays bounded.
+    for await (const rows of lake.silverEventIdsSince(
+      topic,
+      partition,
+      claimed.lakeStreamTimeMs - watermarkMs,
+      claimed.lakeNextOffset,
+    ))
+      state.dedupe.seed(rows);
   }
   return { state, removedUncommittedFiles };
 }

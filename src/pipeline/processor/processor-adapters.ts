@@ -1,5 +1,5 @@
 import type { Lake } from '../../lake/index.js';
-import { readSilverEventIdsSince } from '../../lake/index.js';
+import { streamSilverEventIdsSince } from '../../lake/index.js';
 import {
   claimPartitions,
   commitGoldBatch,
@@ -31,7 +31,7 @@ export function processorLake(lake: Lake): ProcessorLake {
         })
       ).length,
     silverEventIdsSince: (_topic, partition, sinceMs, beforeOffset) =>
-      readSilverEventIdsSince(lake, partition, sinceMs, beforeOffset),
+      streamSilverEventIdsSince(lake, partition, sinceMs, beforeOffset),
   };
 }
 

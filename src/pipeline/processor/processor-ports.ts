@@ -32,7 +32,7 @@ export interface ProcessorLake {
     partition: number,
     sinceMs: number,
     beforeOffset: number,
-  ): Promise<Array<{ eventId: string; eventTimeMs: number }>>;
+  ): AsyncIterable<ReadonlyArray<{ readonly eventId: string; readonly eventTimeMs: number }>>;
 }
 
 /** One partition's rows for one table. */
