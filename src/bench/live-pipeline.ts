@@ -62,6 +62,9 @@ export class LivePipeline {
     return live;
   }
 
+  /** The running processor's stats (undefined before the first `runProcessor`). */
+  processorStats: (() => ProcessorStats) | undefined;
+
   /** A fresh processor (re-claims the partitions, as a restarted process) running until `signal`. */
   async runProcessor(signal: AbortSignal): Promise<ProcessorStats> {
     this.tracker.resetPending();
@@ -72,6 +75,7 @@ export class LivePipeline {
         this.feed.publishCommit({ windowsTouched: info.windowsTouched, committedAt: info.committedAtMs });
       },
     });
+    this.processorStats = () => processor.stats();
     await processor.start();
     await processor.run(signal);
     return processor.stats();

@@ -2,13 +2,47 @@ import { STAGES } from '../../pipeline/processor/stage-timer.js';
 import { figure, rate, type BenchScenario } from '../bench-result.js';
 import { percentiles } from '../latency-percentiles.js';
 import { LivePipeline } from '../live-pipeline.js';
-import { rssSlopeMiBPerHour, sampleProcess, type ProcessSample } from '../process-sampler.js';
+import { rssSlopeMiBPerHour, sampleProcess, slopePerHour, type ProcessSample } from '../process-sampler.js';
 import { RssSampler } from '../rss-sampler.js';
 
 const DRAIN_TIMEOUT_MS = 30_000;
 const RSS_SAMPLE_MS = 5_000;
 /** The freshness target of issue 20: p99 of every minute within a second. */
 const MINUTE_P99_TARGET_MS = 1_000;
+
+interface MemorySample {
+  readonly atMs: number;
+  readonly heapUsedMiB: number;
+  readonly heapTotalMiB: number;
+  readonly externalMiB: number;
+  readonly pgliteMiB: number;
+  /** The dedupe state: hot table and sealed filters (memory), sealed tables (disk). */
+  readonly dedupeMemoryMiB: number;
+  readonly dedupeDiskMiB: number;
+  /** RSS minus both threads' heap totals and external memory: DuckDB, allocator slack, code. */
+  readonly otherMiB: number;
+}
+
+const MIB = 1_048_576;
+const MEMORY_PARTS = ['heapUsedMiB', 'externalMiB', 'pgliteMiB', 'dedupeMemoryMiB', 'otherMiB'] as const;
+
+async function memorySample(live: LivePipeline, s: ProcessSample): Promise<MemorySample> {
+  const m = process.memoryUsage();
+  const worker = await live.pipeline.store.workerMemory?.().catch(() => undefined);
+  const pgliteMiB = worker === undefined ? 0 : (worker.heapTotalBytes + worker.externalBytes) / MIB;
+  const dedupe = live.processorStats?.().dedupe;
+  const round = (v: number): number => Math.round(v * 10) / 10;
+  return {
+    atMs: s.atMs,
+    heapUsedMiB: round(m.heapUsed / MIB),
+    heapTotalMiB: round(m.heapTotal / MIB),
+    externalMiB: round(m.external / MIB),
+    pgliteMiB: round(pgliteMiB),
+    dedupeMemoryMiB: round(((dedupe?.memoryBytes ?? 0) + (dedupe?.sealedMemoryBytes ?? 0)) / MIB),
+    dedupeDiskMiB: round((dedupe?.sealedDiskBytes ?? 0) / MIB),
+    otherMiB: round(s.rssMiB - m.heapTotal / MIB - m.external / MIB - pgliteMiB),
+  };
+}
 
 /**
  * `freshness`: steady realtime load (ratePerSec for durationS) through the running pipeline.
@@ -29,10 +63,14 @@ export const freshnessScenario: BenchScenario = {
     const sampler = new RssSampler();
     const processorStop = new AbortController();
     const rss: ProcessSample[] = [];
+    const parts: MemorySample[] = [];
     const rssTimer = setInterval(
       () =>
         void sampleProcess(process.pid).then(
-          (s) => rss.push(s),
+          async (s) => {
+            rss.push(s);
+            parts.push(await memorySample(live, s));
+          },
           () => undefined,
         ),
       RSS_SAMPLE_MS,
@@ -89,6 +127,16 @@ export const freshnessScenario: BenchScenario = {
           figure('rssAfterWarmup', warm[0]?.rssMiB ?? 0, 'MiB'),
           figure('rssEnd', warm.at(-1)?.rssMiB ?? 0, 'MiB'),
           figure('rssSlopeMiBPerHour', rssSlopeMiBPerHour(warm), 'MiB'),
+          ...MEMORY_PARTS.map((part) =>
+            figure(
+              `memory.${part}.slopeMiBPerHour`,
+              slopePerHour(
+                parts.filter((m) => m.atMs - startedAtMs >= warmupS * 1000),
+                (m) => m[part],
+              ),
+              'MiB',
+            ),
+          ),
           // Where a commit's latency goes: mean wall time per commit of each stage.
           figure('commits', stats.commits, 'count'),
           ...STAGES.map((stage) =>
@@ -107,6 +155,9 @@ export const freshnessScenario: BenchScenario = {
             s: Math.round((s.atMs - startedAtMs) / 1000),
             rssMiB: Math.round(s.rssMiB),
           })),
+          // Where the memory is, at each sample: this process's main-thread heap and external
+          // memory, the PGlite worker (heap + WebAssembly memory), the dedupe state, the rest.
+          memory: parts.map(({ atMs, ...m }) => ({ s: Math.round((atMs - startedAtMs) / 1000), ...m })),
         },
       };
     } finally {
