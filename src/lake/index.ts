@@ -18,11 +18,7 @@ export { LakeFileIndex, type LiveFile, type ListFilesOptions } from './lake-file
 export { lakeFileName, parseLakeFileName } from './lake-file-names.js';
 export { rawRecordColumns, type RawRecordColumns } from './raw-record-columns.js';
 export { recomputeKpiMinuteFromSilver, type KpiMinuteRow, type KpiRecomputeRange } from './kpi-recompute.js';
-export {
-  readSilverEventIdsSince,
-  streamSilverEventIdsSince,
-  type SilverEventId,
-} from './silver-event-ids.js';
+export { streamSilverEventIdsSince, type SilverEventId } from './silver-event-ids.js';
 export { TABLE_COLUMNS, HIVE_COLUMNS } from './table-columns.js';
 export { KPI_METRICS } from '../contract/kpi-metrics.js';
 export { compactLake, runsToMerge, type CompactOptions, type CompactResult } from './duckdb/compact-lake.js';
