@@ -1,6 +1,7 @@
 import { alertEventSenderOf } from './alert-event-sender.js';
 import type { FastifyInstance } from 'fastify';
 import { collectDefaultMetrics, Registry } from 'prom-client';
+import { registerLakeMemory } from '../observability/lake-memory.js';
 import { registerStoreWorkerMemory } from '../observability/store-worker-memory.js';
 import { DetectorLoop, alertOptionsFromConfig } from '../alerts/index.js';
 import { buildApiServer } from '../api/build-api-server.js';
@@ -63,6 +64,7 @@ export async function composePipeline(parts: PipelineParts): Promise<ComposedPip
   collectDefaultMetrics({ register: registry });
   const metrics = createShopMetrics(registry);
   registerStoreWorkerMemory(registry, store);
+  registerLakeMemory(registry, { writer: lake, api: apiLake });
   const detector = new DetectorLoop({
     store,
     options: alertOptionsFromConfig(config),

@@ -10,7 +10,7 @@ export {
   type RemoveUncommittedOptions,
   type SilverRow,
 } from './lake-table.js';
-export { Lake, openLake, type OpenLakeOptions } from './duckdb/open-lake.js';
+export { Lake, openLake, type DuckDBMemoryTag, type OpenLakeOptions } from './duckdb/open-lake.js';
 export { queryLake, ensureLakeViews, type LakeParam, type LakeRow } from './duckdb/query-lake.js';
 export type { JsonValue } from './duckdb/json-safe-value.js';
 export { lakeViews, readParquetSql, tableSql } from './lake-views.js';

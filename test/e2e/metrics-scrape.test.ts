@@ -85,6 +85,15 @@ test(
           counter(metrics, 'shopstream_store_worker_memory_bytes', `kind="${kind}"`);
         assert.ok(worker('heap_used') > 0 && worker('heap_used') <= worker('heap_total'), 'worker heap');
         assert.ok(worker('external') > 32 * 2 ** 20, `worker external ${worker('external')} B`);
+        // DuckDB's buffer managers, per instance and tag: registered, and only the two instances.
+        assert.match(metrics, /^# TYPE shopstream_lake_duckdb_memory_bytes gauge$/m);
+        for (const line of metrics
+          .split('\n')
+          .filter((l) => l.startsWith('shopstream_lake_duckdb_memory_bytes{')))
+          assert.match(
+            line,
+            /^shopstream_lake_duckdb_memory_bytes\{instance="(writer|api)",tag="[A-Z_]+",medium="(memory|disk)"\} \d+$/,
+          );
         const dedupeIds = counter(metrics, 'shopstream_processor_dedupe_ids', 'tier="hot"');
         assert.ok(dedupeIds > 0, `dedupe ids in memory: ${dedupeIds}`);
       } finally {

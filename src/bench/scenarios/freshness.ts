@@ -19,18 +19,32 @@ interface MemorySample {
   /** The dedupe state: hot table and sealed filters (memory), sealed tables (disk). */
   readonly dedupeMemoryMiB: number;
   readonly dedupeDiskMiB: number;
-  /** RSS minus both threads' heap totals and external memory: DuckDB, allocator slack, code. */
+  /** What the lake writer's DuckDB buffer manager holds in memory (`Lake.memoryUsage`). */
+  readonly duckdbMiB: number;
+  /**
+   * RSS minus both threads' heap totals and external memory and the DuckDB buffer manager:
+   * DuckDB's other native allocations, allocator slack, code.
+   */
   readonly otherMiB: number;
 }
 
 const MIB = 1_048_576;
-const MEMORY_PARTS = ['heapUsedMiB', 'externalMiB', 'pgliteMiB', 'dedupeMemoryMiB', 'otherMiB'] as const;
+const MEMORY_PARTS = [
+  'heapUsedMiB',
+  'externalMiB',
+  'pgliteMiB',
+  'dedupeMemoryMiB',
+  'duckdbMiB',
+  'otherMiB',
+] as const;
 
 async function memorySample(live: LivePipeline, s: ProcessSample): Promise<MemorySample> {
   const m = process.memoryUsage();
   const worker = await live.pipeline.store.workerMemory?.().catch(() => undefined);
   const pgliteMiB = worker === undefined ? 0 : (worker.heapTotalBytes + worker.externalBytes) / MIB;
   const dedupe = live.processorStats?.().dedupe;
+  const duckdb = await live.pipeline.lake.memoryUsage().catch(() => []);
+  const duckdbMiB = duckdb.reduce((sum, t) => sum + t.bytes, 0) / MIB;
   const round = (v: number): number => Math.round(v * 10) / 10;
   return {
     atMs: s.atMs,
@@ -40,7 +54,8 @@ async function memorySample(live: LivePipeline, s: ProcessSample): Promise<Memor
     pgliteMiB: round(pgliteMiB),
     dedupeMemoryMiB: round(((dedupe?.memoryBytes ?? 0) + (dedupe?.sealedMemoryBytes ?? 0)) / MIB),
     dedupeDiskMiB: round((dedupe?.sealedDiskBytes ?? 0) / MIB),
-    otherMiB: round(s.rssMiB - m.heapTotal / MIB - m.external / MIB - pgliteMiB),
+    duckdbMiB: round(duckdbMiB),
+    otherMiB: round(s.rssMiB - m.heapTotal / MIB - m.external / MIB - pgliteMiB - duckdbMiB),
   };
 }
 

@@ -28,12 +28,20 @@ interface MemoryParts {
    * PostgreSQL's WebAssembly memory (`shopstream_store_worker_memory_bytes`; 0 without it).
    */
   readonly pgliteMiB: number;
+  /**
+   * What the buffer managers of the lake's DuckDB instances (the processor's writer and the API's
+   * reader) hold in memory (`shopstream_lake_duckdb_memory_bytes{medium="memory"}`; 0 without it).
+   */
+  readonly duckdbMiB: number;
 }
 type SoakSample = ProcessSample & { readonly events: number; readonly memory: MemoryParts | null };
 
-/** RSS outside both threads' V8 heaps and external memory: DuckDB's native memory, allocator slack, code. */
+/**
+ * RSS outside both threads' V8 heaps and external memory and DuckDB's buffer managers: DuckDB's
+ * other native allocations, allocator slack, code.
+ */
 const otherMiB = (s: SoakSample): number =>
-  s.rssMiB - s.memory!.heapTotalMiB - s.memory!.externalMiB - s.memory!.pgliteMiB;
+  s.rssMiB - s.memory!.heapTotalMiB - s.memory!.externalMiB - s.memory!.pgliteMiB - s.memory!.duckdbMiB;
 
 /**
  * `soak`: `shopstream start` as a child process (what `npm start` runs: backfill, simulator,
@@ -91,6 +99,7 @@ export const soakScenario: BenchScenario = {
         ['heapUsed', (s) => s.memory!.heapUsedMiB],
         ['external', (s) => s.memory!.externalMiB],
         ['pglite', (s) => s.memory!.pgliteMiB],
+        ['duckdb', (s) => s.memory!.duckdbMiB],
         ['other', otherMiB],
       ];
       const memoryFigures = parts.flatMap(([part, value]) => {
@@ -145,6 +154,7 @@ export const soakScenario: BenchScenario = {
                   heapTotalMiB: Math.round(s.memory.heapTotalMiB),
                   externalMiB: Math.round(s.memory.externalMiB),
                   pgliteMiB: Math.round(s.memory.pgliteMiB),
+                  duckdbMiB: Math.round(s.memory.duckdbMiB),
                 }),
           })),
         },
@@ -222,11 +232,15 @@ async function memoryParts(baseUrl: string): Promise<MemoryParts | null> {
     };
     const worker = (kind: string): number =>
       mib(`shopstream_store_worker_memory_bytes{kind="${kind}"}`, true);
+    const duckdb = lines
+      .filter((l) => l.startsWith('shopstream_lake_duckdb_memory_bytes{') && l.includes('medium="memory"'))
+      .reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
     return {
       heapUsedMiB: mib('nodejs_heap_size_used_bytes'),
       heapTotalMiB: mib('nodejs_heap_size_total_bytes'),
       externalMiB: mib('nodejs_external_memory_bytes'),
       pgliteMiB: worker('heap_total') + worker('external'),
+      duckdbMiB: duckdb / 1_048_576,
     };
   } catch {
     return null;

@@ -238,13 +238,8 @@ describe('DuckDB lake writer', () => {
   });
 
   it('staging memory stays flat however many batches are written', async () => {
-    const inMemoryTables = async (): Promise<number> => {
-      const rows = await queryLake(
-        lake,
-        `SELECT coalesce(sum(memory_usage_bytes), 0)::DOUBLE AS bytes FROM duckdb_memory() WHERE tag = 'IN_MEMORY_TABLE'`,
-      );
-      return Number(rows[0]?.['bytes']);
-    };
+    const inMemoryTables = async (): Promise<number> =>
+      (await lake.memoryUsage()).find((t) => t.tag === 'IN_MEMORY_TABLE')?.bytes ?? 0;
     const writeBatch = (b: number) =>
       lake.writeBronze(
         Array.from({ length: 1_000 }, (_, i) => bronzeRow(10_000 + b * 1_000 + i, T0 + i)),
@@ -258,6 +253,22 @@ describe('DuckDB lake writer', () => {
       (await inMemoryTables()) <= early + 1_000_000,
       `staging memory grew: ${early} -> ${await inMemoryTables()}`,
     );
+  });
+
+  it('memoryUsage reports what the instance holds by tag, as DuckDB counts it', async () => {
+    const before = await lake.memoryUsage();
+    const tableBytes = (tags: typeof before) => tags.find((t) => t.tag === 'IN_MEMORY_TABLE')?.bytes ?? 0;
+    assert.ok(before.length > 0 && before.every((t) => t.bytes >= 0 && t.temporaryBytes >= 0));
+    await lake.queryConnection.run(
+      'CREATE TEMP TABLE memory_probe AS SELECT range AS a, md5(range::VARCHAR) AS b FROM range(200000)',
+    );
+    try {
+      const held = tableBytes(await lake.memoryUsage()) - tableBytes(before);
+      // 200k rows of a BIGINT and a 32-character string: several MB in DuckDB's blocks.
+      assert.ok(held > 4_000_000, `the probe table holds ${held} B`);
+    } finally {
+      await lake.queryConnection.run('DROP TABLE memory_probe');
+    }
   });
 
   it('a read-only lake refuses writes with a coded error', async () => {

@@ -53,6 +53,15 @@ export interface OpenLakeOptions {
   readonly maintenanceMemoryLimitMb?: number;
 }
 
+/** One memory tag of a DuckDB instance (`Lake.memoryUsage`). */
+export interface DuckDBMemoryTag {
+  readonly tag: string;
+  /** Held in memory. */
+  readonly bytes: number;
+  /** Spilled to the temp directory. */
+  readonly temporaryBytes: number;
+}
+
 /** One run of rows of a log partition, for `Lake.append`. */
 export interface LakeRun<Row> {
   readonly rows: readonly Row[];
@@ -335,6 +344,28 @@ export class Lake implements LakeWriter {
    */
   openReadConnection(): Promise<DuckDBConnection> {
     return this.instance.connect();
+  }
+
+  /**
+   * What this lake's DuckDB instance holds, by DuckDB's memory tag (`duckdb_memory()`): the
+   * buffer-managed memory (tables, hash tables, sort runs, caches) and what it spilled to disk.
+   * Read on a connection of its own, closed afterwards, so a pending streamed result elsewhere is
+   * not disturbed. Memory DuckDB allocates outside its buffer manager is not in it.
+   */
+  async memoryUsage(): Promise<readonly DuckDBMemoryTag[]> {
+    const connection = await this.instance.connect();
+    try {
+      const reader = await connection.runAndReadAll(
+        'SELECT tag, memory_usage_bytes, temporary_storage_bytes FROM duckdb_memory()',
+      );
+      return reader.getRows().map(([tag, bytes, temporaryBytes]) => ({
+        tag: String(tag),
+        bytes: Number(bytes),
+        temporaryBytes: Number(temporaryBytes),
+      }));
+    } finally {
+      connection.closeSync();
+    }
   }
 
   /**
