@@ -16,6 +16,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { isShopError } from '../../errors/index.js';
 import { parseS3Url, S3LakeStorage, type S3LakeStorageOptions } from './s3-storage.js';
+import { describeDeltaConcurrency } from '../delta/testing/delta-concurrency-suite.js';
 import { describeLakeStorageConformance } from './storage-conformance.js';
 
 /**
@@ -220,6 +221,12 @@ if (endpoint === '') {
   }
 } else {
   describeLakeStorageConformance(`s3 (${endpoint})`, async () => {
+    const bucket = await testBucket();
+    const storage = openStorage(bucket.bucket);
+    return { storage, cleanup: async () => (await storage.close(), await bucket.cleanup()) };
+  });
+
+  describeDeltaConcurrency(`s3 (${endpoint})`, async () => {
     const bucket = await testBucket();
     const storage = openStorage(bucket.bucket);
     return { storage, cleanup: async () => (await storage.close(), await bucket.cleanup()) };
