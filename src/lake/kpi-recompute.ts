@@ -1,5 +1,6 @@
 import { queryLake, type LakeParam } from './duckdb/query-lake.js';
 import type { Lake } from './duckdb/open-lake.js';
+import { tableSql } from './lake-views.js';
 import { DIM_COUNTERS, KPI_METRICS } from '../contract/kpi-metrics.js';
 
 export interface KpiMinuteRow {
@@ -33,7 +34,7 @@ const COUNTER_COLUMNS = `
 const KPI_SQL = `
 WITH w AS (
   SELECT date_trunc('minute', event_time) AS window_start, ${COUNTER_COLUMNS}
-  FROM silver
+  FROM (%SILVER%) AS silver
   WHERE event_time >= epoch_ms($1::BIGINT) AND event_time < epoch_ms($2::BIGINT)
   GROUP BY 1
 ), k AS (
@@ -53,7 +54,30 @@ export interface KpiRecomputeRange {
   readonly fromMs?: number;
   /** Exclusive upper bound of event_time (epoch ms); default: everything. */
   readonly toMs?: number;
+  /**
+   * Read Silver as of this Delta version (`lake.files.snapshot('silver').version` pins the
+   * latest); default: the latest at each query. Two recomputes with the same version read the
+   * same rows, whatever the processor commits meanwhile.
+   */
+  readonly silverVersion?: number;
 }
+
+/**
+ * The query over the Silver files of the range (the hive hours of event_time that can hold it)
+ * at `range.silverVersion`; listed again on a retry (a file compaction replaced under the query).
+ */
+const overSilver = (sql: string, lake: Lake, range: KpiRecomputeRange) => async (): Promise<string> => {
+  const files = await lake.files.list('silver', {
+    ...(range.fromMs === undefined ? {} : { fromMs: range.fromMs }),
+    ...(range.toMs === undefined ? {} : { toMs: range.toMs }),
+    ...(range.silverVersion === undefined ? {} : { version: range.silverVersion }),
+  });
+  const source = tableSql(
+    files.map((f) => f.path),
+    'silver',
+  );
+  return sql.replace('%SILVER%', () => source);
+};
 
 /** The event_time bounds [$1, $2) of a range, everything when open. */
 const rangeParams = (range: KpiRecomputeRange): LakeParam[] => [
@@ -66,7 +90,7 @@ export async function recomputeKpiMinuteFromSilver(
   lake: Lake,
   range: KpiRecomputeRange = {},
 ): Promise<KpiMinuteRow[]> {
-  const rows = await queryLake(lake, KPI_SQL, rangeParams(range));
+  const rows = await queryLake(lake, overSilver(KPI_SQL, lake, range), rangeParams(range));
   return rows.map((r) => ({
     window_start: String(r['window_start']),
     metric: String(r['metric']),
@@ -92,7 +116,7 @@ export interface DimCountRow {
 const DIM_SQL = `
 WITH e AS (
   SELECT date_trunc('minute', event_time) AS window_start, event_type, price, quantity, channel, category, store_id
-  FROM silver
+  FROM (%SILVER%) AS silver
   WHERE event_time >= epoch_ms($1::BIGINT) AND event_time < epoch_ms($2::BIGINT)
 ), d AS (
   SELECT window_start, 'channel' AS dimension, channel AS dim_value, event_type, price, quantity FROM e WHERE channel IS NOT NULL
@@ -114,7 +138,7 @@ export async function recomputeDimCountsFromSilver(
   lake: Lake,
   range: KpiRecomputeRange = {},
 ): Promise<DimCountRow[]> {
-  const rows = await queryLake(lake, DIM_SQL, rangeParams(range));
+  const rows = await queryLake(lake, overSilver(DIM_SQL, lake, range), rangeParams(range));
   return rows.map((r) => ({
     window_start: String(r['window_start']),
     dimension: String(r['dimension']) as DimCountRow['dimension'],

@@ -34,7 +34,8 @@ interface Report {
   dimensionValuesChecked: number;
   fromMs: number;
   toMs: number;
-  mismatches: Array<{ windowStart: string; metric: string; streaming: number; batch: number }>;
+  mismatches: Array<{ windowStart: string; metric: string; streaming: number; batch: number | null }>;
+  silverVersion: number | null;
 }
 
 async function writeTraffic(dataDir: string): Promise<number> {
@@ -72,8 +73,11 @@ async function killAfterFirstCommit(dataDir: string): Promise<void> {
   await closed;
 }
 
-async function reconcile(dataDir: string): Promise<{ code: number | null; report: Report }> {
-  const r = await runCli(['reconcile', '--json'], { dataDir, env: ENV });
+async function reconcile(
+  dataDir: string,
+  ...args: string[]
+): Promise<{ code: number | null; report: Report }> {
+  const r = await runCli(['reconcile', '--json', ...args], { dataDir, env: ENV });
   return { code: r.code, report: JSON.parse(r.stdout) as Report };
 }
 
@@ -154,6 +158,12 @@ test(
       const clean = await reconcile(dir);
       assert.equal(clean.code, 0, JSON.stringify(clean.report.mismatches.slice(0, 5)));
       assert.deepEqual(clean.report.mismatches, []);
+      // Both recomputes read one Silver version, the latest, and the run names it.
+      const readLake = await openLake({ dir: join(dir, 'lake'), fsync: false, readOnly: true });
+      const latestSilver = (await readLake.files.snapshot('silver'))!.version;
+      await readLake.close();
+      assert.ok(latestSilver >= 1);
+      assert.equal(clean.report.silverVersion, latestSilver);
       assert.ok(clean.report.windowsChecked >= 60, `${clean.report.windowsChecked} settled minutes checked`);
       // Every KPI of every minute, and the breakdowns (channel, category, store) beside them.
       assert.ok(clean.report.dimensionValuesChecked > clean.report.windowsChecked * 10);
@@ -220,7 +230,7 @@ test(
         m!.windowStart >= window && Date.parse(m!.windowStart) < Date.parse(window) + 3_600_000,
         `${m!.windowStart} vs ${window}`,
       );
-      assert.equal(m!.streaming - m!.batch, 1);
+      assert.equal(m!.streaming - (m!.batch ?? 0), 1);
       assert.match(corrupted.report.diagnosis ?? '', /Gold counts more than Silver/);
       assert.ok(corrupted.report.alertId !== undefined, 'the mismatch raised an alert');
 
@@ -236,15 +246,20 @@ test(
         assert.equal(alerts.length, 1);
         assert.equal(alerts[0]!.severity, 'critical');
         assert.match(alerts[0]!.message, /events_click/);
-        const runs = await reopened.query<{ mismatch_count: number; alert_id: string | null }>(
-          `SELECT mismatch_count, alert_id FROM serving.reconciliation_runs ORDER BY finished_at`,
+        const runs = await reopened.query<{
+          mismatch_count: number;
+          alert_id: string | null;
+          silver_version: number;
+        }>(
+          `SELECT mismatch_count, alert_id, silver_version::float8 AS silver_version
+             FROM serving.reconciliation_runs ORDER BY finished_at`,
         );
         assert.deepEqual(
-          runs.map((r) => [r.mismatch_count, r.alert_id !== null]),
+          runs.map((r) => [r.mismatch_count, r.alert_id !== null, r.silver_version]),
           [
-            [0, false],
-            [1, true],
-            [1, false],
+            [0, false, latestSilver],
+            [1, true, latestSilver],
+            [1, false, latestSilver],
           ],
         );
       } finally {
@@ -277,10 +292,25 @@ test(
       const dims = await reconcile(dir);
       assert.equal(dims.code, 1);
       assert.deepEqual(
-        dims.report.mismatches.map((m) => [m.windowStart, m.metric, m.streaming - m.batch]),
+        dims.report.mismatches.map((m) => [m.windowStart, m.metric, m.streaming - (m.batch ?? 0)]),
         [[changed.window_start.toISOString(), `store=${changed.dim_value}:revenue`, 2.5]],
       );
       assert.match(dims.report.diagnosis ?? '', /Gold counts more than Silver/);
+
+      // Pinned to Silver's version 0 (the table's creation, no rows yet): every counted value of
+      // Gold is missing on the batch side; the run records the version it read.
+      const empty = await reconcile(dir, '--as-of-version', '0');
+      assert.equal(empty.code, 1);
+      assert.equal(empty.report.silverVersion, 0);
+      assert.equal(empty.report.windowsChecked, clean.report.windowsChecked);
+      assert.ok(empty.report.mismatches.length >= clean.report.windowsChecked);
+      assert.ok(empty.report.mismatches.every((m) => m.batch === null && m.streaming > 0));
+      const missing = await runCli(['reconcile', '--as-of-version', String(latestSilver + 1000)], {
+        dataDir: dir,
+        env: ENV,
+      });
+      assert.notEqual(missing.code, 0);
+      assert.match(missing.stderr, /SHOP_LAKE_VERSION_NOT_FOUND|has no version/);
     } finally {
       await cleanup();
     }

@@ -18,6 +18,8 @@ export interface ReconciliationRunRow {
     difference: number;
   }>;
   readonly alertId: string | null;
+  /** The Silver Delta version the run read (null: before Silver's first commit, or an older run). */
+  readonly silverVersion: number | null;
 }
 
 /** The newest reconciliation runs, newest first, with their first mismatches. */
@@ -37,9 +39,10 @@ export async function recentReconciliationRuns(
     max_difference: number;
     mismatches: ReconciliationRunRow['mismatches'];
     alert_id: string | null;
+    silver_version: number | null;
   }>(
     `SELECT run_id, started_at, finished_at, from_ts, to_ts, windows_checked, values_checked, mismatch_count,
-            max_difference, mismatches, alert_id
+            max_difference, mismatches, alert_id, silver_version::float8 AS silver_version
        FROM serving.reconciliation_runs ORDER BY finished_at DESC, run_id LIMIT $1`,
     [limit],
   );
@@ -55,5 +58,6 @@ export async function recentReconciliationRuns(
     maxDifference: r.max_difference,
     mismatches: r.mismatches,
     alertId: r.alert_id,
+    silverVersion: r.silver_version,
   }));
 }

@@ -98,6 +98,12 @@ const ReconciliationRun = Type.Object({
     { description: 'the first 100' },
   ),
   alertId: Nullable(Type.String()),
+  silverVersion: Nullable(
+    Type.Number({
+      description:
+        'the Silver Delta version both recomputes read; `shopstream reconcile --as-of-version` checks against it again',
+    }),
+  ),
 });
 const ReconciliationQuery = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 20 })),

@@ -1,5 +1,6 @@
 import { KPI_METRICS, type KpiMetric } from '../../contract/kpi-metrics.js';
 import type { Lake } from '../../lake/duckdb/open-lake.js';
+import { EMPTY_VERSION } from '../../lake/lake-file-index.js';
 import { recomputeDimCountsFromSilver, recomputeKpiMinuteFromSilver } from '../../lake/kpi-recompute.js';
 import type { SqlExecutor } from '../../store/serving-store.js';
 
@@ -49,6 +50,12 @@ export interface KpiReconciliation {
   readonly dimensionValuesChecked: number;
   readonly mismatches: readonly KpiMismatch[];
   readonly maxDifference: number;
+  /**
+   * The Silver Delta version both recomputes read (one snapshot for the KPIs and the breakdowns,
+   * so a commit in between cannot split them); null when Silver had no commit or nothing was
+   * compared. `shopstream reconcile --as-of-version` checks again against it.
+   */
+  readonly silverVersion: number | null;
 }
 
 export interface ReconcileRange {
@@ -59,6 +66,8 @@ export interface ReconcileRange {
   readonly toMs: number;
   /** processor.watermarkMs: events this far behind a partition's stream time may still arrive. */
   readonly watermarkMs: number;
+  /** Read Silver as of this Delta version (EMPTY_VERSION: empty; default: the latest when the run starts). */
+  readonly silverVersion?: number;
 }
 
 /**
@@ -113,7 +122,12 @@ export async function reconcileKpis(
       dimensionValuesChecked: 0,
       mismatches: [],
       maxDifference: 0,
+      silverVersion: null,
     };
+  // One Silver version for both recomputes: the one asked for, else the latest now.
+  const pinned = range.silverVersion ?? (await lake.files.snapshot('silver'))?.version ?? EMPTY_VERSION;
+  const silverVersion = pinned === EMPTY_VERSION ? null : pinned;
+  const silverRange = { fromMs, toMs, silverVersion: pinned };
   const bounds = [new Date(fromMs).toISOString(), new Date(toMs).toISOString()];
   const [streaming, batch, streamingDims, batchDims] = await Promise.all([
     store.query<{ window_start: Date; metric: string; value: number }>(
@@ -121,13 +135,13 @@ export async function reconcileKpis(
        WHERE window_start >= $1::timestamptz AND window_start < $2::timestamptz`,
       bounds,
     ),
-    recomputeKpiMinuteFromSilver(lake, { fromMs, toMs }),
+    recomputeKpiMinuteFromSilver(lake, silverRange),
     store.query<{ window_start: Date; dimension: string; dim_value: string; counter: string; value: number }>(
       `SELECT window_start, dimension, dim_value, counter, value FROM serving.kpi_dim_counts
        WHERE window_start >= $1::timestamptz AND window_start < $2::timestamptz`,
       bounds,
     ),
-    recomputeDimCountsFromSilver(lake, { fromMs, toMs }),
+    recomputeDimCountsFromSilver(lake, silverRange),
   ]);
   // One key space for both tables: `<minute>|<KPI>` and `<minute>|<dimension>=<value>:<counter>`.
   const key = (windowStart: Date | string, metric: string) =>
@@ -178,5 +192,6 @@ export async function reconcileKpis(
     dimensionValuesChecked,
     mismatches,
     maxDifference,
+    silverVersion,
   };
 }

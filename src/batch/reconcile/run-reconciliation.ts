@@ -34,7 +34,7 @@ export interface ReconciliationDeps {
  */
 export async function runReconciliation(
   deps: ReconciliationDeps,
-  range: { readonly fromMs?: number; readonly toMs?: number } = {},
+  range: { readonly fromMs?: number; readonly toMs?: number; readonly silverVersion?: number } = {},
 ): Promise<ReconciliationRun> {
   const startedAt = new Date();
   const fromMs = range.fromMs ?? (await lastCheckedToMs(deps.store)) ?? 0;
@@ -43,6 +43,7 @@ export async function runReconciliation(
     fromMs,
     toMs: range.toMs ?? Date.UTC(9999, 0, 1),
     watermarkMs: deps.config.processor.watermarkMs,
+    ...(range.silverVersion === undefined ? {} : { silverVersion: range.silverVersion }),
   });
   if (result.windowsChecked === 0 && result.toMs <= result.fromMs)
     return { ...result, runId: undefined, alertId: undefined, diagnosis: undefined };
@@ -52,8 +53,8 @@ export async function runReconciliation(
     result.mismatches.length > 0 ? await raiseMismatch(deps, runId, result, diagnosis!) : undefined;
   await deps.store.query(
     `INSERT INTO serving.reconciliation_runs (run_id, started_at, finished_at, from_ts, to_ts, windows_checked,
-       values_checked, mismatch_count, max_difference, mismatches, alert_id)
-     VALUES ($1, $2::timestamptz, now(), $3::timestamptz, $4::timestamptz, $5, $6, $7, $8, $9::jsonb, $10)`,
+       values_checked, mismatch_count, max_difference, mismatches, alert_id, silver_version)
+     VALUES ($1, $2::timestamptz, now(), $3::timestamptz, $4::timestamptz, $5, $6, $7, $8, $9::jsonb, $10, $11)`,
     [
       runId,
       startedAt.toISOString(),
@@ -65,6 +66,7 @@ export async function runReconciliation(
       result.maxDifference,
       JSON.stringify(result.mismatches.slice(0, KEPT_MISMATCHES)),
       alertId ?? null,
+      result.silverVersion,
     ],
   );
   return { ...result, runId, alertId, diagnosis };

@@ -1,12 +1,28 @@
 import type { Command } from 'commander';
+import { ShopError } from '../../errors/index.js';
+import { resolveTableVersion, type TableAsOf } from '../../lake/index.js';
 import { runReconciliation } from '../../batch/reconcile/run-reconciliation.js';
 import type { CliContext } from '../cli-context.js';
 import { withStoreAndReadLake } from '../open-components.js';
 import { parseTime } from './kpis-command.js';
+import { asOfOf } from './lake-command.js';
+
+/** `--as-of-version N` / `--as-of-time ISO` of Silver (at most one). */
+function silverAsOf(opts: ReconcileOptions): TableAsOf {
+  if (opts.asOfVersion !== undefined && opts.asOfTime !== undefined)
+    throw new ShopError('SHOP_CLI_BAD_ARGUMENT', 'give --as-of-version or --as-of-time, not both');
+  const asOf = asOfOf({
+    ...(opts.asOfVersion === undefined ? {} : { asOfVersion: [`silver=${opts.asOfVersion}`] }),
+    ...(opts.asOfTime === undefined ? {} : { asOfTime: opts.asOfTime }),
+  });
+  return { version: asOf.versions?.silver, timeMs: asOf.timeMs };
+}
 
 interface ReconcileOptions {
   from?: string;
   to?: string;
+  asOfVersion?: string;
+  asOfTime?: string;
   json?: boolean;
 }
 
@@ -21,16 +37,24 @@ export function registerReconcileCommand(program: Command, ctx: CliContext): voi
     )
     .option('--from <iso>', 'inclusive start, ISO-8601 (default: all time)')
     .option('--to <iso>', 'exclusive end, ISO-8601 (default: the settled horizon)')
+    .option(
+      '--as-of-version <n>',
+      'read Silver at this Delta version (e.g. the silver_version of an earlier run) instead of the latest',
+    )
+    .option('--as-of-time <iso>', 'read Silver as it was at this instant')
     .option('--json', 'print one JSON document')
     .action(async (opts: ReconcileOptions) => {
       const config = ctx.config();
+      const asOf = silverAsOf(opts);
       await withStoreAndReadLake(config, async (store, lake) => {
         const t0 = performance.now();
+        const silverVersion = await resolveTableVersion(lake, 'silver', asOf);
         const result = await runReconciliation(
           { lake, store, config },
           {
             fromMs: parseTime(opts.from, '--from', 0),
             toMs: parseTime(opts.to, '--to', Date.UTC(9999, 0, 1)),
+            ...(silverVersion === undefined ? {} : { silverVersion }),
           },
         );
         const seconds = (performance.now() - t0) / 1000;
@@ -47,7 +71,7 @@ export function registerReconcileCommand(program: Command, ctx: CliContext): voi
             );
           ctx.stdout.write(
             `${result.windowsChecked} minutes (${result.valuesChecked} values, ${result.dimensionValuesChecked} of them breakdowns) in ${range}: ` +
-              `${result.mismatches.length} mismatches, max difference ${result.maxDifference} (${seconds.toFixed(2)} s)\n`,
+              `${result.mismatches.length} mismatches, max difference ${result.maxDifference}, Silver version ${result.silverVersion ?? '-'} (${seconds.toFixed(2)} s)\n`,
           );
           if (result.diagnosis !== undefined) ctx.stdout.write(`diagnosis: ${result.diagnosis}\n`);
           if (result.alertId !== undefined) ctx.stdout.write(`raised alert ${result.alertId}\n`);

@@ -7,6 +7,7 @@ import * as serving0006 from './0006-access-and-audit.js';
 import * as customers0007 from './0007-customer-analytics.js';
 import * as orchestration0008 from './0008-orchestration.js';
 import * as reconciliation0009 from './0009-reconciliation.js';
+import * as reconciliation0010 from './0010-reconciliation-silver-version.js';
 
 export interface Migration {
   /** Unique, ordered (`NNNN_name`); recorded in serving.schema_migrations once applied. */
@@ -25,4 +26,5 @@ export const MIGRATIONS: readonly Migration[] = [
   customers0007,
   orchestration0008,
   reconciliation0009,
+  reconciliation0010,
 ];
