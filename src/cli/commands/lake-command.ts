@@ -10,6 +10,7 @@ import {
   type AsOf,
   type Lake,
   type LakeTableName,
+  type TableAsOf,
 } from '../../lake/index.js';
 import { RAW_TOPIC } from '../../log/event-log.js';
 import type { CliContext } from '../cli-context.js';
@@ -42,6 +43,23 @@ export function asOfOf(options: SqlOptions): AsOf {
       );
   }
   return { versions, ...(timeMs === undefined ? {} : { timeMs }) };
+}
+
+/**
+ * `--as-of-version N` / `--as-of-time ISO` of one table (at most one of the two), as the
+ * `reconcile` (Silver) and `replay` (Bronze) commands take them.
+ */
+export function tableAsOfOf(
+  table: LakeTableName,
+  options: { readonly asOfVersion?: string; readonly asOfTime?: string },
+): TableAsOf {
+  if (options.asOfVersion !== undefined && options.asOfTime !== undefined)
+    throw new ShopError('SHOP_CLI_BAD_ARGUMENT', 'give --as-of-version or --as-of-time, not both');
+  const asOf = asOfOf({
+    ...(options.asOfVersion === undefined ? {} : { asOfVersion: [`${table}=${options.asOfVersion}`] }),
+    ...(options.asOfTime === undefined ? {} : { asOfTime: options.asOfTime }),
+  });
+  return { version: asOf.versions?.[table], timeMs: asOf.timeMs };
 }
 
 /** Runs `work` with the lake pinned to the versions (vacuum keeps their files meanwhile). */

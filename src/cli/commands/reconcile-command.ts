@@ -1,22 +1,10 @@
 import type { Command } from 'commander';
-import { ShopError } from '../../errors/index.js';
-import { resolveTableVersion, type TableAsOf } from '../../lake/index.js';
+import { resolveTableVersion } from '../../lake/index.js';
 import { runReconciliation } from '../../batch/reconcile/run-reconciliation.js';
 import type { CliContext } from '../cli-context.js';
 import { withStoreAndReadLake } from '../open-components.js';
 import { parseTime } from './kpis-command.js';
-import { asOfOf } from './lake-command.js';
-
-/** `--as-of-version N` / `--as-of-time ISO` of Silver (at most one). */
-function silverAsOf(opts: ReconcileOptions): TableAsOf {
-  if (opts.asOfVersion !== undefined && opts.asOfTime !== undefined)
-    throw new ShopError('SHOP_CLI_BAD_ARGUMENT', 'give --as-of-version or --as-of-time, not both');
-  const asOf = asOfOf({
-    ...(opts.asOfVersion === undefined ? {} : { asOfVersion: [`silver=${opts.asOfVersion}`] }),
-    ...(opts.asOfTime === undefined ? {} : { asOfTime: opts.asOfTime }),
-  });
-  return { version: asOf.versions?.silver, timeMs: asOf.timeMs };
-}
+import { tableAsOfOf } from './lake-command.js';
 
 interface ReconcileOptions {
   from?: string;
@@ -45,7 +33,7 @@ export function registerReconcileCommand(program: Command, ctx: CliContext): voi
     .option('--json', 'print one JSON document')
     .action(async (opts: ReconcileOptions) => {
       const config = ctx.config();
-      const asOf = silverAsOf(opts);
+      const asOf = tableAsOfOf('silver', opts);
       await withStoreAndReadLake(config, async (store, lake) => {
         const t0 = performance.now();
         const silverVersion = await resolveTableVersion(lake, 'silver', asOf);

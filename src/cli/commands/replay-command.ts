@@ -4,7 +4,10 @@ import type { Command } from 'commander';
 import { audited, cliActor } from '../../audit/index.js';
 import { replayFromBronze } from '../../pipeline/replay/replay-from-bronze.js';
 import { verifyReplay, type ReplayVerification } from '../../pipeline/replay/verify-replay.js';
+import { ShopError } from '../../errors/index.js';
+import { EMPTY_VERSION, resolveTableVersion } from '../../lake/index.js';
 import type { CliContext } from '../cli-context.js';
+import { tableAsOfOf } from './lake-command.js';
 import {
   openLakeFromConfig,
   openScratchLakeFromConfig,
@@ -14,6 +17,14 @@ import {
 
 /** Differences printed in the text report (`--json` lists up to 50 per table). */
 const PRINTED_DIFFERENCES = 50;
+
+interface ReplayOptions {
+  verify?: boolean;
+  keepScratch?: boolean;
+  json?: boolean;
+  asOfVersion?: string;
+  asOfTime?: string;
+}
 
 export function registerReplayCommand(program: Command, ctx: CliContext): void {
   program
@@ -27,8 +38,14 @@ export function registerReplayCommand(program: Command, ctx: CliContext): void {
     )
     .option('--keep-scratch', 'with --verify: keep the scratch folder (<dataDir>/tmp/replay-verify-*)')
     .option('--json', 'with --verify: print the report as JSON')
-    .action(async (opts: { verify?: boolean; keepScratch?: boolean; json?: boolean }) => {
+    .option(
+      '--as-of-version <n>',
+      'rebuild from Bronze at this Delta version (default: the latest when it starts)',
+    )
+    .option('--as-of-time <iso>', 'rebuild from Bronze as it was at this instant')
+    .action(async (opts: ReplayOptions) => {
       const config = ctx.config();
+      const asOf = tableAsOfOf('bronze', opts);
       const store = await openStoreFromConfig(config);
       const lake = await openLakeFromConfig(config, { readOnly: opts.verify === true });
       const bar = ctx.interactive
@@ -44,12 +61,21 @@ export function registerReplayCommand(program: Command, ctx: CliContext): void {
         bar?.update(done);
       };
       try {
+        const bronzeVersion = await resolveTableVersion(lake, 'bronze', asOf);
+        if (bronzeVersion === EMPTY_VERSION && opts.verify !== true)
+          // A replay empties Silver, quarantine and Gold first: from an empty Bronze it would only erase.
+          throw new ShopError(
+            'SHOP_CLI_BAD_ARGUMENT',
+            `Bronze had no commit at ${opts.asOfTime}: nothing to replay`,
+          );
+        const pinned = bronzeVersion === undefined ? {} : { bronzeVersion };
         if (opts.verify === true) {
           const result = await verifyReplay(lake, store, processorOptionsFromConfig(config), {
             scratchDir: join(config.dataDir, 'tmp', `replay-verify-${process.pid}-${Date.now()}`),
             openScratchLake: (dir) => openScratchLakeFromConfig(config, dir),
             keepScratch: opts.keepScratch === true,
             onProgress,
+            ...pinned,
           });
           bar?.stop();
           if (opts.json === true) ctx.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
@@ -58,11 +84,11 @@ export function registerReplayCommand(program: Command, ctx: CliContext): void {
           return;
         }
         const result = await audited(store, { ...cliActor(), action: 'replay', target: 'bronze' }, () =>
-          replayFromBronze(lake, store, processorOptionsFromConfig(config), onProgress),
+          replayFromBronze(lake, store, processorOptionsFromConfig(config), onProgress, pinned.bronzeVersion),
         );
         bar?.stop();
         ctx.stderr.write(
-          `replayed ${result.records} Bronze records in ${(result.elapsedMs / 1000).toFixed(1)} s ` +
+          `replayed ${result.records} Bronze records (Bronze version ${result.bronzeVersion ?? '-'}) in ${(result.elapsedMs / 1000).toFixed(1)} s ` +
             `(${result.removedFiles} Silver/quarantine files rebuilt)\n`,
         );
       } finally {
@@ -87,7 +113,7 @@ function writeVerification(ctx: CliContext, r: ReplayVerification, kept: boolean
       `... ${r.differenceCount - PRINTED_DIFFERENCES} more (--json lists the first 50 of each table)\n`,
     );
   ctx.stdout.write(
-    `replayed ${r.records} Bronze records into a scratch target in ${(r.elapsedMs / 1000).toFixed(1)} s: ` +
+    `replayed ${r.records} Bronze records (Bronze version ${r.bronzeVersion ?? '-'}) into a scratch target in ${(r.elapsedMs / 1000).toFixed(1)} s: ` +
       `${r.differenceCount === 0 ? 'the live tables equal the rebuild' : `${r.differenceCount} differences`}` +
       `${kept ? ` (scratch kept in ${r.scratchDir})` : ''}\n`,
   );

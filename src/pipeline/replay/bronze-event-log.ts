@@ -13,6 +13,8 @@ export class BronzeEventLog implements EventLog {
   constructor(
     private readonly lake: Lake,
     private readonly topic: string,
+    /** The Bronze Delta version every read lists its files at (default: the latest at each read). */
+    readonly version?: number,
   ) {}
 
   /**
@@ -21,7 +23,10 @@ export class BronzeEventLog implements EventLog {
    * (Bronze offsets are dense, and one flush's files of different hive hours share its range.)
    */
   private async files(partition?: number, fromOffset = 0, records = Infinity): Promise<string[]> {
-    const all = await this.lake.files.list('bronze', partition === undefined ? {} : { partition });
+    const all = await this.lake.files.list('bronze', {
+      ...(partition === undefined ? {} : { partition }),
+      ...(this.version === undefined ? {} : { version: this.version }),
+    });
     const lastOffset = fromOffset + records - 1;
     return all.filter((f) => f.toOffset >= fromOffset && f.fromOffset <= lastOffset).map((f) => f.path);
   }

@@ -1,4 +1,4 @@
-import type { Lake } from '../../lake/index.js';
+import { EMPTY_VERSION, type Lake } from '../../lake/index.js';
 import { resetGold } from '../../store/reset-gold.js';
 import type { ServingStore } from '../../store/index.js';
 import { processorLake, processorStore } from '../processor/processor-adapters.js';
@@ -8,6 +8,8 @@ import { BronzeEventLog } from './bronze-event-log.js';
 
 export interface ReplayResult {
   readonly records: number;
+  /** The Bronze Delta version read (null: Bronze had no commit). */
+  readonly bronzeVersion: number | null;
   readonly removedFiles: number;
   readonly elapsedMs: number;
 }
@@ -25,9 +27,10 @@ export async function replayFromBronze(
   store: ServingStore,
   options: StreamProcessorOptions,
   onProgress?: (records: number, total: number) => void,
+  bronzeVersion?: number,
 ): Promise<ReplayResult> {
   const started = Date.now();
-  const source = await bronzeSource(lake, options.topic);
+  const source = await bronzeSource(lake, options.topic, bronzeVersion);
   let removedFiles = 0;
   for (const partition of source.partitions) {
     removedFiles += (
@@ -36,21 +39,29 @@ export async function replayFromBronze(
   }
   await resetGold(store, options.topic);
   const { records } = await rebuildFromBronze(source, lake, store, options, onProgress);
-  return { records, removedFiles, elapsedMs: Date.now() - started };
+  return { records, removedFiles, elapsedMs: Date.now() - started, bronzeVersion: source.version };
 }
 
 /** Bronze of `topic` read as a log: its partitions and how many records they hold. */
 export interface BronzeSource {
   readonly log: BronzeEventLog;
+  /** The Bronze Delta version every read of the replay lists its files at (null: no commit yet). */
+  readonly version: number | null;
   readonly partitions: readonly number[];
   readonly total: number;
 }
 
-export async function bronzeSource(lake: Lake, topic: string): Promise<BronzeSource> {
-  const log = new BronzeEventLog(lake, topic);
+/**
+ * Pinned to one Bronze version (`version`, else the latest now): a replay reads the same records
+ * however long it runs, whatever the processor or a compaction commits meanwhile.
+ */
+export async function bronzeSource(lake: Lake, topic: string, version?: number): Promise<BronzeSource> {
+  const pinned = version ?? (await lake.files.snapshot('bronze'))?.version;
+  const log = new BronzeEventLog(lake, topic, pinned);
   const info = await log.describeTopic(topic);
   return {
     log,
+    version: pinned === undefined || pinned === EMPTY_VERSION ? null : pinned,
     partitions: (info?.partitions ?? []).map((p) => p.partition),
     total: (info?.partitions ?? []).reduce((n, p) => n + p.nextOffset - p.firstOffset, 0),
   };

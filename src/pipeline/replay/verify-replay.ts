@@ -28,6 +28,8 @@ export interface ReplayTableDiff {
 
 export interface ReplayVerification {
   readonly records: number;
+  /** The Bronze Delta version the rebuild read (null: Bronze had no commit). */
+  readonly bronzeVersion: number | null;
   readonly elapsedMs: number;
   readonly tables: readonly ReplayTableDiff[];
   /** Every difference is counted in `tables`; the first 50 of each table are listed. */
@@ -45,6 +47,8 @@ export interface VerifyReplayOptions {
   /** Keep the scratch folder for inspection (default: removed). */
   readonly keepScratch?: boolean;
   readonly onProgress?: (records: number, total: number) => void;
+  /** Rebuild from Bronze as of this Delta version (default: the latest when the rebuild starts). */
+  readonly bronzeVersion?: number;
 }
 
 /** Differences listed per table (all are counted). */
@@ -219,7 +223,7 @@ export async function verifyReplay(
   try {
     await scratchStore.migrate();
     scratchLake = await o.openScratchLake(join(o.scratchDir, 'lake'));
-    const source = await bronzeSource(lake, options.topic);
+    const source = await bronzeSource(lake, options.topic, o.bronzeVersion);
     const { records } = await rebuildFromBronze(source, scratchLake, scratchStore, options, o.onProgress);
     const live: Side = { store, lake };
     const replayed: Side = { store: scratchStore, lake: scratchLake };
@@ -235,6 +239,7 @@ export async function verifyReplay(
     }
     return {
       records,
+      bronzeVersion: source.version,
       elapsedMs: Date.now() - started,
       tables,
       differences,
