@@ -168,6 +168,8 @@ export const soakScenario: BenchScenario = {
 
 function spawnCli(ctx: ScenarioContext, command: readonly string[]): ChildProcess {
   const env: NodeJS.ProcessEnv = {
+    // What `npm start` and the image set (package.json, deploy/Dockerfile), unless given.
+    MALLOC_ARENA_MAX: '2',
     ...process.env,
     SHOPSTREAM_API_PORT: '0',
     SHOPSTREAM_API_HOST: '127.0.0.1',
