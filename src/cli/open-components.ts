@@ -99,6 +99,8 @@ function tableOptionsOf(config: Readonly<Config>) {
     rowGroupRows: lake.rowGroupRows,
     fsync: lake.fsync,
     checkpointInterval: lake.checkpointInterval,
+    // A tombstone lives as long as vacuum keeps its file.
+    tombstoneRetentionHours: lake.vacuumRetainHours,
     maintenanceMemoryLimitMb: lake.maintenanceMemoryLimitMb,
   };
 }

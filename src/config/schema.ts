@@ -643,7 +643,7 @@ export const ConfigSchema = Type.Object(
         ),
         vacuumRetainHours: int(
           168,
-          'Files no longer in the latest version of a Delta table (replaced by optimize, rolled back, or never committed) are deleted by `lake vacuum` (and after each scheduled compaction) once they are this old; time travel to older versions needs them. At least 1 (a flush in flight writes files before it commits them); vacuum also refuses less than the oldest pinned reader needs.',
+          'Files no longer in the latest version of a Delta table (replaced by optimize, rolled back, or never committed) are deleted by `lake vacuum` (and after each scheduled compaction) once they are this old; time travel to older versions needs them. At least 1 (a flush in flight writes files before it commits them); vacuum also refuses less than the oldest pinned reader needs. Delta checkpoints drop `remove` tombstones older than this.',
           1,
         ),
         checkpointInterval: int(

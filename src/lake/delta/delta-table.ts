@@ -29,7 +29,17 @@ export interface DeltaTableOptions {
   readonly nowMs?: () => number;
   /** commitInfo.engineInfo */
   readonly engineInfo?: string;
+  /**
+   * A `remove` tombstone older than this is dropped from the state when a checkpoint is written
+   * (Delta's `deletedFileRetentionDuration`, default 7 days), so neither the checkpoints nor the
+   * state in memory grow with every file compaction ever replaced. Must be at least the vacuum
+   * retention: vacuum dates a file without a tombstone by its modification, which is older.
+   */
+  readonly tombstoneRetentionMs?: number;
 }
+
+/** Delta's default `deletedFileRetentionDuration`. */
+export const DEFAULT_TOMBSTONE_RETENTION_MS = 7 * 24 * 3_600_000;
 
 /** One commit's summary (`shopstream lake history`). */
 export interface CommitSummary {
@@ -178,6 +188,7 @@ export class DeltaTable {
   private readonly timestamps = new Map<number, number>();
   private readonly checkpointInterval: number;
   private readonly nowMs: () => number;
+  private readonly tombstoneRetentionMs: number;
 
   constructor(
     readonly storage: LakeStorage,
@@ -187,6 +198,7 @@ export class DeltaTable {
   ) {
     this.checkpointInterval = options.checkpointInterval ?? 10;
     this.nowMs = options.nowMs ?? Date.now;
+    this.tombstoneRetentionMs = options.tombstoneRetentionMs ?? DEFAULT_TOMBSTONE_RETENTION_MS;
   }
 
   private key(relative: string): string {
@@ -521,7 +533,27 @@ export class DeltaTable {
     const io = this.options.checkpoints;
     if (io === undefined || this.checkpointInterval <= 0 || snap.version % this.checkpointInterval !== 0)
       return;
-    await this.writeCheckpoint(snap, io);
+    const pruned = this.withoutExpiredTombstones(snap);
+    await this.writeCheckpoint(pruned, io);
+    // The same version without the expired tombstones replaces the kept one.
+    if (pruned !== snap && this.latestSnapshot === snap) this.latestSnapshot = pruned;
+  }
+
+  /** `snap` without the tombstones older than tombstoneRetentionMs (itself when there are none). */
+  private withoutExpiredTombstones(snap: TableSnapshot): TableSnapshot {
+    const cutoffMs = this.nowMs() - this.tombstoneRetentionMs;
+    const kept = new Map<string, RemoveAction>();
+    for (const [path, r] of snap.tombstones) if (r.deletionTimestamp >= cutoffMs) kept.set(path, r);
+    if (kept.size === snap.tombstones.size) return snap;
+    return new TableSnapshot(
+      snap.version,
+      snap.protocol,
+      snap.metaData,
+      snap.files,
+      kept,
+      snap.txns,
+      snap.timestampMs,
+    );
   }
 
   private async writeCheckpoint(snap: TableSnapshot, io: CheckpointIo): Promise<void> {

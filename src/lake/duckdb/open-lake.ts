@@ -49,6 +49,11 @@ export interface OpenLakeOptions {
   readonly queryTimeoutMs?: number;
   /** A Delta checkpoint every this many commits of a table (default 10). */
   readonly checkpointInterval?: number;
+  /**
+   * Checkpoints drop `remove` tombstones older than this (default 168 h, Delta's 7 days); the
+   * configuration passes lake.vacuumRetainHours, which it must not be below.
+   */
+  readonly tombstoneRetentionHours?: number;
   /** DuckDB memory limit of the maintenance instance (compaction; default 256). */
   readonly maintenanceMemoryLimitMb?: number;
 }
@@ -171,6 +176,9 @@ export class Lake implements LakeWriter {
       tables[table] = new DeltaTable(storage, table, {
         checkpoints,
         checkpointInterval: options.checkpointInterval ?? 10,
+        ...(options.tombstoneRetentionHours === undefined
+          ? {}
+          : { tombstoneRetentionMs: options.tombstoneRetentionHours * 3_600_000 }),
         engineInfo: 'shopstream',
       });
     }
