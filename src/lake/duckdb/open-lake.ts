@@ -140,7 +140,11 @@ export class Lake implements LakeWriter {
   }
 
   static async open(options: OpenLakeOptions): Promise<Lake> {
-    const config: Record<string, string> = {};
+    // DuckDB keeps what it read from files in an "external file cache" inside its buffer pool, up
+    // to the memory limit: in a long-lived writer or reader that is memory growing with every lake
+    // file ever read (measured: ~4 MiB a minute at 10k events/s). Lake files are local files (the
+    // OS page cache serves re-reads) or local copies of S3 objects, so the cache is off.
+    const config: Record<string, string> = { enable_external_file_cache: 'false' };
     if (options.threads !== undefined) config['threads'] = String(options.threads);
     if (options.memoryLimitMb !== undefined) config['memory_limit'] = `${options.memoryLimitMb}MB`;
     if (options.tempDirectory !== undefined) {
