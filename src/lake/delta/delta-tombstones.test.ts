@@ -6,27 +6,13 @@ import { after, before, describe, it } from 'node:test';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { duckdbCheckpoints } from '../duckdb/duckdb-checkpoints.js';
 import { LocalLakeStorage } from '../storage/local-storage.js';
-import type { AddAction, DeltaAction, MetaDataAction } from './delta-actions.js';
 import { DeltaTable } from './delta-table.js';
+import { addFile, oneColumnMetaData, PROTOCOL_1_2, removeFile } from './testing/delta-test-actions.js';
 
-const METADATA: MetaDataAction = {
-  id: 'tombstones',
-  format: { provider: 'parquet', options: {} },
-  schemaString: JSON.stringify({
-    type: 'struct',
-    fields: [{ name: 'n', type: 'long', nullable: true, metadata: {} }],
-  }),
-  partitionColumns: [],
-  configuration: {},
-  createdTime: 0,
-};
+const METADATA = oneColumnMetaData('tombstones');
 const HOUR = 3_600_000;
-const add = (path: string): DeltaAction => ({
-  add: { path, partitionValues: {}, size: 10, modificationTime: 0, dataChange: true } satisfies AddAction,
-});
-const remove = (path: string, atMs: number): DeltaAction => ({
-  remove: { path, deletionTimestamp: atMs, dataChange: false },
-});
+const add = addFile;
+const remove = removeFile;
 
 describe('Delta tombstones expire at checkpoints', () => {
   let dir: string;
@@ -50,7 +36,7 @@ describe('Delta tombstones expire at checkpoints', () => {
       nowMs: () => now,
     };
     const table = new DeltaTable(storage, 't', options);
-    await table.create(METADATA, { minReaderVersion: 1, minWriterVersion: 2 });
+    await table.create(METADATA, PROTOCOL_1_2);
     await table.commit({ actions: [add('a'), add('b'), add('c')], operation: 'WRITE' }); // v1
     await table.commit({ actions: [remove('a', now), add('ab')], operation: 'OPTIMIZE' }); // v2
     now += 30 * HOUR;

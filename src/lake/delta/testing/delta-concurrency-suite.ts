@@ -3,31 +3,17 @@ import { describe, test } from 'node:test';
 import { isShopError } from '../../../errors/index.js';
 import type { LakeStorageHarness } from '../../storage/storage-conformance.js';
 import type { LakeStorage } from '../../storage/lake-storage.js';
-import { commitKey, type AddAction, type DeltaAction, type MetaDataAction } from '../delta-actions.js';
+import { commitKey, type DeltaAction } from '../delta-actions.js';
 import { DeltaTable } from '../delta-table.js';
+import { addFile, oneColumnMetaData, PROTOCOL_1_2, removeFile } from './delta-test-actions.js';
 
 const ROOT = 'events';
-const METADATA: MetaDataAction = {
-  id: '5f1d7c0e-concurrency',
-  format: { provider: 'parquet', options: {} },
-  schemaString: JSON.stringify({
-    type: 'struct',
-    fields: [{ name: 'n', type: 'long', nullable: true, metadata: {} }],
-  }),
-  partitionColumns: [],
-  configuration: {},
-  createdTime: 0,
-};
-const PROTOCOL = { minReaderVersion: 1, minWriterVersion: 2 };
+const METADATA = oneColumnMetaData('5f1d7c0e-concurrency');
+const PROTOCOL = PROTOCOL_1_2;
 const WRITERS = 4;
 const COMMITS_PER_WRITER = 8;
-
-const add = (path: string): DeltaAction => ({
-  add: { path, partitionValues: {}, size: 100, modificationTime: 0, dataChange: true } satisfies AddAction,
-});
-const remove = (path: string): DeltaAction => ({
-  remove: { path, deletionTimestamp: 0, dataChange: false },
-});
+const add = addFile;
+const remove = (path: string) => removeFile(path);
 const txn = (appId: string, version: number): DeltaAction => ({ txn: { appId, version, lastUpdated: 0 } });
 
 /**
