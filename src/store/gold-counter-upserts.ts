@@ -1,4 +1,5 @@
 import { isoOf, type GoldBatch } from './gold-batch.js';
+import { productBucketSql } from './product-rollup-sql.js';
 import type { SqlExecutor } from './serving-store.js';
 
 /**
@@ -43,18 +44,28 @@ async function addDimCounters(tx: SqlExecutor, batch: GoldBatch): Promise<void> 
   );
 }
 
+/** Adds the batch's product deltas to the minute and to its 10-minute bucket: one statement. */
 async function addProducts(tx: SqlExecutor, batch: GoldBatch): Promise<void> {
   const rows = batch.products;
   await tx.query(
-    `INSERT INTO serving.product_minute (window_start, product_id, category, clicks, carts, units, revenue)
-     SELECT w, p, max(cat), sum(cl), sum(ca), sum(un), sum(rev)
-     FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::float8[], $5::float8[], $6::float8[], $7::float8[])
-       AS u(w, p, cat, cl, ca, un, rev)
-     GROUP BY w, p ORDER BY w, p
-     ON CONFLICT (window_start, product_id) DO UPDATE SET
-       category = coalesce(excluded.category, product_minute.category),
-       clicks = product_minute.clicks + excluded.clicks, carts = product_minute.carts + excluded.carts,
-       units = product_minute.units + excluded.units, revenue = product_minute.revenue + excluded.revenue`,
+    `WITH d AS (
+       SELECT w, p, max(cat) AS cat, sum(cl) AS cl, sum(ca) AS ca, sum(un) AS un, sum(rev) AS rev
+       FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::float8[], $5::float8[], $6::float8[], $7::float8[])
+         AS u(w, p, cat, cl, ca, un, rev)
+       GROUP BY w, p),
+     minutes AS (
+       INSERT INTO serving.product_minute AS m (window_start, product_id, category, clicks, carts, units, revenue)
+       SELECT w, p, cat, cl, ca, un, rev FROM d ORDER BY w, p
+       ON CONFLICT (window_start, product_id) DO UPDATE SET
+         category = coalesce(excluded.category, m.category),
+         clicks = m.clicks + excluded.clicks, carts = m.carts + excluded.carts,
+         units = m.units + excluded.units, revenue = m.revenue + excluded.revenue)
+     INSERT INTO serving.product_10m AS b (bucket_start, product_id, category, clicks, carts, units, revenue)
+     SELECT ${productBucketSql('w')}, p, max(cat), sum(cl), sum(ca), sum(un), sum(rev) FROM d GROUP BY 1, 2 ORDER BY 1, 2
+     ON CONFLICT (bucket_start, product_id) DO UPDATE SET
+       category = coalesce(excluded.category, b.category),
+       clicks = b.clicks + excluded.clicks, carts = b.carts + excluded.carts,
+       units = b.units + excluded.units, revenue = b.revenue + excluded.revenue`,
     [
       rows.map((r) => isoOf(r.windowStartMs)),
       rows.map((r) => r.productId),

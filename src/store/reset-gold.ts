@@ -7,6 +7,7 @@ const DERIVED_TABLES = [
   'serving.kpi_dim_counts',
   'serving.kpi_window',
   'serving.product_minute',
+  'serving.product_10m',
   'serving.recent_orders',
   'serving.partition_accounting',
   'serving.quarantine_reasons',

@@ -35,6 +35,7 @@ const STATE_TABLES = [
   'kpi_dim_counts ORDER BY window_start, dimension, dim_value, counter',
   'kpi_window ORDER BY window_start',
   'product_minute ORDER BY window_start, product_id',
+  'product_10m ORDER BY bucket_start, product_id',
   'recent_orders ORDER BY partition, "offset"',
   'processor_positions ORDER BY topic, partition',
   'partition_accounting ORDER BY topic, partition',
@@ -53,7 +54,7 @@ export async function truncateAll(store: ServingStore): Promise<void> {
   await store.query(
     `TRUNCATE serving.kpi_minute, serving.kpi_counts, serving.kpi_dim_counts, serving.kpi_window,
        serving.processor_positions, serving.partition_accounting, serving.quarantine_reasons,
-       serving.alerts, serving.recent_orders, serving.product_minute`,
+       serving.alerts, serving.recent_orders, serving.product_minute, serving.product_10m`,
   );
 }
 

@@ -1,6 +1,7 @@
 /** Conformance cases of the exactly-once Gold commit (formulas, side tables, fencing). */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { topProducts } from '../../src/api/queries/commerce-queries.js';
 import { isShopError } from '../../src/errors/index.js';
 import {
   claimPartitions,
@@ -181,6 +182,84 @@ export function goldCommitConformance(store: () => ServingStore): void {
       (err) => isShopError(err, 'SHOP_STORE_FENCED') && err.details['reason'] === 'unclaimed',
     );
     assert.deepStrictEqual(await snapshotState(store()), before);
+  });
+
+  test('product counters roll up into 10-minute buckets in the same commit; top products read buckets and edge minutes', async () => {
+    const { epoch } = (await claimPartitions(store(), { topic: TOPIC, partitions: [0], owner: 'p' })).get(
+      0,
+    ) ?? { epoch: -1 };
+    // 30 minutes from W0 - 3 min (12:57) over 7 products, in 3 batches (each minute twice, so the
+    // buckets are also added to across commits). Values are multiples of 1/4: exact in float8.
+    const products = (round: number) =>
+      Array.from({ length: 30 }, (_, m) =>
+        Array.from({ length: 7 }, (_, k) => ({
+          windowStartMs: W0 + (m - 3) * 60_000,
+          productId: `p${k}`,
+          category: k % 2 === 0 ? 'shoes' : 'bags',
+          clicks: (m * 7 + k + round) % 5,
+          carts: (m + k * round) % 3,
+          units: (m * k + round) % 4,
+          revenue: ((m * 13 + k * 7 + round * 3) % 41) / 4,
+        })),
+      ).flat();
+    const rounds = [products(0), products(1).slice(0, 100), products(1).slice(100)];
+    let offset = 0;
+    for (const batchProducts of rounds) {
+      await commitGoldBatch(
+        store(),
+        goldBatch({
+          epochs: { 0: epoch },
+          fromOffsets: { 0: offset },
+          toOffsets: { 0: offset + 10 },
+          products: batchProducts,
+        }),
+      );
+      offset += 10;
+    }
+    assert.deepStrictEqual(
+      await store().query(
+        `SELECT bucket_start, product_id, category, clicks, carts, units, revenue FROM serving.product_10m ORDER BY 1, 2`,
+      ),
+      await store().query(
+        `SELECT date_bin('10 minutes', window_start, timestamptz '1970-01-01 00:00:00+00') AS bucket_start, product_id,
+                max(category) AS category, sum(clicks) AS clicks, sum(carts) AS carts, sum(units) AS units, sum(revenue) AS revenue
+         FROM serving.product_minute GROUP BY 1, 2 ORDER BY 1, 2`,
+      ),
+    );
+    assert.equal((await store().query('SELECT 1 FROM serving.product_10m')).length, 4 * 7);
+    const minutesOnly = (fromMs: number, toMs: number, category: string | null) =>
+      store().query(
+        `SELECT product_id AS "productId", max(category) AS category, sum(revenue)::float8 AS revenue,
+                sum(units)::float8 AS units, sum(clicks)::float8 AS clicks, sum(carts)::float8 AS carts
+         FROM serving.product_minute WHERE window_start >= $1::timestamptz AND window_start < $2::timestamptz
+           AND ($3::text IS NULL OR category = $3)
+         GROUP BY product_id ORDER BY revenue DESC, units DESC, product_id`,
+        [new Date(fromMs).toISOString(), new Date(toMs).toISOString(), category],
+      );
+    const min = (n: number) => W0 + n * 60_000;
+    const ranges: Array<[number, number, string | null]> = [
+      [min(-3), min(25), null], // partial, two whole buckets, partial
+      [min(0), min(20), null], // whole buckets only
+      [min(3), min(8), null], // inside one bucket
+      [min(5), min(60), 'bags'], // past the data, one category
+      [min(-3) + 30_000, min(27) - 1, null], // unaligned ends
+      [min(40), min(50), null], // no data
+    ];
+    for (const [fromMs, toMs, category] of ranges) {
+      const expected = await minutesOnly(fromMs, toMs, category);
+      const actual = await topProducts(store(), {
+        fromMs,
+        toMs,
+        by: 'revenue',
+        limit: 100,
+        category: category ?? undefined,
+      });
+      assert.deepStrictEqual(
+        actual,
+        expected,
+        `range ${new Date(fromMs).toISOString()} .. ${new Date(toMs).toISOString()}`,
+      );
+    }
   });
 }
 

@@ -66,7 +66,7 @@ test(
       assert.equal(clean.code, 0, JSON.stringify(clean.report.differences.slice(0, 5)));
       assert.equal(clean.report.records, 15_000);
       assert.equal(clean.report.differenceCount, 0);
-      assert.equal(clean.report.tables.length, 8);
+      assert.equal(clean.report.tables.length, 9);
       for (const t of clean.report.tables) {
         assert.ok(t.liveRows > 0, `${t.table} has rows`);
         assert.equal(t.replayedRows, t.liveRows, t.table);

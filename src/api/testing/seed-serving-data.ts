@@ -1,4 +1,5 @@
 import type { SqlExecutor } from '../../store/serving-store.js';
+import { PRODUCT_ROLLUP_FROM_MINUTES_SQL } from '../../store/product-rollup-sql.js';
 
 /**
  * Test data written straight into the serving schema, in the shapes the Gold commit writes:
@@ -109,6 +110,7 @@ export async function seedProductMinute(
      VALUES ($1::timestamptz, $2, $3, $4, $5, $6, $7)`,
     [iso(p.windowStartMs), p.productId, p.category, p.clicks, p.carts, p.units, p.revenue],
   );
+  await db.query(PRODUCT_ROLLUP_FROM_MINUTES_SQL);
 }
 
 export async function seedOrder(

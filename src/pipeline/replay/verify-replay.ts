@@ -94,6 +94,15 @@ function comparisons(topic: string): Comparison[] {
        FROM ${table} t WHERE topic = $1 GROUP BY ALL ORDER BY ALL`,
       [topic],
     );
+  const products = (table: string, timeColumn: string): Comparison => ({
+    table,
+    rows: gold(
+      `SELECT ${timeColumn}, product_id, category, clicks, carts, units, revenue FROM ${table} ORDER BY 1, 2`,
+    ),
+    key: [timeColumn, 'product_id'],
+    values: ['category', 'clicks', 'carts', 'units', 'revenue'],
+    tolerance: money,
+  });
   return [
     {
       table: 'serving.kpi_minute',
@@ -118,15 +127,8 @@ function comparisons(topic: string): Comparison[] {
       values: ['value'],
       tolerance: byCounter,
     },
-    {
-      table: 'serving.product_minute',
-      rows: gold(
-        `SELECT window_start, product_id, category, clicks, carts, units, revenue FROM serving.product_minute ORDER BY 1, 2`,
-      ),
-      key: ['window_start', 'product_id'],
-      values: ['category', 'clicks', 'carts', 'units', 'revenue'],
-      tolerance: money,
-    },
+    products('serving.product_minute', 'window_start'),
+    products('serving.product_10m', 'bucket_start'),
     {
       table: 'serving.partition_accounting',
       rows: gold(

@@ -8,6 +8,7 @@ import * as customers0007 from './0007-customer-analytics.js';
 import * as orchestration0008 from './0008-orchestration.js';
 import * as reconciliation0009 from './0009-reconciliation.js';
 import * as reconciliation0010 from './0010-reconciliation-silver-version.js';
+import * as products0011 from './0011-product-rollup.js';
 
 export interface Migration {
   /** Unique, ordered (`NNNN_name`); recorded in serving.schema_migrations once applied. */
@@ -27,4 +28,5 @@ export const MIGRATIONS: readonly Migration[] = [
   orchestration0008,
   reconciliation0009,
   reconciliation0010,
+  products0011,
 ];

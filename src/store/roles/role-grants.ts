@@ -46,6 +46,7 @@ export const WRITES: Readonly<Record<string, Partial<Record<DbRole, TableWrite>>
   'serving.quarantine_reasons': { shopstream_processor: ALL },
   'serving.recent_orders': { shopstream_processor: ALL },
   'serving.product_minute': { shopstream_processor: ALL },
+  'serving.product_10m': { shopstream_processor: ALL },
   'serving.processor_members': { shopstream_processor: ALL },
   'serving.alerts': {
     shopstream_worker: ALL,
