@@ -12,7 +12,7 @@ export const productBucketSql = (expr: string): string =>
 export const productBucketStartMs = (ms: number): number =>
   Math.floor(ms / PRODUCT_BUCKET_MS) * PRODUCT_BUCKET_MS;
 
-/** Rebuilds every bucket from the minutes (migration, test seeding); idempotent. */
+/** Rebuilds every bucket from the minutes (the migration); idempotent. */
 export const PRODUCT_ROLLUP_FROM_MINUTES_SQL = `INSERT INTO serving.product_10m AS b
      (bucket_start, product_id, category, clicks, carts, units, revenue)
    SELECT ${productBucketSql('window_start')}, product_id, max(category), sum(clicks), sum(carts), sum(units), sum(revenue)

@@ -56,7 +56,7 @@ export async function topProducts(
  * and [bucketsToMs, toMs): every minute of the range exactly once.
  */
 export function wholeBuckets(fromMs: number, toMs: number): { bucketsFromMs: number; bucketsToMs: number } {
-  const first = productBucketStartMs(fromMs) + (fromMs % PRODUCT_BUCKET_MS === 0 ? 0 : PRODUCT_BUCKET_MS);
+  const first = Math.ceil(fromMs / PRODUCT_BUCKET_MS) * PRODUCT_BUCKET_MS;
   const last = productBucketStartMs(toMs);
   return first < last
     ? { bucketsFromMs: first, bucketsToMs: last }

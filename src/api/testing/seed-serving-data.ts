@@ -1,5 +1,5 @@
 import type { SqlExecutor } from '../../store/serving-store.js';
-import { PRODUCT_ROLLUP_FROM_MINUTES_SQL } from '../../store/product-rollup-sql.js';
+import { productBucketSql } from '../../store/product-rollup-sql.js';
 
 /**
  * Test data written straight into the serving schema, in the shapes the Gold commit writes:
@@ -110,7 +110,15 @@ export async function seedProductMinute(
      VALUES ($1::timestamptz, $2, $3, $4, $5, $6, $7)`,
     [iso(p.windowStartMs), p.productId, p.category, p.clicks, p.carts, p.units, p.revenue],
   );
-  await db.query(PRODUCT_ROLLUP_FROM_MINUTES_SQL);
+  // Its bucket, as the commit path keeps it: one row added to, not a rebuild of every bucket.
+  await db.query(
+    `INSERT INTO serving.product_10m AS b (bucket_start, product_id, category, clicks, carts, units, revenue)
+     VALUES (${productBucketSql('$1::timestamptz')}, $2, $3, $4, $5, $6, $7)
+     ON CONFLICT (bucket_start, product_id) DO UPDATE SET category = coalesce(excluded.category, b.category),
+       clicks = b.clicks + excluded.clicks, carts = b.carts + excluded.carts,
+       units = b.units + excluded.units, revenue = b.revenue + excluded.revenue`,
+    [iso(p.windowStartMs), p.productId, p.category, p.clicks, p.carts, p.units, p.revenue],
+  );
 }
 
 export async function seedOrder(
