@@ -5,7 +5,7 @@ import type { Config } from '../config/index.js';
 import type { Logger } from '../observability/logger.js';
 import type { AssetDeps } from '../orchestration/asset.js';
 import type { AssetGraph } from '../orchestration/asset-graph.js';
-import { builtinGraph } from '../orchestration/assets/builtin-assets.js';
+import { builtinGraph, LAKE_POOL } from '../orchestration/assets/builtin-assets.js';
 import { JobExecutor, type ExecutorOptions } from '../orchestration/job-executor.js';
 import { VersionReader } from '../orchestration/lineage.js';
 import { Scheduler } from '../orchestration/scheduler.js';
@@ -20,6 +20,7 @@ function executorOptions(config: Readonly<Config>, logger: Logger): ExecutorOpti
     executorId: newExecutorId(),
     leaseMs: config.scheduler.leaseMs,
     concurrency: config.scheduler.concurrency,
+    poolLimits: { [LAKE_POOL]: config.scheduler.lakePoolSize },
     alerts: { cooldownMs: alerts.cooldownMs, webhooks: alerts.webhooks },
     onError: (err, job) =>
       logger.warn({ err, asset: job.asset, partition: job.partition }, 'attempt could not be recorded'),

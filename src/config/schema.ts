@@ -539,6 +539,11 @@ export const ConfigSchema = Type.Object(
           50,
         ),
         concurrency: int(2, 'Attempts one scheduler (or one `jobs run|backfill`) runs at once.', 1),
+        lakePoolSize: int(
+          1,
+          'Of those, attempts that each open a DuckDB instance of their own over the lake (marts, data quality, reconciliation, compaction) run at most this many at once, so their memory limits (lake.batchMemoryLimitMb, lake.maintenanceMemoryLimitMb) do not add up; the others (customer analytics) are not held back by them.',
+          1,
+        ),
         silverObserveIntervalMs: int(
           600_000,
           'How often the Silver day fingerprints are read to find stale mart days (the "upstream changed" sensor of the marts), the first time one interval after start; 0 = never.',

@@ -107,6 +107,11 @@ export interface MaterialisedAsset extends AssetBase {
   readonly checks: readonly AssetCheck[];
   /** Partitions of this asset one executor runs at once (default: no limit beyond the executor's). */
   readonly maxParallelPartitions?: number;
+  /**
+   * The concurrency pool its attempts draw a slot from (ExecutorOptions.poolLimits): assets that
+   * each open a DuckDB instance of their own share one, so their memory limits never add up.
+   */
+  readonly pool?: string;
   /** Idempotent per partition: running it twice leaves the same result as once. */
   materialise(ctx: MaterialiseContext): Promise<MaterialiseResult>;
 }

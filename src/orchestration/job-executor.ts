@@ -17,6 +17,8 @@ export interface ExecutorOptions {
   readonly executorId: string;
   readonly leaseMs: number;
   readonly concurrency: number;
+  /** Attempts at once per pool (MaterialisedAsset.pool); a pool not named here has no limit of its own. */
+  readonly poolLimits?: Readonly<Record<string, number>>;
   readonly alerts: PipelineAlertOptions;
   readonly random?: () => number;
   readonly onError?: (err: unknown, job: QueuedJob) => void;
@@ -37,6 +39,8 @@ const jobKey = (asset: string, partition: string) => `${asset}\u0000${partition}
  */
 export class JobExecutor {
   private readonly inFlight = new Map<string, Promise<void>>();
+  /** The pool of each running attempt, by job key. */
+  private readonly inFlightPool = new Map<string, string>();
 
   constructor(
     private readonly graph: AssetGraph,
@@ -85,6 +89,7 @@ export class JobExecutor {
       }
       const parallel = [...this.inFlight.keys()].filter((k) => k.startsWith(`${asset.key}\u0000`)).length;
       if (parallel >= (asset.maxParallelPartitions ?? Infinity)) continue;
+      if (this.poolFull(asset.pool)) continue;
       const gate = this.upstreamGate(asset, job.partition, queued, running, lastRun);
       if (gate === 'wait') continue;
       if (gate !== 'go') {
@@ -94,6 +99,14 @@ export class JobExecutor {
       this.start(asset, job, successes, signal);
     }
     return queue;
+  }
+
+  private poolFull(pool: string | undefined): boolean {
+    const limit = pool === undefined ? undefined : this.options.poolLimits?.[pool];
+    if (limit === undefined) return false;
+    let used = 0;
+    for (const p of this.inFlightPool.values()) if (p === pool) used++;
+    return used >= limit;
   }
 
   /** Resolves when every started attempt has ended. */
@@ -126,8 +139,12 @@ export class JobExecutor {
         this.options.onAttempt?.(`attempt ${status}`, { ...fields, durationMs: Date.now() - started });
     })()
       .catch((err: unknown) => this.options.onError?.(err, job))
-      .finally(() => this.inFlight.delete(key));
+      .finally(() => {
+        this.inFlight.delete(key);
+        this.inFlightPool.delete(key);
+      });
     this.inFlight.set(key, work);
+    if (asset.pool !== undefined) this.inFlightPool.set(key, asset.pool);
   }
 
   /**

@@ -11,13 +11,13 @@ const END = '<!-- generated:assets:end -->';
 function renderAssets(): string {
   const graph = builtinGraph(loadConfig());
   const lines = [
-    '| asset | kind | partitions | schedule | catch-up | retries | upstream | owner | description |',
-    '|---|---|---|---|---|---|---|---|---|',
+    '| asset | kind | partitions | schedule | catch-up | retries | pool | upstream | owner | description |',
+    '|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const a of graph.all()) {
     const m = a.kind === 'materialised' ? a : null;
     lines.push(
-      `| \`${a.key}\` | ${a.kind} | ${a.partitioning} | ${a.kind === 'source' ? `observed every ${a.observeEveryMs} ms` : describeSchedule(a.schedule)} | ${m?.catchUp ?? '-'} | ${m === null ? '-' : `${m.retry.maxAttempts} attempts, backoff ${m.retry.backoffBaseMs} ms x2, jitter ${m.retry.jitter * 100}%`} | ${a.upstream.map((u) => `\`${u}\``).join(', ') || '-'} | ${a.owner} | ${a.description.replaceAll('|', '\\|')} |`,
+      `| \`${a.key}\` | ${a.kind} | ${a.partitioning} | ${a.kind === 'source' ? `observed every ${a.observeEveryMs} ms` : describeSchedule(a.schedule)} | ${m?.catchUp ?? '-'} | ${m === null ? '-' : `${m.retry.maxAttempts} attempts, backoff ${m.retry.backoffBaseMs} ms x2, jitter ${m.retry.jitter * 100}%`} | ${m?.pool === undefined ? '-' : `\`${m.pool}\``} | ${a.upstream.map((u) => `\`${u}\``).join(', ') || '-'} | ${a.owner} | ${a.description.replaceAll('|', '\\|')} |`,
     );
   }
   const edges = graph.all().flatMap((a) => a.upstream.map((u) => `  ${u} --> ${a.key}`));

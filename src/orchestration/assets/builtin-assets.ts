@@ -22,6 +22,12 @@ async function withBatchLake<T>(deps: AssetDeps, fn: (lake: Lake) => Promise<T>)
   }
 }
 
+/**
+ * The pool of the assets that read the lake on a DuckDB instance of their own (or, for
+ * reconciliation, a large query on the writer's): one slot each (scheduler.lakePoolSize).
+ */
+export const LAKE_POOL = 'lake';
+
 /** An interval schedule, or on demand only when the interval is 0. */
 const everyOrManual = (everyMs: number): Schedule =>
   everyMs > 0 ? { kind: 'interval', everyMs } : { kind: 'manual' };
@@ -47,6 +53,7 @@ function dqAsset(config: Readonly<Config>): MaterialisedAsset {
     retry: retry(config, 3),
     timeoutMs: 600_000,
     freshnessMaxMs: config.dq.intervalMs > 0 ? 3 * config.dq.intervalMs : 0,
+    pool: LAKE_POOL,
     checks: [],
     async materialise(ctx) {
       const run = await withBatchLake(ctx.deps, (lake) =>
@@ -72,6 +79,7 @@ function compactionAsset(config: Readonly<Config>): MaterialisedAsset {
     retry: retry(config, 3),
     timeoutMs: 600_000,
     freshnessMaxMs: 0,
+    pool: LAKE_POOL,
     checks: [],
     async materialise(ctx) {
       const { lake, store, config } = ctx.deps;
@@ -103,6 +111,7 @@ function martsAsset(config: Readonly<Config>): MaterialisedAsset {
     // Each day's build also refreshes the warehouse models: one build at a time.
     maxParallelPartitions: 1,
     freshnessMaxMs: 0,
+    pool: LAKE_POOL,
     checks: [
       {
         name: 'model-tests',
@@ -196,6 +205,7 @@ function reconcileAsset(config: Readonly<Config>): MaterialisedAsset {
     retry: retry(config, 3),
     timeoutMs: 600_000,
     freshnessMaxMs: config.reconcile.intervalMs > 0 ? 3 * config.reconcile.intervalMs : 0,
+    pool: LAKE_POOL,
     checks: [],
     async materialise(ctx) {
       // The newly settled minutes are a small query: the writer's lake reader serves it.

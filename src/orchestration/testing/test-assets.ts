@@ -13,6 +13,7 @@ export function testAsset(
     retry?: Partial<RetryPolicy>;
     workMs?: number;
     schedule?: MaterialisedAsset['schedule'];
+    pool?: string;
   } = {},
 ): TestAsset {
   const calls: TestAsset['calls'] = [];
@@ -29,6 +30,7 @@ export function testAsset(
     timeoutMs: 10_000,
     freshnessMaxMs: 0,
     checks: [],
+    ...(o.pool === undefined ? {} : { pool: o.pool }),
     calls,
     async materialise(ctx: MaterialiseContext) {
       const startMs = Date.now();
