@@ -651,6 +651,11 @@ export const ConfigSchema = Type.Object(
           'Files no longer in the latest version of a Delta table (replaced by optimize, rolled back, or never committed) are deleted by `lake vacuum` (and after each scheduled compaction) once they are this old; time travel to older versions needs them. At least 1 (a flush in flight writes files before it commits them); vacuum also refuses less than the oldest pinned reader needs. Delta checkpoints drop `remove` tombstones older than this.',
           1,
         ),
+        logRetentionHours: int(
+          720,
+          "Delta's logRetentionDuration: `lake vacuum` (and each scheduled compaction) deletes a table's commit and checkpoint files before its newest checkpoint older than this (and not past a pinned reader's version), so the log does not grow without end; time travel reaches back to that checkpoint. At least vacuumRetainHours in practice: older versions' data files are gone after a vacuum anyway.",
+          1,
+        ),
         checkpointInterval: int(
           10,
           'Each lake table writes a Delta checkpoint (Parquet) every this many commits, so opening it replays at most that many JSON commits.',

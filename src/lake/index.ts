@@ -26,10 +26,12 @@ export { EMPTY_VERSION, type LakeVersions } from './lake-file-index.js';
 export { DeltaTable, TableSnapshot, type CommitSummary } from './delta/delta-table.js';
 export {
   vacuumTable,
+  truncateLog,
   pinVersion,
   unpinVersion,
   activePins,
   type VacuumResult,
+  type LogCleanupResult,
   type LakePin,
 } from './delta/vacuum.js';
 export { resolveLakeVersions, resolveTableVersion, type AsOf, type TableAsOf } from './time-travel.js';

@@ -3,9 +3,11 @@ import {
   compactLake,
   LAKE_TABLES,
   vacuumTable,
+  truncateLog,
   type CompactResult,
   type Lake,
   type VacuumResult,
+  type LogCleanupResult,
 } from '../../lake/index.js';
 import { readPositions, type ServingStore } from '../../store/index.js';
 
@@ -33,16 +35,23 @@ export async function compactCommitted(
   });
 }
 
+/** One table's vacuum: its data files, then its log. */
+export type LakeVacuumResult = VacuumResult & Omit<LogCleanupResult, 'table'>;
+
 /**
- * Vacuums every table of the lake: deletes data files unreferenced for longer than the retention
- * (`lake.vacuumRetainHours` unless given). `shopstream lake vacuum` and the `lake.compaction`
- * asset (after each compaction) both run this.
+ * Per table: the data files unreferenced for longer than `retainHours` (vacuumTable), then the
+ * log's commits before the newest checkpoint older than `logRetainHours` (truncateLog).
  */
 export async function vacuumLake(
   lake: Lake,
-  options: { retainHours: number; dryRun?: boolean; nowMs?: number },
-): Promise<VacuumResult[]> {
-  const results: VacuumResult[] = [];
-  for (const table of LAKE_TABLES) results.push(await vacuumTable(lake.tables[table], table, options));
+  options: { retainHours: number; logRetainHours: number; dryRun?: boolean; nowMs?: number },
+): Promise<LakeVacuumResult[]> {
+  const results: LakeVacuumResult[] = [];
+  for (const table of LAKE_TABLES) {
+    const delta = lake.tables[table];
+    const files = await vacuumTable(delta, table, options);
+    const log = await truncateLog(delta, table, { ...options, retainHours: options.logRetainHours });
+    results.push({ ...files, earliestVersion: log.earliestVersion, logFilesDeleted: log.logFilesDeleted });
+  }
   return results;
 }

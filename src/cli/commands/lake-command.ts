@@ -112,18 +112,24 @@ async function runLakeHistory(table: string, options: { limit: string }, ctx: Cl
   }
 }
 
-/** `lake vacuum`: deletes unreferenced data files older than the retention, per table. */
+/** `lake vacuum`: deletes unreferenced data files older than the retention, then expired log files, per table. */
 async function runLakeVacuum(
-  options: { retainHours?: string; dryRun?: boolean },
+  options: { retainHours?: string; logRetainHours?: string; dryRun?: boolean },
   ctx: CliContext,
 ): Promise<void> {
   const config = ctx.config();
   const retainHours =
     options.retainHours === undefined ? config.lake.vacuumRetainHours : Number(options.retainHours);
+  const logRetainHours =
+    options.logRetainHours === undefined ? config.lake.logRetentionHours : Number(options.logRetainHours);
   const lake = await openLakeFromConfig(config);
   try {
     const dryRun = options.dryRun === true;
-    for (const result of await vacuumLake(lake, { retainHours, dryRun }))
+    for (const result of await vacuumLake(lake, {
+      retainHours,
+      logRetainHours,
+      dryRun,
+    }))
       ctx.stdout.write(JSON.stringify({ ...result, dryRun }) + '\n');
   } finally {
     await lake.close();
@@ -195,10 +201,15 @@ export function registerLakeCommand(program: Command, ctx: CliContext): void {
     .action(() => runLakeCompact(ctx));
   lake
     .command('vacuum')
-    .description('Delete data files no longer in the latest version once unreferenced for the retention')
+    .description(
+      'Delete data files no longer in the latest version once unreferenced for the retention, then log commits before the newest checkpoint older than the log retention',
+    )
     .option('--retain-hours <h>', 'retention (default lake.vacuumRetainHours; at least 1)')
+    .option('--log-retain-hours <h>', 'log retention (default lake.logRetentionHours; at least 1)')
     .option('--dry-run', 'only report what would be deleted')
-    .action((options: { retainHours?: string; dryRun?: boolean }) => runLakeVacuum(options, ctx));
+    .action((options: { retainHours?: string; logRetainHours?: string; dryRun?: boolean }) =>
+      runLakeVacuum(options, ctx),
+    );
   lake
     .command('convert')
     .description('Convert a lake of an earlier shopstream (plain Parquet folders) into Delta tables in place')

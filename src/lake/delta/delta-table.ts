@@ -242,14 +242,49 @@ export class DeltaTable {
     return this.keepLatest(await this.replay(base, Infinity));
   }
 
-  /** The newest checkpoint's snapshot, else version 0's, else undefined. */
+  /**
+   * The newest checkpoint's snapshot (by `_last_checkpoint`), else version 0's, else, when the log
+   * was truncated and the pointer is missing, the newest checkpoint listed; else undefined.
+   */
   private async loadStart(): Promise<TableSnapshot | undefined> {
     const pointer = await this.storage.read(this.key(LAST_CHECKPOINT_KEY));
     if (pointer !== null && this.options.checkpoints !== undefined) {
       const last = JSON.parse(decoder.decode(pointer)) as LastCheckpoint;
       return this.loadCheckpoint(last.version);
     }
-    return this.loadVersionZero();
+    const zero = await this.loadVersionZero();
+    if (zero !== undefined) return zero;
+    const newest = (await this.checkpointVersions()).at(-1);
+    return newest === undefined ? undefined : this.loadCheckpoint(newest);
+  }
+
+  /**
+   * The oldest version the log can still rebuild: 0, or, once log cleanup (`truncateLog`) removed
+   * the commits before a checkpoint, the oldest checkpoint's version.
+   */
+  async earliestVersion(): Promise<number> {
+    const latest = await this.require();
+    if ((await this.storage.read(this.key(commitKey(0)))) !== null) return 0;
+    return (await this.checkpointVersions())[0] ?? latest.version;
+  }
+
+  /** The versions of the checkpoints in the log, ascending (none without a checkpoint reader). */
+  async checkpointVersions(): Promise<number[]> {
+    if (this.options.checkpoints === undefined) return [];
+    const versions: number[] = [];
+    for (const o of await this.storage.list(this.key('_delta_log/'))) {
+      const m = /(\d{20})\.checkpoint\.parquet$/.exec(o.key);
+      if (m !== null) versions.push(Number(m[1]));
+    }
+    return versions.sort((a, b) => a - b);
+  }
+
+  private truncated(version: number, earliest: number): ShopError {
+    return new ShopError(
+      'SHOP_LAKE_VERSION_NOT_FOUND',
+      `${this.root}: version ${version} is older than the log keeps (versions ${earliest}.. remain; lake.logRetentionHours)`,
+      { details: { root: this.root, version, earliest } },
+    );
   }
 
   /** Version 0's snapshot from its commit, or undefined when it does not exist. */
@@ -310,8 +345,7 @@ export class DeltaTable {
     }
     const checkpoint = await this.checkpointAtOrBefore(version);
     const base = checkpoint === null ? await this.loadVersionZero() : await this.loadCheckpoint(checkpoint);
-    if (base === undefined)
-      throw new ShopError('SHOP_LAKE_VERSION_NOT_FOUND', `${this.root}: version 0 is gone`);
+    if (base === undefined) throw this.truncated(version, await this.earliestVersion());
     const snap = await this.replay(base, version);
     if (snap.version !== version)
       throw new ShopError(
@@ -322,15 +356,7 @@ export class DeltaTable {
   }
 
   private async checkpointAtOrBefore(version: number): Promise<number | null> {
-    if (this.options.checkpoints === undefined) return null;
-    let best: number | null = null;
-    for (const o of await this.storage.list(this.key('_delta_log/'))) {
-      const m = /(\d{20})\.checkpoint\.parquet$/.exec(o.key);
-      if (m === null) continue;
-      const v = Number(m[1]);
-      if (v <= version && (best === null || v > best)) best = v;
-    }
-    return best;
+    return (await this.checkpointVersions()).findLast((v) => v <= version) ?? null;
   }
 
   /** The commit timestamp of a version (reads its commit file when not seen yet). */
@@ -345,11 +371,14 @@ export class DeltaTable {
 
   /**
    * The latest version committed at or before `timeMs` (commit timestamps only increase: see
-   * `commit`), by binary search over the commit files. SHOP_LAKE_VERSION_NOT_FOUND before version 0.
+   * `commit`), by binary search over the commit files. SHOP_LAKE_VERSION_NOT_FOUND before version 0
+   * or before the oldest version a truncated log keeps.
    */
   async versionAsOf(timeMs: number): Promise<number> {
     const latest = await this.require();
-    if ((await this.timestampOf(0)) > timeMs) {
+    const earliest = await this.earliestVersion();
+    if ((await this.timestampOf(earliest)) > timeMs) {
+      if (earliest > 0) throw this.truncated(earliest - 1, earliest);
       throw new ShopError(
         'SHOP_LAKE_VERSION_NOT_FOUND',
         `${this.root} did not exist at ${new Date(timeMs).toISOString()}`,
@@ -358,7 +387,7 @@ export class DeltaTable {
         },
       );
     }
-    let lo = 0;
+    let lo = earliest;
     let hi = latest.version;
     while (lo < hi) {
       const mid = Math.ceil((lo + hi) / 2);

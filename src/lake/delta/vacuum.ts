@@ -117,3 +117,73 @@ export async function vacuumTable(
   if (options.dryRun !== true && doomed.length > 0) await delta.storage.delete(doomed);
   return { table, version: snap.version, deleted: doomed.length, deletedBytes, retained };
 }
+
+export interface LogCleanupOptions {
+  /** Commits older than this many hours may go (Delta's `logRetentionDuration`, default 30 days). */
+  readonly retainHours: number;
+  readonly nowMs?: number;
+  readonly dryRun?: boolean;
+}
+
+export interface LogCleanupResult {
+  readonly table: string;
+  /** The oldest version the log can rebuild afterwards (time travel reaches back to it). */
+  readonly earliestVersion: number;
+  /** Commit and checkpoint files deleted (or that would be, with dryRun). */
+  readonly logFilesDeleted: number;
+}
+
+const LOG_FILE = /_delta_log\/(\d{20})\.(json|checkpoint\.parquet)$/;
+
+/**
+ * Delta's expired log cleanup: picks the newest checkpoint committed before the retention (and at
+ * or before every pinned reader's version) and deletes the commit and checkpoint files of the
+ * versions before it, so the log does not grow without end. Every version from that checkpoint on
+ * stays readable (the checkpoint holds the whole state, its own commit file is kept for its
+ * timestamp); older ones answer SHOP_LAKE_VERSION_NOT_FOUND. The latest state never depends on a
+ * deleted file: `_last_checkpoint` points at that checkpoint or a newer one. Nothing happens
+ * without a checkpoint old enough.
+ */
+export async function truncateLog(
+  delta: DeltaTable,
+  table: string,
+  options: LogCleanupOptions,
+): Promise<LogCleanupResult> {
+  const nowMs = options.nowMs ?? Date.now();
+  if (!(options.retainHours >= 1)) {
+    throw new ShopError(
+      'SHOP_LAKE_VACUUM_REFUSED',
+      `log cleanup needs a retention of at least 1 hour (asked ${options.retainHours})`,
+      { details: { table, retainHours: options.retainHours } },
+    );
+  }
+  const cutoffMs = nowMs - options.retainHours * HOUR_MS;
+  const latest = await delta.require();
+  let bound = latest.version;
+  for (const pin of await activePins(delta.storage, nowMs))
+    if (pin.table === table) bound = Math.min(bound, pin.version);
+  const checkpoints = (await delta.checkpointVersions()).filter((v) => v <= bound);
+  // Commit timestamps only increase with the version: the newest old-enough checkpoint by bisection.
+  let lo = 0;
+  let hi = checkpoints.length - 1;
+  let keepFrom: number | null = null;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const v = checkpoints[mid]!;
+    if ((await delta.timestampOf(v)) <= cutoffMs) {
+      keepFrom = v;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  if (keepFrom === null || keepFrom === 0)
+    return { table, earliestVersion: await delta.earliestVersion(), logFilesDeleted: 0 };
+  const doomed: string[] = [];
+  for (const o of await delta.storage.list(`${delta.root}/_delta_log/`)) {
+    const m = LOG_FILE.exec(o.key);
+    if (m !== null && Number(m[1]) < keepFrom) doomed.push(o.key);
+  }
+  // A crash part-way leaves some of them (the next pass deletes the rest): reading one of those
+  // versions meanwhile fails with SHOP_LAKE_VERSION_NOT_FOUND, as after the cleanup.
+  if (options.dryRun !== true && doomed.length > 0) await delta.storage.delete(doomed);
+  return { table, earliestVersion: keepFrom, logFilesDeleted: doomed.length };
+}

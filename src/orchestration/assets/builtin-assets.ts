@@ -70,7 +70,7 @@ function compactionAsset(config: Readonly<Config>): MaterialisedAsset {
     kind: 'materialised',
     key: 'lake.compaction',
     description:
-      'Merges small committed lake files, then vacuums files unreferenced for longer than lake.vacuumRetainHours (`shopstream lake optimize`, `lake vacuum`); rows written = files merged.',
+      'Merges small committed lake files, then vacuums files unreferenced for longer than lake.vacuumRetainHours and log commits older than lake.logRetentionHours (`shopstream lake optimize`, `lake vacuum`); rows written = files merged.',
     owner: 'pipeline',
     partitioning: 'none',
     upstream: [],
@@ -84,7 +84,10 @@ function compactionAsset(config: Readonly<Config>): MaterialisedAsset {
     async materialise(ctx) {
       const { lake, store, config } = ctx.deps;
       const r = await compactCommitted(lake, store, RAW_TOPIC, config.lake);
-      await vacuumLake(lake, { retainHours: config.lake.vacuumRetainHours });
+      await vacuumLake(lake, {
+        retainHours: config.lake.vacuumRetainHours,
+        logRetainHours: config.lake.logRetentionHours,
+      });
       return { rowsWritten: r.merged };
     },
   };
