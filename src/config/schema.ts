@@ -116,6 +116,10 @@ export const ConfigSchema = Type.Object(
           'PostgreSQL: PEM client certificate (certificate authentication); needs sslKeyFile.',
         ),
         sslKeyFile: str('', 'PostgreSQL: PEM private key of sslCertFile (unencrypted).'),
+        windowCommitsRetentionHours: int(
+          48,
+          'The processor commits recorded per KPI window (serving.kpi_window_commits, listed by `kpis explain` and /api/v1/kpis/explain) are kept for windows of this many hours; the hourly `gold.retention` asset deletes older ones (their KPIs stay). 0 = keep forever.',
+        ),
         migrations: Type.Union([Type.Literal('apply'), Type.Literal('verify')], {
           default: 'apply',
           description:

@@ -23,7 +23,9 @@ test('a pool of one: its assets run one after the other, an asset outside it run
   await store.migrate();
   const lake = await openLake({ dir: join(dir, 'lake'), fsync: false });
   const manual = { kind: 'manual' } as const;
-  const pooled = ['a', 'b', 'c'].map((k) => testAsset(k, [], { schedule: manual, workMs: 150, pool: 'lake' }));
+  const pooled = ['a', 'b', 'c'].map((k) =>
+    testAsset(k, [], { schedule: manual, workMs: 150, pool: 'lake' }),
+  );
   const free = testAsset('free', [], { schedule: manual, workMs: 300 });
   const scheduler = new Scheduler(
     new AssetGraph([...pooled, free]),
@@ -40,7 +42,8 @@ test('a pool of one: its assets run one after the other, an asset outside it run
   );
   const abort = new AbortController();
   try {
-    for (const a of [...pooled, free]) await enqueue(store, { asset: a.key, partition: DAY, trigger: 'manual' });
+    for (const a of [...pooled, free])
+      await enqueue(store, { asset: a.key, partition: DAY, trigger: 'manual' });
     const running = scheduler.run(abort.signal);
     for (let i = 0; i < 300 && (await listQueue(store)).length + scheduler.executor.running > 0; i++)
       await new Promise((r) => setTimeout(r, 25));

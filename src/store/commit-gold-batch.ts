@@ -15,6 +15,7 @@ import type { ServingStore, SqlExecutor } from './serving-store.js';
  *      of it, is already applied: a replay). Either way SHOP_STORE_FENCED and nothing changes;
  *   3. upsert kpi_window of every touched window (revision + 1); this locks the windows, so
  *      concurrent commits on the same windows serialize and step 5 sees every committed counter;
+ *      the same statement records the commit per window (kpi_window_commits: revision, log ranges);
  *   4. add the additive deltas: kpi_counts, kpi_dim_counts, product_minute, recent_orders;
  *   5. recompute kpi_minute of the touched windows from kpi_counts (kpi-formulas-sql.ts);
  *   6. finalize open windows before `finalizeWindowsBeforeMs` (windows another commit holds are
@@ -31,7 +32,7 @@ export async function commitGoldBatch(store: ServingStore, batch: GoldBatch): Pr
     const positions = await lockPositions(tx, batch.topic, partitions); // 1
     fenceOrThrow(batch, partitions, positions); // 2
     const counterWindows = distinctWindows(batch.counters.map((r) => r.windowStartMs));
-    await upsertWindows(tx, touchedWindows(batch)); // 3
+    await upsertWindows(tx, batch, partitions, touchedWindows(batch)); // 3
     await addCounterDeltas(tx, batch); // 4
     await recomputeKpiMinutes(tx, counterWindows); // 5
     if (batch.finalizeWindowsBeforeMs !== undefined)
@@ -86,13 +87,30 @@ function fenceOrThrow(batch: GoldBatch, partitions: number[], positions: LockedP
   }
 }
 
-async function upsertWindows(tx: SqlExecutor, windows: string[]): Promise<void> {
+async function upsertWindows(
+  tx: SqlExecutor,
+  batch: GoldBatch,
+  partitions: number[],
+  windows: string[],
+): Promise<void> {
   if (windows.length === 0) return;
   await tx.query(
-    `INSERT INTO serving.kpi_window AS k (window_start, first_commit_at, last_commit_at, revision)
-     SELECT w, now(), now(), 1 FROM unnest($1::timestamptz[]) AS w ORDER BY w
-     ON CONFLICT (window_start) DO UPDATE SET last_commit_at = excluded.last_commit_at, revision = k.revision + 1`,
-    [windows],
+    `WITH touched AS (
+       INSERT INTO serving.kpi_window AS k (window_start, first_commit_at, last_commit_at, revision)
+       SELECT w, now(), now(), 1 FROM unnest($1::timestamptz[]) AS w ORDER BY w
+       ON CONFLICT (window_start) DO UPDATE SET last_commit_at = excluded.last_commit_at, revision = k.revision + 1
+       RETURNING window_start, revision)
+     INSERT INTO serving.kpi_window_commits
+       (window_start, revision, committed_at, topic, partitions, from_offsets, to_offsets, epochs)
+     SELECT window_start, revision, now(), $2, $3::int[], $4::bigint[], $5::bigint[], $6::bigint[] FROM touched`,
+    [
+      windows,
+      batch.topic,
+      partitions,
+      partitions.map((p) => batch.fromOffsets[p]),
+      partitions.map((p) => batch.toOffsets[p]),
+      partitions.map((p) => batch.epochs[p]),
+    ],
   );
 }
 

@@ -38,3 +38,9 @@ export {
   type LatestKpi,
 } from './kpi-queries.js';
 export { KPI_METRICS, type KpiMetric } from '../contract/kpi-metrics.js';
+export {
+  windowCommitsOf,
+  deleteOldWindowCommits,
+  type WindowCommit,
+  type CommittedRange,
+} from './window-commits.js';

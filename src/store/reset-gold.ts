@@ -6,6 +6,7 @@ const DERIVED_TABLES = [
   'serving.kpi_counts',
   'serving.kpi_dim_counts',
   'serving.kpi_window',
+  'serving.kpi_window_commits',
   'serving.product_minute',
   'serving.product_10m',
   'serving.recent_orders',

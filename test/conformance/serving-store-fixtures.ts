@@ -34,6 +34,7 @@ const STATE_TABLES = [
   'kpi_counts ORDER BY window_start, counter',
   'kpi_dim_counts ORDER BY window_start, dimension, dim_value, counter',
   'kpi_window ORDER BY window_start',
+  'kpi_window_commits ORDER BY window_start, revision',
   'product_minute ORDER BY window_start, product_id',
   'product_10m ORDER BY bucket_start, product_id',
   'recent_orders ORDER BY partition, "offset"',
@@ -53,6 +54,7 @@ export async function snapshotState(db: SqlExecutor): Promise<Record<string, unk
 export async function truncateAll(store: ServingStore): Promise<void> {
   await store.query(
     `TRUNCATE serving.kpi_minute, serving.kpi_counts, serving.kpi_dim_counts, serving.kpi_window,
+       serving.kpi_window_commits,
        serving.processor_positions, serving.partition_accounting, serving.quarantine_reasons,
        serving.alerts, serving.recent_orders, serving.product_minute, serving.product_10m`,
   );

@@ -8,6 +8,8 @@ import {
   commitGoldBatch,
   readAccounting,
   readPositions,
+  windowCommitsOf,
+  deleteOldWindowCommits,
   type GoldBatch,
   type ServingStore,
 } from '../../src/store/index.js';
@@ -303,4 +305,30 @@ async function assertSideTables(store: ServingStore): Promise<void> {
     { revision: 2 },
     { revision: 1 },
   ]);
+  // Each commit is recorded per window it touched, with the log range it applied.
+  const [epoch] = (await readPositions(store, TOPIC)).map((p) => p.epoch);
+  const range = (fromOffset: number, toOffset: number) => [{ partition: 0, fromOffset, toOffset, epoch }];
+  const w0 = await windowCommitsOf(store, W0, 100);
+  assert.deepStrictEqual(
+    w0.map((c) => [c.revision, c.topic, c.ranges]),
+    [
+      [1, TOPIC, range(0, 12)],
+      [2, TOPIC, range(12, 15)],
+    ],
+  );
+  assert.ok(Date.parse(w0[0]!.committedAt) <= Date.parse(w0[1]!.committedAt));
+  assert.deepStrictEqual(
+    (await windowCommitsOf(store, W1, 100)).map((c) => [c.revision, c.ranges]),
+    [[1, range(12, 15)]],
+  );
+  // A limit keeps the newest, still oldest first.
+  assert.deepStrictEqual(
+    (await windowCommitsOf(store, W0, 1)).map((c) => c.revision),
+    [2],
+  );
+  // Retention by window age: W0 and W1 (2026) are younger than 10 years, older than an hour.
+  assert.equal(await deleteOldWindowCommits(store, 24 * 365 * 10), 0);
+  assert.equal(await deleteOldWindowCommits(store, 0), 0, '0 keeps everything');
+  assert.equal(await deleteOldWindowCommits(store, 1), 3);
+  assert.deepStrictEqual(await windowCommitsOf(store, W0, 100), []);
 }

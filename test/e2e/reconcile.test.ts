@@ -185,11 +185,33 @@ test(
         value: number;
         recomputed: number;
         finalized: boolean;
-        commits: { count: number; finalizedAt: string | null };
-        events: { total: number };
+        commits: {
+          count: number;
+          finalizedAt: string | null;
+          items: {
+            revision: number;
+            ranges: { partition: number; fromOffset: number; toOffset: number }[];
+          }[];
+        };
+        events: { total: number; items: { partition: number; offset: number }[] };
       };
       assert.equal(cli.finalized, true);
       assert.ok(cli.commits.count >= 1 && cli.commits.finalizedAt !== null, JSON.stringify(cli.commits));
+      // Every commit is listed (revisions 1..count: the killed runs' transactions left none), and
+      // every listed event lies in exactly one of their log ranges.
+      assert.deepEqual(
+        cli.commits.items.map((c) => c.revision),
+        Array.from({ length: cli.commits.count }, (_, i) => i + 1),
+      );
+      assert.ok(cli.events.items.length > 0);
+      for (const e of cli.events.items) {
+        const holding = cli.commits.items.filter((c) =>
+          c.ranges.some(
+            (r) => r.partition === e.partition && r.fromOffset <= e.offset && e.offset < r.toOffset,
+          ),
+        );
+        assert.equal(holding.length, 1, `event p${e.partition}@${e.offset} in ${holding.length} commits`);
+      }
       assert.ok(cli.events.total > 0 && Math.abs(cli.value - cli.recomputed) < 0.005, JSON.stringify(cli));
       const text = await runCliOk(['kpis', 'explain', '--metric', 'events_total', '--window-start', minute], {
         dataDir: dir,
@@ -197,7 +219,10 @@ test(
       });
       assert.match(text, /^events_total for the minute .*\(finalised\)\nformula: /);
       assert.match(text, /recomputed: \d+ \(equal\)/);
-      assert.match(text, /\nprocessor commits: [1-9]\d*, first \S+, last \S+, finalised \S+\n/);
+      assert.match(
+        text,
+        /\nprocessor commits: [1-9]\d*, first \S+, last \S+, finalised \S+\n {2}#1 {2}\S+ {2}\S+ {2}p\d+\[\d+, \d+\) epoch \d+/,
+      );
       assert.match(text, / p\d+@\d+ /);
       const bad = await runCli(['kpis', 'explain', '--metric', 'nope', '--window-start', minute], {
         dataDir: dir,

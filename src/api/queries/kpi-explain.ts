@@ -1,4 +1,5 @@
 import type { SqlExecutor } from '../../store/serving-store.js';
+import { windowCommitsOf, type WindowCommit } from '../../store/window-commits.js';
 import type { EventType } from '../../contract/event.js';
 import type { KpiMetric } from '../../contract/kpi-metrics.js';
 import {
@@ -299,7 +300,10 @@ export async function explainKpiMinute(lake: Lake, req: ExplainRequest): Promise
   };
 }
 
-/** The processor commits that touched a minute (serving.kpi_window). */
+/** The newest commits of a minute listed one by one (the count covers all). */
+export const LISTED_COMMITS = 100;
+
+/** The processor commits that touched a minute (serving.kpi_window, serving.kpi_window_commits). */
 export interface MinuteCommits {
   /** Serving-DB transactions that added to the minute (its revision). */
   readonly count: number;
@@ -307,6 +311,12 @@ export interface MinuteCommits {
   readonly lastCommitAt: string | null;
   /** When Gold finalised it; null while open. */
   readonly finalizedAt: string | null;
+  /**
+   * The newest LISTED_COMMITS of them, oldest first, each with the log ranges it applied. Fewer
+   * than `count` when the minute was committed before they were recorded or past
+   * store.windowCommitsRetentionHours.
+   */
+  readonly items: readonly WindowCommit[];
 }
 
 /** The minute's value as the stream committed it, whether Gold finalised it, and its commits. */
@@ -327,6 +337,7 @@ export async function goldMinute(
      FROM (SELECT 1) AS one LEFT JOIN serving.kpi_window w ON w.window_start = $1::timestamptz`,
     [new Date(windowStartMs).toISOString(), metric],
   );
+  const items = await windowCommitsOf(store, windowStartMs, LISTED_COMMITS);
   const iso = (d: Date | null | undefined) => (d == null ? null : new Date(d).toISOString());
   return {
     value: row?.value ?? null,
@@ -336,6 +347,7 @@ export async function goldMinute(
       firstCommitAt: iso(row?.first_commit_at),
       lastCommitAt: iso(row?.last_commit_at),
       finalizedAt: iso(row?.finalized_at),
+      items,
     },
   };
 }

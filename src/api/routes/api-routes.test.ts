@@ -522,7 +522,7 @@ describe('the OpenAPI document', () => {
   });
 
   it('the jobs routes answer before any run (data: v1-jobs-routes.test.ts)', async () => {
-    assert.equal(((await get('/api/v1/jobs')).body.assets as unknown[]).length, 6);
+    assert.equal(((await get('/api/v1/jobs')).body.assets as unknown[]).length, 7);
     assert.deepEqual((await get('/api/v1/jobs/dq.suite/runs')).body.runs, []);
     const res = await t.app.inject({
       method: 'POST',

@@ -44,8 +44,27 @@ const Explanation = Type.Object({
       firstCommitAt: Nullable(IsoTime),
       lastCommitAt: Nullable(IsoTime),
       finalizedAt: Nullable(IsoTime),
+      items: Type.Array(
+        Type.Object({
+          revision: Type.Integer({ description: "the minute's revision after this commit (1 = the first)" }),
+          committedAt: IsoTime,
+          topic: Type.String(),
+          ranges: Type.Array(
+            Type.Object({
+              partition: Type.Integer(),
+              fromOffset: Type.Integer({ description: 'first log offset the commit applied' }),
+              toOffset: Type.Integer({ description: 'log offset after the last one it applied' }),
+              epoch: Type.Integer({ description: "the processor's claim epoch of the partition" }),
+            }),
+          ),
+        }),
+        {
+          description:
+            'the newest 100 commits one by one, oldest first, with the log ranges each applied (fewer than count for minutes committed before they were recorded or past store.windowCommitsRetentionHours)',
+        },
+      ),
     },
-    { description: 'the processor commits that touched the minute (serving.kpi_window)' },
+    { description: 'the processor commits that touched the minute (serving.kpi_window, kpi_window_commits)' },
   ),
   formula: Type.String(),
   inputs: Inputs,

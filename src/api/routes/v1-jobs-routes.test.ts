@@ -43,7 +43,15 @@ it('GET /api/v1/jobs lists every asset with its last status and recent errors', 
   };
   assert.deepEqual(
     body.assets.map((a) => a.key),
-    ['silver', 'dq.suite', 'lake.compaction', 'marts.daily', 'customers.daily', 'reconcile.kpis'],
+    [
+      'silver',
+      'dq.suite',
+      'lake.compaction',
+      'marts.daily',
+      'customers.daily',
+      'reconcile.kpis',
+      'gold.retention',
+    ],
   );
   const marts = body.assets.find((a) => a.key === 'marts.daily')!;
   assert.equal(marts.lastStatus, 'failed');

@@ -77,7 +77,13 @@ function describe(a: ExplainedKpi): string {
       (a.commits.firstCommitAt === null
         ? ''
         : `, first ${a.commits.firstCommitAt}, last ${a.commits.lastCommitAt}`) +
-      (a.commits.finalizedAt === null ? '' : `, finalised ${a.commits.finalizedAt}`),
+      (a.commits.finalizedAt === null ? '' : `, finalised ${a.commits.finalizedAt}`) +
+      (a.commits.items.length < a.commits.count ? ` (${a.commits.items.length} listed)` : ''),
+    ...a.commits.items.map(
+      (c) =>
+        `  #${c.revision}  ${c.committedAt}  ${c.topic}  ` +
+        c.ranges.map((r) => `p${r.partition}[${r.fromOffset}, ${r.toOffset}) epoch ${r.epoch}`).join('  '),
+    ),
     `contributing events: ${a.events.total}` +
       (a.events.items.length < a.events.total
         ? ` (listed ${a.events.offset + 1}-${a.events.offset + a.events.items.length}; --offset pages)`

@@ -10,6 +10,7 @@ import type { AssetDefinition, AssetDeps, MaterialisedAsset, RetryPolicy, Schedu
 import { AssetGraph } from '../asset-graph.js';
 import { silverSource } from './silver-source.js';
 import { runReconciliation } from '../../batch/reconcile/run-reconciliation.js';
+import { deleteOldWindowCommits } from '../../store/index.js';
 
 /** Runs a batch attempt on a lake reader of its own when the deployment opens one (AssetDeps). */
 async function withBatchLake<T>(deps: AssetDeps, fn: (lake: Lake) => Promise<T>): Promise<T> {
@@ -222,6 +223,32 @@ function reconcileAsset(config: Readonly<Config>): MaterialisedAsset {
 }
 
 /**
+ * Gold's retention: every hour, the commit records of KPI windows older than
+ * store.windowCommitsRetentionHours (serving.kpi_window_commits; the KPIs themselves stay).
+ */
+function goldRetentionAsset(config: Readonly<Config>): MaterialisedAsset {
+  const hours = config.store.windowCommitsRetentionHours;
+  return {
+    kind: 'materialised',
+    key: 'gold.retention',
+    description:
+      'Deletes the per-window processor commit records (serving.kpi_window_commits) of windows older than store.windowCommitsRetentionHours; rows written = records deleted.',
+    owner: 'pipeline',
+    partitioning: 'none',
+    upstream: [],
+    schedule: everyOrManual(hours > 0 ? 3_600_000 : 0),
+    catchUp: 'skip',
+    retry: retry(config, 3),
+    timeoutMs: 600_000,
+    freshnessMaxMs: 0,
+    checks: [],
+    async materialise(ctx) {
+      return { rowsWritten: await deleteOldWindowCommits(ctx.deps.store, hours) };
+    },
+  };
+}
+
+/**
  * Every asset of shopstream, upstream first. To add one (e.g. customer analytics), append its
  * definition here; `npm run docs:generate` then documents it in docs/orchestration.md.
  */
@@ -233,6 +260,7 @@ export function builtinAssets(config: Readonly<Config>): AssetDefinition[] {
     martsAsset(config),
     customersAsset(config),
     reconcileAsset(config),
+    goldRetentionAsset(config),
   ];
 }
 

@@ -9,6 +9,7 @@ import * as orchestration0008 from './0008-orchestration.js';
 import * as reconciliation0009 from './0009-reconciliation.js';
 import * as reconciliation0010 from './0010-reconciliation-silver-version.js';
 import * as products0011 from './0011-product-rollup.js';
+import * as commits0012 from './0012-window-commits.js';
 
 export interface Migration {
   /** Unique, ordered (`NNNN_name`); recorded in serving.schema_migrations once applied. */
@@ -29,4 +30,5 @@ export const MIGRATIONS: readonly Migration[] = [
   reconciliation0009,
   reconciliation0010,
   products0011,
+  commits0012,
 ];

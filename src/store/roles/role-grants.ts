@@ -41,6 +41,8 @@ export const WRITES: Readonly<Record<string, Partial<Record<DbRole, TableWrite>>
   'serving.kpi_counts': { shopstream_processor: ALL },
   'serving.kpi_dim_counts': { shopstream_processor: ALL },
   'serving.kpi_window': { shopstream_processor: ALL },
+  // The scheduler's gold.retention asset deletes old rows.
+  'serving.kpi_window_commits': { shopstream_processor: ALL, shopstream_worker: { privileges: ['DELETE'] } },
   'serving.processor_positions': { shopstream_processor: ALL },
   'serving.partition_accounting': { shopstream_processor: ALL },
   'serving.quarantine_reasons': { shopstream_processor: ALL },

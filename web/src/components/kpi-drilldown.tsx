@@ -159,6 +159,24 @@ function Explanation({
           </dd>
         </div>
       </dl>
+      {x.commits.items.length > 0 && (
+        <details className="drilldown-commits">
+          <summary>
+            {x.commits.items.length < x.commits.count
+              ? `the newest ${x.commits.items.length} commits`
+              : `the ${x.commits.items.length} commit${x.commits.items.length === 1 ? '' : 's'}`}{' '}
+            and the log ranges they applied
+          </summary>
+          <ol data-testid="drilldown-commit-list">
+            {x.commits.items.map((c) => (
+              <li key={c.revision} data-revision={c.revision}>
+                #{c.revision} {c.committedAt.slice(11, 23)} UTC:{' '}
+                {c.ranges.map((r) => `p${r.partition} [${r.fromOffset}, ${r.toOffset})`).join(', ')}
+              </li>
+            ))}
+          </ol>
+        </details>
+      )}
       <p className="drilldown-formula">
         <code>{x.formula}</code>
         {Object.entries(x.inputs).map(([name, v]) => (

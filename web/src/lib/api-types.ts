@@ -137,6 +137,13 @@ export interface KpiExplanation {
     firstCommitAt: string | null;
     lastCommitAt: string | null;
     finalizedAt: string | null;
+    /** The newest 100, oldest first, with the log ranges each applied. */
+    items: {
+      revision: number;
+      committedAt: string;
+      topic: string;
+      ranges: { partition: number; fromOffset: number; toOffset: number; epoch: number }[];
+    }[];
   };
   formula: string;
   inputs: Record<string, number>;
