@@ -42,6 +42,14 @@ export async function activePins(storage: LakeStorage, nowMs: number): Promise<L
   return pins;
 }
 
+/** SHOP_LAKE_VACUUM_REFUSED for a retention under 1 hour (or not a number). */
+function refuseShortRetention(table: string, retainHours: number, what: string): void {
+  if (retainHours >= 1) return;
+  throw new ShopError('SHOP_LAKE_VACUUM_REFUSED', `${what} of at least 1 hour (asked ${retainHours})`, {
+    details: { table, retainHours },
+  });
+}
+
 export interface VacuumOptions {
   readonly retainHours: number;
   readonly nowMs?: number;
@@ -73,15 +81,7 @@ export async function vacuumTable(
   options: VacuumOptions,
 ): Promise<VacuumResult> {
   const nowMs = options.nowMs ?? Date.now();
-  if (!(options.retainHours >= 1)) {
-    throw new ShopError(
-      'SHOP_LAKE_VACUUM_REFUSED',
-      `vacuum needs --retain-hours of at least 1 (asked ${options.retainHours})`,
-      {
-        details: { table, retainHours: options.retainHours },
-      },
-    );
-  }
+  refuseShortRetention(table, options.retainHours, 'vacuum needs --retain-hours');
   const cutoffMs = nowMs - options.retainHours * HOUR_MS;
   for (const pin of await activePins(delta.storage, nowMs)) {
     if (pin.table !== table) continue;
@@ -150,13 +150,7 @@ export async function truncateLog(
   options: LogCleanupOptions,
 ): Promise<LogCleanupResult> {
   const nowMs = options.nowMs ?? Date.now();
-  if (!(options.retainHours >= 1)) {
-    throw new ShopError(
-      'SHOP_LAKE_VACUUM_REFUSED',
-      `log cleanup needs a retention of at least 1 hour (asked ${options.retainHours})`,
-      { details: { table, retainHours: options.retainHours } },
-    );
-  }
+  refuseShortRetention(table, options.retainHours, 'log cleanup needs a retention');
   const cutoffMs = nowMs - options.retainHours * HOUR_MS;
   const latest = await delta.require();
   let bound = latest.version;
